@@ -1,0 +1,202 @@
+"""Stub of ``oxigram._native``, the Rust extension. ``oxigram._pure`` has the same names and
+signatures (checked by ``tests/parity/test_surface.py``).
+
+Conventions shared by both backends:
+
+* ``Buffer`` arguments accept ``bytes``, ``bytearray`` and ``memoryview`` (contiguous).
+  Anything else raises ``InvalidTypeError("<arg> must be bytes, bytearray or memoryview,
+  not <type name>")``. ``int`` arguments given another type (``bool`` is accepted as an int)
+  raise ``InvalidTypeError("<arg> must be int, not <type name>")``. ``str`` arguments
+  (``sender``) given another type raise ``InvalidTypeError("<arg> must be str, not <type
+  name>")``. ``<type name>`` is ``type(obj).__name__``.
+* Big numbers of the protocol (``p``, ``g_a``, ``srp_B``, ``A``, ...) are big-endian bytes, as
+  TL carries them; RSA key parts and ``factorize``/``powmod`` use Python ints.
+* Randomness is a parameter: when a ``None``-able random argument is ``None``, the OS random
+  source is used; given, it makes the call deterministic.
+* Argument checks happen in the order the arguments are listed, so the first bad argument
+  names the error. Exact messages are given below; both backends produce the same text.
+"""
+
+from collections.abc import Sequence
+from typing import Literal, TypeAlias
+
+Buffer: TypeAlias = bytes | bytearray | memoryview
+Sender: TypeAlias = Literal["client", "server"]
+
+# ---------------------------------------------------------------------------------- AES-IGE
+
+def ige256_encrypt(data: Buffer, key: Buffer, iv: Buffer) -> bytes:
+    """AES-256-IGE encryption as Telegram uses it: ``iv[:16]`` is the previous ciphertext
+    block, ``iv[16:]`` the previous plaintext block; no padding.
+
+    Errors (``InvalidInputError``), checked in this order:
+    ``"data length must be a positive multiple of 16, not {n}"``,
+    ``"key must be 32 bytes, not {n}"``, ``"iv must be 32 bytes, not {n}"``.
+    """
+
+def ige256_decrypt(data: Buffer, key: Buffer, iv: Buffer) -> bytes:
+    """AES-256-IGE decryption; the inverse of :func:`ige256_encrypt`, same errors."""
+
+# ------------------------------------------------------------------- MTProto 2.0 messages
+
+def auth_key_id(auth_key: Buffer) -> bytes:
+    """The 8-byte auth_key_id: SHA1(auth_key)[12:20].
+    ``"auth_key must be 256 bytes, not {n}"`` (``InvalidInputError``)."""
+
+def message_kdf(auth_key: Buffer, msg_key: Buffer, *, sender: Sender) -> tuple[bytes, bytes]:
+    """MTProto 2.0 ``(aes_key, aes_iv)`` from ``msg_key``; x = 0 for "client", 8 for "server".
+
+    Errors: ``"auth_key must be 256 bytes, not {n}"``, ``"msg_key must be 16 bytes, not {n}"``
+    (``InvalidInputError``); ``"sender must be 'client' or 'server', not {sender!r}"``
+    (``InvalidInputError``) or ``"sender must be str, not {type}"`` (``InvalidTypeError``).
+    """
+
+def encrypt_message(
+    auth_key: Buffer, payload: Buffer, *, sender: Sender, padding: Buffer | None = None
+) -> bytes:
+    """Encrypts one MTProto 2.0 message in one call.
+
+    ``payload`` = salt(8) | session_id(8) | msg_id(8) | seq_no(4) | length(4, LE) | body,
+    without padding. Returns auth_key_id(8) | msg_key(16) | AES-256-IGE(payload | padding).
+    ``padding`` must be 12..1024 bytes making ``len(payload) + len(padding)`` a multiple of 16;
+    when ``None``, 12..1024 random bytes are chosen (the shortest valid length plus a random
+    multiple of 16, at most 1024).
+
+    Errors (``InvalidInputError``) in this order: ``"auth_key must be 256 bytes, not {n}"``;
+    ``"payload must be 32 to 16777216 bytes, not {n}"``;
+    ``"payload length field is {L} but the body is {n} bytes"``;
+    ``"message body length {n} is not a multiple of 4"``;
+    ``"sender must be 'client' or 'server', not {sender!r}"``;
+    ``"padding must be 12 to 1024 bytes making the total a multiple of 16, not {n}"``.
+    """
+
+def decrypt_message(auth_key: Buffer, packet: Buffer, *, sender: Sender) -> bytes:
+    """Decrypts and checks one MTProto 2.0 packet; ``sender`` is who sent it.
+
+    Returns the payload without padding (salt | session_id | msg_id | seq_no | length | body).
+    ``InvalidInputError``: ``"auth_key must be 256 bytes, not {n}"``, the ``sender`` errors.
+    ``MessageSecurityError``, checked in this order:
+    ``"packet length {n} is not 24 plus a positive multiple of 16"``
+    (also when shorter than 24 + 32, i.e. ``n < 56``: ``"packet length {n} is too short"``,
+    checked first), ``"auth_key_id mismatch"``, ``"msg_key mismatch"``,
+    ``"message length {L} does not fit in {n} decrypted bytes"`` (L > n - 32 or L < 0),
+    ``"message length {L} is not a multiple of 4"``,
+    ``"padding of {k} bytes is outside 12..1024"``.
+    """
+
+# -------------------------------------------------------------------------------- 2FA SRP
+
+def srp_password_hash(password: str | bytes, salt1: Buffer, salt2: Buffer) -> bytes:
+    """x = PH2(password, salt1, salt2), 32 bytes (PBKDF2-HMAC-SHA512, 100000 iterations).
+    A ``str`` password is encoded as UTF-8. Non-str/bytes-like password:
+    ``"password must be str, bytes, bytearray or memoryview, not {type}"`` (InvalidTypeError)."""
+
+def srp_verifier(password: str | bytes, salt1: Buffer, salt2: Buffer, g: int, p: Buffer) -> bytes:
+    """v = g^x mod p as 256 big-endian bytes (what a server stores). Checks p and g like
+    :func:`srp_answer`."""
+
+def srp_answer(
+    password: str | bytes,
+    salt1: Buffer,
+    salt2: Buffer,
+    g: int,
+    p: Buffer,
+    srp_B: Buffer,
+    a: Buffer | None = None,
+) -> tuple[bytes, bytes]:
+    """Telegram's SRP for 2FA
+    (``passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow``): returns
+    ``(A, M1)``, 256 and 32 bytes. Releases the GIL. ``a`` is 256 bytes, random when ``None``.
+
+    Checks, in this order (``SRPSecurityError`` unless noted):
+    ``"p must be 256 bytes, not {n}"``;
+    ``"p is not a 2048-bit safe prime"``;
+    ``"g = {g} is not a valid generator for p"`` (the rule of core.telegram.org/mtproto/auth_key
+    for g in 2..7; any other g fails); the p/g verdict is cached per (p, g);
+    ``"srp_B must be 1 to 256 bytes, not {n}"``;
+    ``"srp_B is out of range"`` (needs 1 < B < p - 1);
+    ``"a must be 256 bytes, not {n}"`` (``InvalidInputError``);
+    ``"A is out of range"`` when a given ``a`` yields A outside [2^1984, p - 2^1984]
+    (a random ``a`` is drawn again instead);
+    ``"u is zero"``;
+    ``"B - k*v is out of range"`` when t = (B - k*v) mod p lies outside [2^1984, p - 2^1984].
+    Short ``srp_B`` is left-padded to 256 bytes before hashing.
+    """
+
+# ---------------------------------------------------------------- handshake: pq, RSA, DH
+
+def factorize(pq: int) -> tuple[int, int]:
+    """Splits pq into (p, q) with p <= q and p * q == pq, p the smallest prime factor...
+    (Pollard-Brent). ``FactorizationError``: ``"pq must be in 4..2**64-1, not {pq}"``,
+    ``"pq = {pq} is prime"``."""
+
+def powmod(base: int, exp: int, mod: int) -> int:
+    """base ** exp % mod for non-negative base, exp and mod >= 1 (Montgomery for odd mod).
+    ``InvalidInputError``: ``"base must be non-negative"``, ``"exp must be non-negative"``,
+    ``"mod must be positive"``."""
+
+def check_dh_prime(dh_prime: Buffer, g: int) -> None:
+    """Raises ``DHSecurityError`` unless dh_prime is a 2048-bit safe prime (256 bytes, top
+    bit set) and g in 2..7 generates its order-(p-1)/2 subgroup. Messages:
+    ``"dh_prime must be 256 bytes, not {n}"``, ``"dh_prime is not a 2048-bit safe prime"``,
+    ``"g = {g} is not a valid generator for dh_prime"``. The verdict is cached per (p, g)."""
+
+def dh_keypair(g: int, dh_prime: Buffer, secret: Buffer | None = None) -> tuple[bytes, bytes]:
+    """Returns ``(secret, public)``: a 256-byte secret (random when None) and g^secret mod p
+    (256 bytes). Checks dh_prime and g like :func:`check_dh_prime`; a public value outside
+    [2^1984, p - 2^1984] raises ``DHSecurityError("g^secret is out of range")`` for a given
+    secret (a random one is drawn again). ``"secret must be 256 bytes, not {n}"``
+    (``InvalidInputError``)."""
+
+def dh_shared_key(peer_public: Buffer, secret: Buffer, dh_prime: Buffer) -> bytes:
+    """peer_public^secret mod dh_prime, 256 bytes: the auth_key. ``DHSecurityError``:
+    ``"dh_prime must be 256 bytes, not {n}"``,
+    ``"peer public value is out of range"`` (needs 1 < x < p - 1 and 2^1984 <= x <= p - 2^1984);
+    ``InvalidInputError``: ``"secret must be 256 bytes, not {n}"``."""
+
+def rsa_fingerprint(n: int, e: int) -> int:
+    """Telegram's key fingerprint: the low 64 bits of SHA1(TL bytes(n) | TL bytes(e)) (n, e
+    big-endian, minimal length), as a signed 64-bit int (how TL ``long`` carries it)."""
+
+def rsa_encrypt_legacy(
+    data: Buffer, n: int, e: int, *, random_padding: Buffer | None = None
+) -> bytes:
+    """Legacy handshake encryption: RSA(SHA1(data) | data | padding to 255 bytes), 256 bytes
+    big-endian. ``InvalidInputError``: ``"data must be at most 235 bytes, not {k}"``,
+    ``"random_padding must be {need} bytes, not {k}"``."""
+
+def rsa_pad_encrypt(
+    data: Buffer,
+    n: int,
+    e: int,
+    *,
+    random_padding: Buffer | None = None,
+    temp_keys: Sequence[Buffer] | None = None,
+) -> bytes:
+    """RSA_PAD (core.telegram.org/mtproto/auth_key step 4.1): 256 bytes. ``temp_keys`` are
+    tried in order (then random ones) until key_aes_encrypted < n. ``InvalidInputError``:
+    ``"data must be at most 144 bytes, not {k}"``,
+    ``"random_padding must be {need} bytes, not {k}"``,
+    ``"temp_key must be 32 bytes, not {k}"``."""
+
+def rsa_decrypt(encrypted: Buffer, n: int, d: int) -> bytes:
+    """Raw RSA for the server role: encrypted^d mod n as 256 bytes. ``RSASecurityError``:
+    ``"encrypted data must be 256 bytes, not {k}"``,
+    ``"encrypted value is not below the modulus"``."""
+
+def rsa_pad_decrypt(encrypted: Buffer, n: int, d: int) -> bytes:
+    """Undoes RSA_PAD for the server role; returns the 192-byte data_with_padding.
+    Errors of :func:`rsa_decrypt`, then ``RSASecurityError("RSA_PAD hash mismatch")``."""
+
+def tmp_aes_key_iv(new_nonce: Buffer, server_nonce: Buffer) -> tuple[bytes, bytes]:
+    """The handshake's (tmp_aes_key, tmp_aes_iv), 32 bytes each. ``InvalidInputError``:
+    ``"new_nonce must be 32 bytes, not {k}"``, ``"server_nonce must be 16 bytes, not {k}"``."""
+
+def new_nonce_hash(new_nonce: Buffer, number: int, auth_key: Buffer) -> bytes:
+    """new_nonce_hash1/2/3: SHA1(new_nonce | byte number | auth_key_aux_hash)[4:20].
+    ``InvalidInputError``: ``"new_nonce must be 32 bytes, not {k}"``,
+    ``"number must be 1, 2 or 3, not {number}"``, ``"auth_key must be 256 bytes, not {k}"``."""
+
+def server_salt(new_nonce: Buffer, server_nonce: Buffer) -> bytes:
+    """The first server salt: new_nonce[0:8] XOR server_nonce[0:8], 8 bytes. Same length
+    errors as :func:`tmp_aes_key_iv`."""

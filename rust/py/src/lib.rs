@@ -1,0 +1,17 @@
+//! `oxigram._native`: thin PyO3 bindings over `oxigram-core`.
+//!
+//! This crate only converts arguments, releases the GIL for heavy work and maps core errors to
+//! the classes of `oxigram.errors`. Protocol logic lives in `oxigram-core`.
+
+use pyo3::prelude::*;
+
+mod crypto;
+mod errors;
+
+/// The extension module. Each area registers its own functions.
+#[pymodule(gil_used = false)]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    crypto::register(m)?;
+    Ok(())
+}
