@@ -3,3 +3,42 @@ using only the standard library. It is the fallback backend and the reference th
 is checked against."""
 
 from __future__ import annotations
+
+from .dh import check_dh_prime, dh_keypair, dh_shared_key
+from .handshake import new_nonce_hash, server_salt, tmp_aes_key_iv
+from .ige import ige256_decrypt, ige256_encrypt
+from .message import auth_key_id, decrypt_message, encrypt_message, message_kdf
+from .pq import factorize, powmod
+from .rsa import (
+    rsa_decrypt,
+    rsa_encrypt_legacy,
+    rsa_fingerprint,
+    rsa_pad_decrypt,
+    rsa_pad_encrypt,
+)
+from .srp import srp_answer, srp_password_hash, srp_verifier
+
+__all__ = [
+    "auth_key_id",
+    "check_dh_prime",
+    "decrypt_message",
+    "dh_keypair",
+    "dh_shared_key",
+    "encrypt_message",
+    "factorize",
+    "ige256_decrypt",
+    "ige256_encrypt",
+    "message_kdf",
+    "new_nonce_hash",
+    "powmod",
+    "rsa_decrypt",
+    "rsa_encrypt_legacy",
+    "rsa_fingerprint",
+    "rsa_pad_decrypt",
+    "rsa_pad_encrypt",
+    "server_salt",
+    "srp_answer",
+    "srp_password_hash",
+    "srp_verifier",
+    "tmp_aes_key_iv",
+]
