@@ -59,8 +59,8 @@ def encrypt_message(
     ``payload`` = salt(8) | session_id(8) | msg_id(8) | seq_no(4) | length(4, LE) | body,
     without padding. Returns auth_key_id(8) | msg_key(16) | AES-256-IGE(payload | padding).
     ``padding`` must be 12..1024 bytes making ``len(payload) + len(padding)`` a multiple of 16;
-    when ``None``, 12..1024 random bytes are chosen (the shortest valid length plus a random
-    multiple of 16, at most 1024).
+    when ``None``, the shortest valid padding (12..27 bytes) of random bytes is used, as
+    Telethon and TDLib do: longer padding only costs bandwidth on every message.
 
     Errors (``InvalidInputError``) in this order: ``"auth_key must be 256 bytes, not {n}"``;
     ``"payload must be 32 to 16777216 bytes, not {n}"``;
@@ -200,3 +200,49 @@ def new_nonce_hash(new_nonce: Buffer, number: int, auth_key: Buffer) -> bytes:
 def server_salt(new_nonce: Buffer, server_nonce: Buffer) -> bytes:
     """The first server salt: new_nonce[0:8] XOR server_nonce[0:8], 8 bytes. Same length
     errors as :func:`tmp_aes_key_iv`."""
+
+# ---- TL
+
+# (field name, type, flags word name or "", bit or -1)
+TLField: TypeAlias = tuple[str, str, str, int]
+# (constructor id, name, is_function, fields, result type)
+TLConstructor: TypeAlias = tuple[int, str, bool, list[TLField], str]
+
+class TLCodec:
+    """A TL codec over one schema (``oxigram._pure.tl.TLCodec`` is its pure twin).
+
+    ``TLCodec(text)`` parses the ``.tl`` text, checks every constructor id against the CRC32
+    of its normalized declaration (``TLSchemaError`` naming the line otherwise) and resolves
+    every field type. After :meth:`bind`, :meth:`decode` builds instances of the bound classes
+    (without calling ``__init__``; only present fields are set) and :meth:`encode` walks their
+    attributes. Errors (classes of ``oxigram.errors``, same text on both backends):
+    ``UnexpectedEndError`` ``"unexpected end of data at offset {pos}: {need} bytes needed,
+    {left} left"``; ``UnknownConstructorError`` ``"unknown constructor id 0x{id:08x} at offset
+    {pos}"`` (with ``.constructor_id`` and ``.offset``); ``WrongTypeError`` ``"constructor
+    {name} (0x{id:08x}) at offset {pos} is not of type {type}"``; ``LimitExceededError`` for
+    vector counts or string lengths beyond the input and nesting deeper than 64;
+    ``TrailingBytesError`` ``"{k} trailing bytes after the object at offset {pos}"``;
+    ``TLEncodeError`` ``"{constructor}.{field}: ..."`` for bad values.
+    """
+
+    def __init__(self, text: str) -> None: ...
+    @staticmethod
+    def parse_schema(text: str) -> tuple[int, list[TLConstructor]]:
+        """Parses ``.tl`` text into ``(layer or -1, constructors)`` without compiling."""
+    @property
+    def layer(self) -> int:
+        """The schema's ``// LAYER N``, or -1."""
+    def constructors(self) -> list[TLConstructor]:
+        """The parsed constructors in schema order."""
+    def bind(self, classes: Sequence[type]) -> None:
+        """One class per constructor, in :meth:`constructors` order."""
+    @staticmethod
+    def bytes_method() -> object:
+        """The ``__bytes__`` of the bound classes: a method descriptor that encodes an
+        instance with the codec that bound its class, without a Python frame."""
+    def encode(self, obj: object) -> bytes:
+        """``obj`` boxed: constructor id, then fields; flag words computed."""
+    def decode(self, data: Buffer, exact: bool = True) -> object:
+        """One boxed value (object, Bool or vector); ``gzip_packed`` is unpacked."""
+    def decode_prefix(self, data: Buffer, offset: int = 0) -> tuple[object, int]:
+        """One boxed value at ``offset``; returns it and the offset after it."""

@@ -10,10 +10,12 @@ thorough version of the same measurements.
 
 from __future__ import annotations
 
+import operator
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from . import _native as native
@@ -93,12 +95,12 @@ def _ige_rows() -> Iterator[Row]:
         ):
             nat = getattr(native, f"ige256_{direction}")
             pur = getattr(pure, f"ige256_{direction}")
-            impls: dict[str, Impl] = {"native": lambda f=nat, s=source: f(s, key, iv)}
+            impls: dict[str, Impl] = {"native": partial(nat, source, key, iv)}
             if size <= 16384:  # the pure twin at 1 MiB takes seconds per call
-                impls["pure"] = lambda f=pur, s=source: f(s, key, iv)
+                impls["pure"] = partial(pur, source, key, iv)
             for name, fn in extra.items():
-                impls[name] = lambda f=fn, s=source: f(s)
-            yield Row(f"IGE {direction} {label}", impls, lambda out, e=expected: out == e)
+                impls[name] = partial(fn, source)
+            yield Row(f"IGE {direction} {label}", impls, partial(operator.eq, expected))
 
 
 def _message_rows() -> Iterator[Row]:

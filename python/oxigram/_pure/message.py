@@ -59,10 +59,8 @@ def message_kdf(auth_key: object, msg_key: object, *, sender: object) -> tuple[b
 
 
 def _random_padding(payload_len: int) -> bytes:
-    # Shortest valid length, then a random number of extra 16-byte blocks within 1024.
-    shortest = _MIN_PADDING + (-(payload_len + _MIN_PADDING)) % 16
-    extra_blocks = secrets.randbelow((_MAX_PADDING - shortest) // 16 + 1)
-    return secrets.token_bytes(shortest + 16 * extra_blocks)
+    # The shortest valid length (12..27): longer padding only costs bandwidth.
+    return secrets.token_bytes(_MIN_PADDING + (-(payload_len + _MIN_PADDING)) % 16)
 
 
 def encrypt_message(

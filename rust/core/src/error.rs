@@ -17,6 +17,22 @@ pub enum ErrorKind {
     SrpSecurity,
     /// RSA decryption found a mismatch: `RSASecurityError`.
     RsaSecurity,
+    /// A `.tl` schema cannot be loaded: `TLSchemaError`.
+    TlSchema,
+    /// TL data cannot be decoded (other cases): `TLDecodeError`.
+    TlDecode,
+    /// TL data ends inside a value: `UnexpectedEndError`.
+    UnexpectedEnd,
+    /// A constructor id the schema does not know: `UnknownConstructorError`.
+    UnknownConstructor,
+    /// A known constructor of the wrong type: `WrongTypeError`.
+    WrongType,
+    /// A length beyond the input or nesting beyond the limit: `LimitExceededError`.
+    LimitExceeded,
+    /// Bytes left after an exact decode: `TrailingBytesError`.
+    TrailingBytes,
+    /// A value cannot be encoded as TL: `TLEncodeError`.
+    TlEncode,
 }
 
 /// An error with its kind and the exact message both backends use.
@@ -31,7 +47,10 @@ pub struct Error {
 impl Error {
     /// Builds an error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// Shorthand for [`ErrorKind::InvalidInput`].

@@ -16,6 +16,14 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::DhSecurity => "DHSecurityError",
         ErrorKind::SrpSecurity => "SRPSecurityError",
         ErrorKind::RsaSecurity => "RSASecurityError",
+        ErrorKind::TlSchema => "TLSchemaError",
+        ErrorKind::TlDecode => "TLDecodeError",
+        ErrorKind::UnexpectedEnd => "UnexpectedEndError",
+        ErrorKind::UnknownConstructor => "UnknownConstructorError",
+        ErrorKind::WrongType => "WrongTypeError",
+        ErrorKind::LimitExceeded => "LimitExceededError",
+        ErrorKind::TrailingBytes => "TrailingBytesError",
+        ErrorKind::TlEncode => "TLEncodeError",
     }
 }
 
@@ -23,9 +31,8 @@ static ERRORS_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 /// Looks up `oxigram.errors.<name>`.
 pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyType>> {
-    let module = ERRORS_MODULE.get_or_try_init(py, || {
-        py.import("oxigram.errors").map(|m| m.unbind())
-    })?;
+    let module =
+        ERRORS_MODULE.get_or_try_init(py, || py.import("oxigram.errors").map(|m| m.unbind()))?;
     Ok(module.bind(py).getattr(name)?.cast_into::<PyType>()?)
 }
 

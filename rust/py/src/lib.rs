@@ -7,11 +7,13 @@ use pyo3::prelude::*;
 
 mod crypto;
 mod errors;
+mod tl;
 
 /// The extension module. Each area registers its own functions.
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     crypto::register(m)?;
+    tl::register(m)?;
     Ok(())
 }

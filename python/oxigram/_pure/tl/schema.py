@@ -1,0 +1,227 @@
+"""Pure-Python reader of ``.tl`` schema text: the twin of ``oxigram_core::tl::schema``.
+
+The output of :func:`parse_schema` is plain data (tuples of str/int), identical for both
+backends, so the object model can be built from either. Every declaration's constructor id is
+checked against the CRC32 of its normalized text (protocol.md 1.4).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from ...errors import TLSchemaError
+
+__all__ = [
+    "BUILTIN_IDS",
+    "WHITELISTED_IDS",
+    "CtorDesc",
+    "FieldDesc",
+    "SchemaDesc",
+    "declaration_crc",
+    "parse_schema",
+]
+
+# (field name, type, flag word name or "", flag bit or -1)
+FieldDesc = tuple[str, str, str, int]
+# (constructor id, name, is_function, fields, result type)
+CtorDesc = tuple[int, str, bool, list[FieldDesc], str]
+# (layer or -1, constructors in file order)
+SchemaDesc = tuple[int, list[CtorDesc]]
+
+#: Published ids that do not follow the CRC32 rule (Telethon and tdesktop whitelist them).
+WHITELISTED_IDS: frozenset[tuple[str, int]] = frozenset(
+    {
+        ("ipPortSecret", 0x37982646),
+        ("accessPointRule", 0x4679B65F),
+        ("help.configSimple", 0x5A592A6C),
+    }
+)
+
+#: Constructors the codec implements itself; their declarations are checked and skipped.
+#: boolFalse, boolTrue, true, vector, gzip_packed, msg_container, message (service), msg_copy.
+BUILTIN_IDS: frozenset[int] = frozenset(
+    {
+        0xBC799737,
+        0x997275B5,
+        0x3FEDD339,
+        0x1CB5C415,
+        0x3072CFA1,
+        0x73F1F8DC,
+        0x5BB8E511,
+        0xE06046B2,
+    }
+)
+
+_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TRUE_FLAG = re.compile(r"^[A-Za-z0-9_]+:[A-Za-z0-9_]+\.[0-9]+\?true$")
+_HEAD = re.compile(r"^([A-Za-z0-9_.]+)(?:#([0-9a-fA-F]{1,8}))?$")
+_FLAG = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.([0-9]+)\?(.+)$")
+_TYPE = re.compile(r"^[A-Za-z0-9_.<>%!#]+$")
+
+
+def _normalize(tokens: list[str]) -> str:
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if i == 0:
+            tok = tok.split("#", 1)[0]
+        elif _TRUE_FLAG.match(tok):
+            continue
+        else:
+            if tok.endswith(("?bytes", ":bytes")):
+                tok = tok[:-5] + "string"
+            tok = tok.replace("<", " ").replace(">", "").replace("{", "").replace("}", "")
+        out.append(tok)
+    return " ".join(" ".join(out).split())
+
+
+def declaration_crc(declaration: str) -> int:
+    """CRC32 of a declaration normalized by the rules of protocol.md 1.4.
+
+    ``declaration`` is one schema declaration with or without its ``#id`` and final ``;``.
+    """
+    text = declaration.strip()
+    if text.endswith(";"):
+        text = text[:-1]
+    return zlib.crc32(_normalize(text.split()).encode("utf-8")) & 0xFFFFFFFF
+
+
+def _err(lineno: int, message: str) -> TLSchemaError:
+    return TLSchemaError(f"line {lineno}: {message}")
+
+
+def _check_type(lineno: int, ty: str) -> None:
+    if not _TYPE.match(ty) or ty.count("<") != ty.count(">"):
+        raise _err(lineno, f"bad type '{ty}'")
+
+
+def _parse_declaration(lineno: int, text: str, is_function: bool) -> CtorDesc | None:
+    tokens = text.split()
+    head = _HEAD.match(tokens[0])
+    if head is None or not _NAME.match(head.group(1)):
+        raise _err(lineno, f"bad constructor name '{tokens[0]}'")
+    name = head.group(1)
+    crc = zlib.crc32(_normalize(tokens).encode("utf-8")) & 0xFFFFFFFF
+    if head.group(2) is None:
+        cid = crc
+    else:
+        cid = int(head.group(2), 16)
+        if cid != crc and (name, cid) not in WHITELISTED_IDS:
+            raise _err(
+                lineno,
+                f"constructor id 0x{cid:08x} of {name} does not match the CRC32 0x{crc:08x} "
+                f"of its declaration",
+            )
+    if cid in BUILTIN_IDS:
+        return None
+    try:
+        eq = tokens.index("=")
+    except ValueError:
+        raise _err(lineno, f"{name}: missing '='") from None
+    result = " ".join(tokens[eq + 1 :])
+    if not result or " " in result:
+        raise _err(lineno, f"{name}: bad result type '{result}'")
+    _check_type(lineno, result)
+    generics: set[str] = set()
+    fields: list[FieldDesc] = []
+    names: set[str] = set()
+    nat_fields: set[str] = set()
+    for tok in tokens[1:eq]:
+        if tok.startswith("{"):
+            if not tok.endswith("}") or ":" not in tok:
+                raise _err(lineno, f"{name}: bad generic parameter '{tok}'")
+            gname, gtype = tok[1:-1].split(":", 1)
+            if not _IDENT.match(gname) or gtype != "Type":
+                raise _err(lineno, f"{name}: bad generic parameter '{tok}'")
+            generics.add(gname)
+            continue
+        if ":" not in tok:
+            raise _err(lineno, f"{name}: unsupported argument '{tok}'")
+        fname, ftype = tok.split(":", 1)
+        if not _IDENT.match(fname):
+            raise _err(lineno, f"{name}: bad field name '{fname}'")
+        if fname in names:
+            raise _err(lineno, f"{name}: duplicate field '{fname}'")
+        names.add(fname)
+        flag, bit = "", -1
+        m = _FLAG.match(ftype)
+        if m is not None:
+            flag, bit, ftype = m.group(1), int(m.group(2)), m.group(3)
+            if flag not in nat_fields:
+                raise _err(
+                    lineno, f"{name}: {fname} uses '{flag}', which is not an earlier # field"
+                )
+            if bit > 31:
+                raise _err(lineno, f"{name}: {fname} uses bit {bit} of {flag}")
+        elif ftype == "true":
+            raise _err(lineno, f"{name}: {fname}:true must be conditional")
+        if ftype == "#":
+            if flag:
+                raise _err(lineno, f"{name}: {fname} is a conditional # field")
+            nat_fields.add(fname)
+        else:
+            _check_type(lineno, ftype)
+            if ftype.startswith("!") and ftype[1:] not in generics:
+                raise _err(lineno, f"{name}: {ftype} names no generic parameter")
+        fields.append((fname, ftype, flag, bit))
+    return (cid, name, is_function, fields, result)
+
+
+def parse_schema(text: str) -> SchemaDesc:
+    """Parses ``.tl`` text into ``(layer, constructors)``.
+
+    Comments (``//`` to the end of a line) are ignored except ``// LAYER N``; a declaration
+    may span lines until its ``;``. Raises :class:`~oxigram.errors.TLSchemaError` naming the
+    line on syntax errors, CRC mismatches and duplicate ids or names.
+    """
+    if not isinstance(text, str):
+        raise TLSchemaError(f"schema text must be str, not {type(text).__name__}")
+    layer = -1
+    is_function = False
+    out: list[CtorDesc] = []
+    by_id: dict[int, CtorDesc] = {}
+    by_name: dict[str, int] = {}
+    pending: list[str] = []
+    start = 0
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        code, sep, comment = raw.partition("//")
+        if sep:
+            words = comment.split()
+            if len(words) == 2 and words[0] == "LAYER" and words[1].isdigit():
+                layer = int(words[1])
+        code = code.strip()
+        if not code:
+            continue
+        if not pending:
+            if code == "---functions---":
+                is_function = True
+                continue
+            if code == "---types---":
+                is_function = False
+                continue
+            start = lineno
+        pending.append(code)
+        joined = " ".join(pending)
+        if ";" not in joined:
+            continue
+        pending = []
+        decl, _, rest = joined.partition(";")
+        if rest.strip():
+            raise _err(start, "text after ';'")
+        ctor = _parse_declaration(start, decl, is_function)
+        if ctor is None:
+            continue
+        old = by_id.get(ctor[0])
+        if old is not None:
+            if old[1:] == ctor[1:]:
+                continue
+            raise _err(start, f"constructor id 0x{ctor[0]:08x} of {ctor[1]} is also {old[1]}")
+        if ctor[1] in by_name:
+            raise _err(start, f"duplicate constructor name {ctor[1]}")
+        by_id[ctor[0]] = ctor
+        by_name[ctor[1]] = ctor[0]
+        out.append(ctor)
+    if pending:
+        raise _err(start, "declaration without ';'")
+    return layer, out

@@ -1,0 +1,745 @@
+//! Bindings of `oxigram_core::tl`: the codec's [`Builder`] and [`Source`] over Python
+//! objects, so one call decodes or encodes a whole message.
+//!
+//! Decoding creates instances of the classes given to `TLCodec.bind` without running their
+//! `__init__` (through the class's `tp_new` with no arguments) and sets only the present
+//! fields; absent optionals come from class-level defaults.
+
+use std::borrow::Cow;
+use std::cell::{Cell, UnsafeCell};
+use std::sync::OnceLock;
+
+use oxigram_core::error::{Error, ErrorKind};
+use oxigram_core::tl::codec::{Builder, IdMap, Source, Text};
+use oxigram_core::tl::{parse_schema, Codec, Schema};
+use pyo3::exceptions::PyAttributeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
+    PyType,
+};
+
+use crate::errors::{error_class, to_py};
+
+/// A core error or a Python exception raised while building or reading values.
+enum TlErr {
+    Core(Error),
+    Py(PyErr),
+}
+
+impl From<Error> for TlErr {
+    fn from(e: Error) -> Self {
+        TlErr::Core(e)
+    }
+}
+
+impl From<std::convert::Infallible> for TlErr {
+    fn from(e: std::convert::Infallible) -> Self {
+        match e {}
+    }
+}
+
+impl From<PyErr> for TlErr {
+    fn from(e: PyErr) -> Self {
+        TlErr::Py(e)
+    }
+}
+
+/// `UnknownConstructorError(message, constructor_id, offset)`; the numbers are read back from
+/// the message, whose wording is fixed ("unknown constructor id 0x... at offset N").
+fn into_py(py: Python<'_>, e: TlErr) -> PyErr {
+    match e {
+        TlErr::Py(e) => e,
+        TlErr::Core(e) if e.kind == ErrorKind::UnknownConstructor => {
+            let words: Vec<&str> = e.message.split_whitespace().collect();
+            let id = words
+                .get(3)
+                .and_then(|w| w.strip_prefix("0x"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .map_or(-1, i64::from);
+            let offset = words
+                .get(6)
+                .and_then(|w| w.parse::<i64>().ok())
+                .unwrap_or(-1);
+            match error_class(py, "UnknownConstructorError") {
+                Ok(cls) => PyErr::from_type(cls, (e.message, id, offset)),
+                Err(lookup_failed) => lookup_failed,
+            }
+        }
+        TlErr::Core(e) => to_py(py, e),
+    }
+}
+
+fn tl_error(py: Python<'_>, kind: ErrorKind, message: String) -> PyErr {
+    to_py(py, Error::new(kind, message))
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
+}
+
+fn describe(py: Python<'_>, schema: &Schema) -> PyResult<Py<PyAny>> {
+    let items = PyList::empty(py);
+    for c in &schema.constructors {
+        let fields = PyList::empty(py);
+        for f in &c.fields {
+            fields.append((f.name.as_str(), f.ty.as_str(), f.flag.as_str(), f.bit))?;
+        }
+        items.append((
+            c.id,
+            c.name.as_str(),
+            c.is_function,
+            fields,
+            c.result.as_str(),
+        ))?;
+    }
+    Ok((schema.layer, items).into_pyobject(py)?.into_any().unbind())
+}
+
+thread_local! {
+    /// The encode output buffer of this thread.
+    static OUT: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Largest encode buffer kept for the next call.
+const KEEP_BUFFER: usize = 64 * 1024;
+
+/// The classes given to `bind`, ready for the builder.
+struct Classes {
+    classes: Vec<Py<PyType>>,
+    new_fns: Vec<ffi::newfunc>,
+    names: Vec<Vec<Py<PyString>>>,
+    index: IdMap<usize, usize>,
+    empty: Py<PyTuple>,
+    /// The codec object's pointer, as registered for the native `__bytes__`.
+    owner: usize,
+}
+
+/// Class (type pointer) -> the `TLCodec` object (pointer) that bound it, for the native
+/// `__bytes__`. Only touched with the GIL held (the module is built for GIL-enabled CPython:
+/// abi3, which free-threaded CPython does not load), and never borrowed across a call into
+/// Python code.
+struct Registry(UnsafeCell<Option<IdMap<usize, usize>>>);
+
+// SAFETY: every access goes through `with_registry`, which needs a `Python` token, i.e. the GIL
+// serializes all accesses.
+unsafe impl Sync for Registry {}
+
+static REGISTRY: Registry = Registry(UnsafeCell::new(None));
+
+fn with_registry<R>(_py: Python<'_>, f: impl FnOnce(&mut IdMap<usize, usize>) -> R) -> R {
+    // SAFETY: the GIL is held (the token), `f` runs no Python code, so no other reference to
+    // the map exists while it runs.
+    let map = unsafe { &mut *REGISTRY.0.get() };
+    f(map.get_or_insert_with(IdMap::default))
+}
+
+/// `__bytes__` of the generated classes: a method descriptor over this function, so
+/// `bytes(obj)` runs no Python frame. The codec is found by the exact class of `obj`; for
+/// anything else (a subclass) it calls `type(obj)._tl_encode(obj)` like the pure backend.
+unsafe extern "C" fn tl_bytes(
+    slf: *mut ffi::PyObject,
+    _args: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let run = std::panic::AssertUnwindSafe(|| {
+        // SAFETY: CPython calls this with the GIL held and a live `slf`.
+        let py = unsafe { Python::assume_attached() };
+        let obj = unsafe { Bound::from_borrowed_ptr(py, slf) };
+        let ty = unsafe { ffi::Py_TYPE(slf) } as usize;
+        let result = match with_registry(py, |m| m.get(&ty).copied()) {
+            Some(codec) => {
+                // SAFETY: a registered pointer is a live TLCodec (its Drop unregisters it);
+                // the new reference keeps it alive during the call.
+                let codec = unsafe { Bound::from_borrowed_ptr(py, codec as *mut ffi::PyObject) };
+                let codec = unsafe { codec.cast_unchecked::<TLCodec>() };
+                codec.get().encode(py, &obj).map(Bound::into_any)
+            }
+            None => obj
+                .get_type()
+                .getattr("_tl_encode")
+                .and_then(|encode| encode.call1((&obj,))),
+        };
+        match result {
+            Ok(b) => b.into_ptr(),
+            Err(e) => {
+                e.restore(py);
+                std::ptr::null_mut()
+            }
+        }
+    });
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        // SAFETY: the GIL is held (see above).
+        let py = unsafe { Python::assume_attached() };
+        pyo3::exceptions::PySystemError::new_err("panic in TL __bytes__").restore(py);
+        std::ptr::null_mut()
+    })
+}
+
+/// The `PyMethodDef` of [`tl_bytes`] (leaked once: a descriptor keeps a pointer to it).
+struct BytesDef(*mut ffi::PyMethodDef);
+// SAFETY: written once, read-only afterwards.
+unsafe impl Send for BytesDef {}
+unsafe impl Sync for BytesDef {}
+
+/// The `__bytes__` descriptor shared by every class bound to a native codec.
+fn bytes_descriptor(py: Python<'_>) -> PyResult<&Py<PyAny>> {
+    static DESCR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static DEF: OnceLock<BytesDef> = OnceLock::new();
+    DESCR.get_or_try_init(py, || {
+        let def = DEF.get_or_init(|| {
+            BytesDef(Box::into_raw(Box::new(ffi::PyMethodDef {
+                ml_name: c"__bytes__".as_ptr(),
+                ml_meth: ffi::PyMethodDefPointer {
+                    PyCFunction: tl_bytes,
+                },
+                ml_flags: ffi::METH_NOARGS,
+                ml_doc: c"The boxed serialization (constructor id first, flags computed).".as_ptr(),
+            })))
+        });
+        // SAFETY: a static method definition; `object` accepts every instance, the class
+        // check is done by `tl_bytes` itself.
+        let ptr = unsafe {
+            ffi::PyDescr_NewMethod(std::ptr::addr_of_mut!(ffi::PyBaseObject_Type), def.0)
+        };
+        Ok(unsafe { Bound::from_owned_ptr_or_err(py, ptr) }?.unbind())
+    })
+}
+
+/// A TL codec over one schema; see `_native.pyi`.
+#[pyclass(name = "TLCodec", module = "oxigram._native", frozen)]
+pub struct TLCodec {
+    codec: Codec,
+    /// Set once by `bind`.
+    classes: OnceLock<Classes>,
+}
+
+impl Drop for TLCodec {
+    fn drop(&mut self) {
+        if let Some(cls) = self.classes.get() {
+            Python::attach(|py| {
+                let owner = cls.owner;
+                with_registry(py, |m| {
+                    for c in &cls.classes {
+                        let key = c.as_ptr() as usize;
+                        if m.get(&key) == Some(&owner) {
+                            m.remove(&key);
+                        }
+                    }
+                });
+            });
+        }
+    }
+}
+
+struct PyBuilder<'a, 'py> {
+    py: Python<'py>,
+    cls: &'a Classes,
+}
+
+impl<'py> Builder for PyBuilder<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+    type Object = Bound<'py, PyAny>;
+    type Error = TlErr;
+
+    fn int(&mut self, v: i32) -> Result<Self::Value, TlErr> {
+        Ok(v.into_pyobject(self.py)?.into_any())
+    }
+    fn long(&mut self, v: i64) -> Result<Self::Value, TlErr> {
+        Ok(v.into_pyobject(self.py)?.into_any())
+    }
+    fn double(&mut self, v: f64) -> Result<Self::Value, TlErr> {
+        Ok(PyFloat::new(self.py, v).into_any())
+    }
+    fn big(&mut self, le: &[u8]) -> Result<Self::Value, TlErr> {
+        if let Ok(b) = <[u8; 16]>::try_from(le) {
+            return Ok(i128::from_le_bytes(b).into_pyobject(self.py)?.into_any());
+        }
+        let kwargs = PyDict::new(self.py);
+        kwargs.set_item("signed", true)?;
+        let int = self.py.get_type::<PyInt>();
+        Ok(int.call_method(
+            "from_bytes",
+            (PyBytes::new(self.py, le), "little"),
+            Some(&kwargs),
+        )?)
+    }
+    fn string(&mut self, raw: &[u8]) -> Result<Self::Value, TlErr> {
+        // Same replacement rule as Python's bytes.decode("utf-8", "replace").
+        let ptr = unsafe {
+            ffi::PyUnicode_DecodeUTF8(
+                raw.as_ptr().cast(),
+                raw.len() as ffi::Py_ssize_t,
+                c"replace".as_ptr(),
+            )
+        };
+        Ok(unsafe { Bound::from_owned_ptr_or_err(self.py, ptr) }?)
+    }
+    fn bytes(&mut self, raw: &[u8]) -> Result<Self::Value, TlErr> {
+        Ok(PyBytes::new(self.py, raw).into_any())
+    }
+    fn boolean(&mut self, v: bool) -> Result<Self::Value, TlErr> {
+        Ok(PyBool::new(self.py, v).to_owned().into_any())
+    }
+    fn vector(&mut self, items: Vec<Self::Value>) -> Result<Self::Value, TlErr> {
+        Ok(PyList::new(self.py, items)?.into_any())
+    }
+    fn begin(&mut self, ctor: usize) -> Result<Self::Object, TlErr> {
+        let cls = self.cls.classes[ctor].bind(self.py);
+        let empty = self.cls.empty.bind(self.py);
+        // SAFETY: tp_new of a heap type called with its own type, an empty args tuple and no
+        // kwargs, exactly what `cls.__new__(cls)` does.
+        let ptr = unsafe {
+            (self.cls.new_fns[ctor])(cls.as_type_ptr(), empty.as_ptr(), std::ptr::null_mut())
+        };
+        Ok(unsafe { Bound::from_owned_ptr_or_err(self.py, ptr) }?)
+    }
+    fn set(
+        &mut self,
+        obj: &mut Self::Object,
+        ctor: usize,
+        field: usize,
+        v: Self::Value,
+    ) -> Result<(), TlErr> {
+        obj.setattr(self.cls.names[ctor][field].bind(self.py), v)?;
+        Ok(())
+    }
+    fn finish(&mut self, obj: Self::Object) -> Result<Self::Value, TlErr> {
+        Ok(obj)
+    }
+}
+
+struct PySource<'a, 'py> {
+    cls: &'a Classes,
+    _py: Python<'py>,
+}
+
+impl<'py> Source for PySource<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
+    type Fields = Option<Bound<'py, PyDict>>;
+    type Error = TlErr;
+
+    fn type_name(&mut self, v: &Self::Value) -> String {
+        type_name(v)
+    }
+    fn ctor_of(&mut self, v: &Self::Value) -> Option<usize> {
+        // SAFETY: `v` is a live object; its type pointer is only used as a map key.
+        let ty = unsafe { ffi::Py_TYPE(v.as_ptr()) };
+        self.cls.index.get(&(ty as usize)).copied()
+    }
+    fn fields(&mut self, v: &Self::Value, _: usize) -> Result<Self::Fields, TlErr> {
+        // The instance `__dict__` (our classes have no slots or data descriptors for fields,
+        // so a key found there is what getattr would return); `None` if there is none.
+        // SAFETY: a live object; a NULL result only sets an exception, cleared here.
+        let dict = unsafe { ffi::PyObject_GenericGetDict(v.as_ptr(), std::ptr::null_mut()) };
+        if dict.is_null() {
+            drop(PyErr::take(v.py()));
+            return Ok(None);
+        }
+        // SAFETY: a new reference returned by the call above.
+        let dict = unsafe { Bound::from_owned_ptr(v.py(), dict) };
+        Ok(dict.cast_into::<PyDict>().ok())
+    }
+    fn get(
+        &mut self,
+        v: &Self::Value,
+        fields: &Self::Fields,
+        ctor: usize,
+        field: usize,
+    ) -> Result<Option<Self::Value>, TlErr> {
+        let name = self.cls.names[ctor][field].bind(v.py());
+        if let Some(dict) = fields {
+            // SAFETY: a dict and an exact str key (no Python code runs on lookup); the
+            // borrowed result is turned into a new reference at once.
+            let item = unsafe { ffi::PyDict_GetItemWithError(dict.as_ptr(), name.as_ptr()) };
+            if !item.is_null() {
+                return Ok(Some(unsafe { Bound::from_borrowed_ptr(v.py(), item) }));
+            }
+        }
+        match v.getattr(name) {
+            Ok(x) => Ok(Some(x)),
+            Err(e) if e.is_instance_of::<PyAttributeError>(v.py()) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+    fn is_none(&mut self, v: &Self::Value) -> bool {
+        v.is_none()
+    }
+    fn truthy(&mut self, v: &Self::Value) -> Result<bool, TlErr> {
+        Ok(v.is_truthy()?)
+    }
+    fn int(&mut self, v: &Self::Value) -> Result<Option<Option<i64>>, TlErr> {
+        let p = v.as_ptr();
+        // SAFETY: `p` is a live object; an exact int is read with the C API, whose overflow
+        // error is cleared here (it only means "outside i64").
+        unsafe {
+            if ffi::Py_TYPE(p) == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+                // PyLong_AsLongAndOverflow takes a fast path that PyLong_AsLongLong (through
+                // _PyLong_AsByteArray) lacks on CPython 3.11, and raises nothing on overflow.
+                if std::mem::size_of::<std::ffi::c_long>() == 8 {
+                    let mut overflow = 0;
+                    let x = ffi::PyLong_AsLongAndOverflow(p, &mut overflow);
+                    if overflow != 0 {
+                        return Ok(Some(None));
+                    }
+                    if x != -1 || ffi::PyErr_Occurred().is_null() {
+                        // c_long is i64 here (checked above); `From` keeps other targets compiling.
+                        #[allow(clippy::useless_conversion)]
+                        return Ok(Some(Some(i64::from(x))));
+                    }
+                    ffi::PyErr_Clear();
+                    return Ok(Some(None));
+                }
+                let x = ffi::PyLong_AsLongLong(p);
+                if x == -1 && !ffi::PyErr_Occurred().is_null() {
+                    ffi::PyErr_Clear();
+                    return Ok(Some(None));
+                }
+                return Ok(Some(Some(x)));
+            }
+        }
+        if !v.is_instance_of::<PyInt>() {
+            return Ok(None);
+        }
+        Ok(Some(v.extract::<i64>().ok()))
+    }
+    fn big(&mut self, v: &Self::Value, size: usize) -> Result<Option<Option<Vec<u8>>>, TlErr> {
+        if !v.is_instance_of::<PyInt>() {
+            return Ok(None);
+        }
+        let bits = size * 8;
+        let negative = v.lt(0)?;
+        let magnitude = if negative {
+            v.call_method0("__invert__")?
+        } else {
+            v.clone()
+        };
+        let len: usize = magnitude.call_method0("bit_length")?.extract()?;
+        if len > if negative { bits - 1 } else { bits } {
+            return Ok(Some(None));
+        }
+        let kwargs = PyDict::new(v.py());
+        kwargs.set_item("signed", negative)?;
+        let b = v.call_method("to_bytes", (size, "little"), Some(&kwargs))?;
+        Ok(Some(Some(
+            b.cast::<PyBytes>()
+                .map_err(PyErr::from)?
+                .as_bytes()
+                .to_vec(),
+        )))
+    }
+    fn float(&mut self, v: &Self::Value) -> Result<Option<Option<f64>>, TlErr> {
+        if let Ok(f) = v.cast::<PyFloat>() {
+            return Ok(Some(Some(f.value())));
+        }
+        if !v.is_instance_of::<PyInt>() {
+            return Ok(None);
+        }
+        Ok(Some(v.extract::<f64>().ok()))
+    }
+    fn boolean(&mut self, v: &Self::Value) -> Option<bool> {
+        v.cast::<PyBool>().ok().map(|b| b.is_true())
+    }
+    fn text<'v>(&mut self, v: &'v Self::Value) -> Result<Text<'v>, TlErr> {
+        // SAFETY: type pointers of live objects, compared for the exact-type fast paths.
+        let ty = unsafe { ffi::Py_TYPE(v.as_ptr()) };
+        if ty == std::ptr::addr_of_mut!(ffi::PyBytes_Type) {
+            // SAFETY: checked above.
+            let b = unsafe { v.cast_unchecked::<PyBytes>() };
+            return Ok(Text::Raw(Cow::Borrowed(b.as_bytes())));
+        }
+        if let Ok(s) = v.cast::<PyString>() {
+            return Ok(match s.to_str() {
+                Ok(s) => Text::Raw(Cow::Borrowed(s.as_bytes())),
+                Err(_) => Text::BadUtf8,
+            });
+        }
+        Ok(match self.raw(v)? {
+            Some(b) => Text::Raw(b),
+            None => Text::Not,
+        })
+    }
+    fn raw<'v>(&mut self, v: &'v Self::Value) -> Result<Option<Cow<'v, [u8]>>, TlErr> {
+        if let Ok(b) = v.cast::<PyBytes>() {
+            return Ok(Some(Cow::Borrowed(b.as_bytes())));
+        }
+        // A bytearray or memoryview can change under us: copied.
+        if let Ok(b) = v.cast::<PyByteArray>() {
+            return Ok(Some(Cow::Owned(b.to_vec())));
+        }
+        if v.is_instance_of::<PyMemoryView>() {
+            let copy = v.call_method0("tobytes")?;
+            return Ok(Some(Cow::Owned(
+                copy.cast::<PyBytes>()
+                    .map_err(PyErr::from)?
+                    .as_bytes()
+                    .to_vec(),
+            )));
+        }
+        Ok(None)
+    }
+    fn list(&mut self, v: &Self::Value) -> Result<Option<Vec<Self::Value>>, TlErr> {
+        if let Ok(l) = v.cast::<PyList>() {
+            return Ok(Some(l.iter().collect()));
+        }
+        if let Ok(t) = v.cast::<PyTuple>() {
+            return Ok(Some(t.iter().collect()));
+        }
+        Ok(None)
+    }
+}
+
+fn data_bytes(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = data.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(b) = data.cast::<PyByteArray>() {
+        return Ok(b.to_vec());
+    }
+    if data.is_instance_of::<PyMemoryView>() {
+        let copy = data.call_method0("tobytes")?;
+        return Ok(copy.cast::<PyBytes>()?.as_bytes().to_vec());
+    }
+    Err(tl_error(
+        py,
+        ErrorKind::TlDecode,
+        format!(
+            "data must be bytes, bytearray or memoryview, not {}",
+            type_name(data)
+        ),
+    ))
+}
+
+impl TLCodec {
+    fn classes(&self, py: Python<'_>) -> PyResult<&Classes> {
+        self.classes.get().ok_or_else(|| {
+            tl_error(
+                py,
+                ErrorKind::TlSchema,
+                "the codec has no classes bound".into(),
+            )
+        })
+    }
+
+    fn decode_at<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        offset: i64,
+        exact: Option<bool>,
+    ) -> PyResult<(Bound<'py, PyAny>, usize)> {
+        let cls = self.classes(py)?;
+        let mut b = PyBuilder { py, cls };
+        let run = |bytes: &[u8], b: &mut PyBuilder<'_, 'py>| match exact {
+            Some(exact) => self.codec.decode(b, bytes, exact).map(|v| (v, 0)),
+            None => self.codec.decode_prefix(b, bytes, offset as usize),
+        };
+        // bytes are immutable: read them in place; other buffers are copied first.
+        let result = if let Ok(bytes) = data.cast::<PyBytes>() {
+            if offset < 0 || offset as usize > bytes.as_bytes().len() {
+                return Err(tl_error(
+                    py,
+                    ErrorKind::TlDecode,
+                    format!("offset {offset} is outside the data"),
+                ));
+            }
+            run(bytes.as_bytes(), &mut b)
+        } else {
+            let owned = data_bytes(py, data)?;
+            if offset < 0 || offset as usize > owned.len() {
+                return Err(tl_error(
+                    py,
+                    ErrorKind::TlDecode,
+                    format!("offset {offset} is outside the data"),
+                ));
+            }
+            run(&owned, &mut b)
+        };
+        result.map_err(|e| into_py(py, e))
+    }
+}
+
+#[pymethods]
+impl TLCodec {
+    /// Parses and compiles schema text.
+    #[new]
+    fn new(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let Ok(text) = text.cast::<PyString>() else {
+            return Err(tl_error(
+                py,
+                ErrorKind::TlSchema,
+                format!("schema text must be str, not {}", type_name(text)),
+            ));
+        };
+        let codec = Codec::from_text(&text.to_cow()?).map_err(|e| to_py(py, e))?;
+        Ok(Self {
+            codec,
+            classes: OnceLock::new(),
+        })
+    }
+
+    /// Parses `.tl` text into `(layer, constructors)` without compiling a codec.
+    #[staticmethod]
+    fn parse_schema(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let Ok(text) = text.cast::<PyString>() else {
+            return Err(tl_error(
+                py,
+                ErrorKind::TlSchema,
+                format!("schema text must be str, not {}", type_name(text)),
+            ));
+        };
+        let schema = parse_schema(&text.to_cow()?).map_err(|e| to_py(py, e))?;
+        describe(py, &schema)
+    }
+
+    /// The `// LAYER N` of the schema, or -1.
+    #[getter]
+    fn layer(&self) -> i32 {
+        self.codec.schema.layer
+    }
+
+    /// The parsed constructors: `(id, name, is_function, fields, result)`.
+    fn constructors(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let described = describe(py, &self.codec.schema)?;
+        Ok(described.bind(py).get_item(1)?.unbind())
+    }
+
+    /// Gives the codec one class per constructor, in `constructors()` order.
+    fn bind(slf: &Bound<'_, Self>, classes: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = slf.py();
+        let this = slf.get();
+        if this.classes.get().is_some() {
+            return Err(tl_error(
+                py,
+                ErrorKind::TlSchema,
+                "the codec's classes are already bound".into(),
+            ));
+        }
+        let items: Vec<Bound<'_, PyType>> = classes
+            .try_iter()?
+            .map(|c| c.and_then(|c| Ok(c.cast_into::<PyType>()?)))
+            .collect::<PyResult<_>>()?;
+        let n = this.codec.ctors.len();
+        if items.len() != n {
+            return Err(tl_error(
+                py,
+                ErrorKind::TlSchema,
+                format!("bind needs {n} classes, not {}", items.len()),
+            ));
+        }
+        let mut new_fns = Vec::with_capacity(n);
+        let mut names = Vec::with_capacity(n);
+        let mut index = IdMap::default();
+        index.reserve(n);
+        for (i, cls) in items.iter().enumerate() {
+            // SAFETY: a valid type object; Py_tp_new of a heap type is its tp_new.
+            let slot = unsafe { ffi::PyType_GetSlot(cls.as_type_ptr(), ffi::Py_tp_new) };
+            if slot.is_null() {
+                return Err(tl_error(
+                    py,
+                    ErrorKind::TlSchema,
+                    format!("class {} cannot be instantiated", type_name(cls.as_any())),
+                ));
+            }
+            // SAFETY: the Py_tp_new slot holds a newfunc.
+            new_fns
+                .push(unsafe { std::mem::transmute::<*mut std::ffi::c_void, ffi::newfunc>(slot) });
+            names.push(
+                this.codec.ctors[i]
+                    .fields
+                    .iter()
+                    .map(|f| PyString::intern(py, &f.name).unbind())
+                    .collect(),
+            );
+            index.insert(cls.as_type_ptr() as usize, i);
+        }
+        let classes = Classes {
+            classes: items.into_iter().map(Bound::unbind).collect(),
+            new_fns,
+            names,
+            index,
+            empty: PyTuple::empty(py).unbind(),
+            owner: slf.as_ptr() as usize,
+        };
+        let keys: Vec<usize> = classes
+            .classes
+            .iter()
+            .map(|c| c.as_ptr() as usize)
+            .collect();
+        this.classes.set(classes).map_err(|_| {
+            tl_error(
+                py,
+                ErrorKind::TlSchema,
+                "the codec's classes are already bound".into(),
+            )
+        })?;
+        let owner = slf.as_ptr() as usize;
+        with_registry(py, |m| {
+            for key in keys {
+                m.insert(key, owner);
+            }
+        });
+        Ok(())
+    }
+
+    /// The `__bytes__` to install on the bound classes: a native method descriptor that
+    /// encodes with the codec that bound the object's class (no Python frame).
+    #[staticmethod]
+    fn bytes_method(py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(bytes_descriptor(py)?.clone_ref(py))
+    }
+
+    /// Encodes `obj` boxed (constructor id first, flags computed).
+    fn encode<'py>(
+        &self,
+        py: Python<'py>,
+        obj: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let cls = self.classes(py)?;
+        // The output buffer is reused between calls of a thread (a nested call, from Python
+        // code run during an encode, takes a fresh one).
+        let mut out = OUT.take();
+        out.clear();
+        out.reserve(256);
+        let result = self
+            .codec
+            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
+            .map_err(|e| into_py(py, e))
+            .map(|()| PyBytes::new(py, &out));
+        if out.capacity() <= KEEP_BUFFER {
+            OUT.set(out);
+        }
+        result
+    }
+
+    /// Decodes one boxed value; with `exact`, trailing bytes raise `TrailingBytesError`.
+    #[pyo3(signature = (data, exact = true))]
+    fn decode<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        exact: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.decode_at(py, data, 0, Some(exact))?.0)
+    }
+
+    /// Decodes one boxed value at `offset`; returns `(value, offset after it)`.
+    #[pyo3(signature = (data, offset = 0))]
+    fn decode_prefix<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        offset: i64,
+    ) -> PyResult<(Bound<'py, PyAny>, usize)> {
+        self.decode_at(py, data, offset, None)
+    }
+}
+
+/// Adds the TL codec class to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<TLCodec>()?;
+    Ok(())
+}
