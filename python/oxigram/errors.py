@@ -8,25 +8,25 @@ from the package: every layer may use it.
 from __future__ import annotations
 
 __all__ = [
-    "OxigramError",
+    "BackendUnavailableError",
+    "DHSecurityError",
+    "FactorizationError",
     "InvalidInputError",
     "InvalidTypeError",
-    "FactorizationError",
-    "SecurityError",
+    "LimitExceededError",
     "MessageSecurityError",
-    "DHSecurityError",
-    "SRPSecurityError",
+    "OxigramError",
     "RSASecurityError",
-    "BackendUnavailableError",
+    "SRPSecurityError",
+    "SecurityError",
+    "TLDecodeError",
+    "TLEncodeError",
     "TLError",
     "TLSchemaError",
-    "TLDecodeError",
+    "TrailingBytesError",
     "UnexpectedEndError",
     "UnknownConstructorError",
     "WrongTypeError",
-    "LimitExceededError",
-    "TrailingBytesError",
-    "TLEncodeError",
 ]
 
 
@@ -197,6 +197,7 @@ class MessageTimeError(MessageRejectedError):
 
 class MalformedMessageError(MessageRejectedError):
     """A decrypted message cannot be parsed at the MTProto level (container structure)."""
+
 
 __all__ += [
     "FrameTooLargeError",

@@ -238,7 +238,7 @@ def forged_answer(sn: bytes, /, **inner: Any) -> bytes:
         "server_nonce": sn,
         "g": 3,
         "dh_prime": TELEGRAM_DH_PRIME,
-        "g_a": (3 ** 2000 % int.from_bytes(TELEGRAM_DH_PRIME, "big")).to_bytes(256, "big"),
+        "g_a": (3**2000 % int.from_bytes(TELEGRAM_DH_PRIME, "big")).to_bytes(256, "big"),
         "server_time": 1,
     }
     fields.update(inner)
@@ -324,11 +324,13 @@ def test_server_checks(server_key: RsaPrivateKey) -> None:
 
 
 def test_server_checks_g_b_and_retry_id(server_key: RsaPrivateKey) -> None:
-    client, sn = client_at_dh_params(server_key)
+    _, sn = client_at_dh_params(server_key)
     server = ServerHandshake(
         server_key, fixed=ServerRandom(server_nonce=sn, pq_factors=(1000003, 1000033))
     )
-    fresh = ClientHandshake([server_key.public], fixed=ClientRandom(nonce=NONCE, new_nonce=NEW_NONCE))
+    fresh = ClientHandshake(
+        [server_key.public], fixed=ClientRandom(nonce=NONCE, new_nonce=NEW_NONCE)
+    )
     server.receive(fresh.receive(server.receive(fresh.start())) or b"")
     key, iv = crypto.tmp_aes_key_iv(NEW_NONCE, sn)
 

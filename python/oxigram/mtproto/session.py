@@ -1,0 +1,510 @@
+"""An encrypted MTProto 2.0 session, sans-IO, for either role (protocol.md 3.2-3.3).
+
+``pack(...)`` turns outgoing TL objects into one encrypted packet (a ``msg_container`` when
+there are several, pending acks piggy-backed, large bodies gzipped) and tells which msg_id
+each got; ``unpack(packet)`` checks an incoming packet against the session rules and returns
+:mod:`.events` for the I/O layer. The session never sends by itself: anything it wants to
+say (acks, pongs, bad_msg notifications) waits for the next ``pack`` or ``flush``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import crypto, tl
+from ..errors import (
+    InvalidInputError,
+    MalformedMessageError,
+    MessageRejectedError,
+    MessageTimeError,
+    MsgIdParityError,
+    ReplayedMessageError,
+    TLDecodeError,
+    WrongSessionError,
+)
+from . import events as ev
+from .framing import Role
+from .messages import (
+    CONTAINER_ID,
+    GZIP_ID,
+    MAX_CONTAINER,
+    MSG_COPY_ID,
+    RPC_RESULT_ID,
+    Inner,
+    Plain,
+    constructor_id,
+    decrypt,
+    gunzip,
+    pack_container,
+    split_container,
+)
+from .msgid import Clock, MsgIds
+
+__all__ = ["Outgoing", "Packed", "Session", "rpc_error", "rpc_result"]
+
+log = logging.getLogger(__name__)
+
+#: Accepted msg_id age and lead (core.telegram.org/mtproto/description).
+MAX_PAST = 300
+MAX_FUTURE = 30
+_MAX_ACKS = 8192
+
+
+def _id(name: str) -> int:
+    return tl.schema[name]._tl_id
+
+
+_MSGS_ACK = _id("msgs_ack")
+_BAD_MSG = _id("bad_msg_notification")
+_BAD_SALT = _id("bad_server_salt")
+_CLOCK_FIXERS = {_BAD_MSG, _BAD_SALT}
+# Never content-related (bad_msg 34 otherwise); bad_msg/bad_salt follow Telegram's usage.
+_NOT_CONTENT = {_MSGS_ACK, CONTAINER_ID, GZIP_ID, MSG_COPY_ID, _BAD_MSG, _BAD_SALT}
+# Server messages that answer a client message get msg_id = 1 mod 4, the rest 3 mod 4.
+_RESPONSES = {
+    RPC_RESULT_ID,
+    _BAD_MSG,
+    _BAD_SALT,
+    _id("pong"),
+    _id("future_salts"),
+    _id("msgs_state_info"),
+    _id("destroy_session_ok"),
+    _id("destroy_session_none"),
+}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to send with explicit flags (``None`` = derived from the constructor)."""
+
+    body: Any  # TLObject or serialized bytes
+    content_related: bool | None = None
+    response: bool | None = None
+
+
+@dataclass(frozen=True)
+class Packed:
+    """An encrypted packet; ``msg_ids[i]`` is the id given to the i-th body passed."""
+
+    packet: bytes
+    msg_ids: tuple[int, ...]
+    container_id: int | None = None
+
+
+def rpc_result(req_msg_id: int, result: Any, *, gzip: bool = True) -> bytes:
+    """``rpc_result`` (server role) with a large result gzipped inside, as Telegram does."""
+    data = result if isinstance(result, bytes) else tl.dumps(result)
+    if gzip:
+        data = tl.gzip_packed(data)
+    return struct.pack("<Iq", RPC_RESULT_ID, req_msg_id) + data
+
+
+def rpc_error(req_msg_id: int, code: int, message: str) -> bytes:
+    err = tl.from_dict({"_": "rpc_error", "error_code": code, "error_message": message})
+    return rpc_result(req_msg_id, err, gzip=False)
+
+
+class _SeenIds:
+    """Replay protection: the last ``size`` ids, and a floor below which all are refused."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._set: set[int] = set()
+        self._order: deque[int] = deque()
+        self._floor = 0
+
+    def seen(self, msg_id: int) -> bool:
+        return msg_id in self._set or msg_id <= self._floor
+
+    def add(self, msg_id: int) -> None:
+        self._set.add(msg_id)
+        self._order.append(msg_id)
+        if len(self._order) > self._size:
+            old = self._order.popleft()
+            self._set.discard(old)
+            self._floor = max(self._floor, old)
+
+
+class Session:
+    """One MTProto session over one auth key.
+
+    ``role`` is our side. A client session picks a random ``session_id``; a server session is
+    created for the ``session_id`` a client used (see :func:`~.messages.decrypt`) and queues
+    ``new_session_created`` before its first answer. ``time_synced=False`` (client) means
+    the offset is unknown: the first message from the server sets it and the ±300/30 s window
+    is enforced only from then on. ``accepted_salts`` (server) are valid besides ``salt``.
+    """
+
+    def __init__(
+        self,
+        auth_key: bytes,
+        *,
+        role: Role = "client",
+        session_id: int | None = None,
+        salt: int = 0,
+        time_offset: float = 0.0,
+        time_synced: bool = True,
+        clock: Clock = time.time,
+        random_bytes: Callable[[int], bytes] = os.urandom,
+        schema: tl.Schema = tl.schema,
+        gzip_threshold: int = tl.GZIP_THRESHOLD,
+        replay_window: int = 4096,
+    ) -> None:
+        self.auth_key = bytes(auth_key)
+        self.auth_key_id = crypto.auth_key_id(self.auth_key)
+        self.role: Role = role
+        self._peer: Role = "server" if role == "client" else "client"
+        self._random = random_bytes
+        if session_id is None:
+            session_id = int.from_bytes(random_bytes(8), "little", signed=True)
+        self.session_id = session_id
+        self.salt = salt
+        self.accepted_salts: set[int] = set()
+        self.msg_ids = MsgIds(role, clock=clock, time_offset=time_offset)
+        self.time_synced = time_synced or role == "server"
+        self.schema = schema
+        self.gzip_threshold = gzip_threshold
+        self._content_sent = 0  # n of the seq_no rule
+        self._seen = _SeenIds(replay_window)
+        self._pending_acks: list[int] = []
+        self._outbox: list[Outgoing] = []
+        self._containers: OrderedDict[int, tuple[tuple[int, ...], tuple[int, ...]]] = OrderedDict()
+        self._announce_new_session = role == "server"
+
+    # ================================================================== outgoing
+
+    @property
+    def pending_acks(self) -> tuple[int, ...]:
+        return tuple(self._pending_acks)
+
+    @property
+    def needs_flush(self) -> bool:
+        """Something other than acks is waiting (pong, bad_msg notification, ...)."""
+        return bool(self._outbox)
+
+    def _seq_no(self, content_related: bool) -> int:
+        if content_related:
+            self._content_sent += 1
+            return self._content_sent * 2 - 1
+        return self._content_sent * 2
+
+    def _serialize(self, item: Any) -> tuple[bytes, bool, bool]:
+        out = item if isinstance(item, Outgoing) else Outgoing(item)
+        data = bytes(out.body) if isinstance(out.body, (bytes, bytearray)) else tl.dumps(out.body)
+        cid = constructor_id(data)
+        content = cid not in _NOT_CONTENT if out.content_related is None else out.content_related
+        response = cid in _RESPONSES if out.response is None else out.response
+        if content and cid != RPC_RESULT_ID and len(data) >= self.gzip_threshold:
+            data = tl.gzip_packed(data, threshold=self.gzip_threshold)
+        return data, content, response
+
+    def pack(self, *bodies: Any) -> Packed:
+        """Encrypts ``bodies`` (TL objects, serialized bytes or :class:`Outgoing`) with any
+        queued service messages and pending acks: one message alone, else a container."""
+        outbox = self._outbox
+        self._outbox = []
+        acks = self._pending_acks
+        self._pending_acks = []
+        queued: list[Any] = [*outbox, *bodies]
+        for start in range(0, len(acks), _MAX_ACKS):
+            queued.append(
+                tl.from_dict({"_": "msgs_ack", "msg_ids": acks[start : start + _MAX_ACKS]})
+            )
+        if not queued:
+            raise InvalidInputError("nothing to pack")
+        if len(queued) > MAX_CONTAINER:
+            raise InvalidInputError(f"{len(queued)} messages exceed a container's {MAX_CONTAINER}")
+        messages: list[Inner] = []
+        content_ids: list[int] = []
+        any_response = False
+        for item in queued:
+            data, content, response = self._serialize(item)
+            msg_id = self.msg_ids.next(response=response)
+            messages.append(Inner(msg_id, self._seq_no(content), data))
+            any_response |= response
+            if content:
+                content_ids.append(msg_id)
+        given = tuple(m.msg_id for m in messages[len(outbox) : len(outbox) + len(bodies)])
+        if len(messages) == 1:
+            only = messages[0]
+            return Packed(self._encrypt(only.msg_id, only.seq_no, only.body), given)
+        # The container's id comes last: it must be greater than those it holds.
+        container_id = self.msg_ids.next(response=any_response)
+        self._remember_container(container_id, tuple(content_ids), tuple(acks))
+        packet = self._encrypt(container_id, self._seq_no(False), pack_container(messages))
+        return Packed(packet, given, container_id)
+
+    def flush(self) -> Packed | None:
+        """Packs only what the session queued itself (acks, pongs, notifications)."""
+        if not self._outbox and not self._pending_acks:
+            return None
+        return self.pack()
+
+    def _remember_container(
+        self, container_id: int, content_ids: tuple[int, ...], acks: tuple[int, ...]
+    ) -> None:
+        self._containers[container_id] = (content_ids, acks)
+        while len(self._containers) > 256:
+            self._containers.popitem(last=False)
+
+    def _encrypt(self, msg_id: int, seq_no: int, body: bytes) -> bytes:
+        header = struct.pack("<qqqii", self.salt, self.session_id, msg_id, seq_no, len(body))
+        payload = header + body
+        padding = self._random(12 + (-(len(payload) + 12) % 16))
+        return crypto.encrypt_message(self.auth_key, payload, sender=self.role, padding=padding)
+
+    # ================================================================== incoming
+
+    def unpack(self, packet: bytes) -> list[ev.Event]:
+        """Decrypts and handles one packet. Raises ``MessageSecurityError`` (a subclass says
+        which rule failed) when the whole packet must be dropped."""
+        return self.receive(decrypt(self.auth_key, packet, sender=self._peer))
+
+    def receive(self, plain: Plain) -> list[ev.Event]:
+        """Handles a packet already decrypted with :func:`~.messages.decrypt` (the server
+        decrypts first to find the session)."""
+        msg_id = plain.msg_id
+        if plain.session_id != self.session_id:
+            raise WrongSessionError(f"session_id {plain.session_id} is not ours", msg_id)
+        out: list[ev.Event] = []
+        if self.role == "server":
+            rejected = self._server_checks(plain)
+            if rejected is not None:
+                return [rejected]
+            if self._announce_new_session:
+                self._announce_new_session = False
+                out.append(self._new_session(msg_id))
+        else:
+            self._client_checks(plain)
+        self._seen.add(msg_id)
+        self._maybe_ack(msg_id, plain.seq_no)
+        self._dispatch(msg_id, plain.seq_no, plain.body, out, nested=False)
+        return out
+
+    def _client_checks(self, plain: Plain) -> None:
+        msg_id = plain.msg_id
+        if msg_id % 2 != 1:
+            raise MsgIdParityError(f"server msg_id {msg_id} is even", msg_id)
+        if self._seen.seen(msg_id):
+            raise ReplayedMessageError(f"msg_id {msg_id} was already received", msg_id)
+        if not self.time_synced:
+            self.msg_ids.sync(msg_id / 2**32)
+            self.time_synced = True
+            return
+        if constructor_id(plain.body) in _CLOCK_FIXERS:
+            return  # these exist to fix our clock; they may well look out of window
+        self._check_window(msg_id)
+
+    def _check_window(self, msg_id: int) -> None:
+        delta = msg_id / 2**32 - self.msg_ids.now()
+        if delta < -MAX_PAST:
+            raise MessageTimeError(f"msg_id {msg_id} is {-delta:.0f} s in the past", msg_id)
+        if delta > MAX_FUTURE:
+            raise MessageTimeError(f"msg_id {msg_id} is {delta:.0f} s in the future", msg_id)
+
+    def _server_checks(self, plain: Plain) -> ev.Event | None:
+        """Rule failures a server answers with a notification instead of dropping."""
+        msg_id = plain.msg_id
+        if self._seen.seen(msg_id):
+            raise ReplayedMessageError(f"msg_id {msg_id} was already received", msg_id)
+        code = 0
+        if msg_id % 4:
+            code = 18
+        else:
+            try:
+                self._check_window(msg_id)
+            except MessageTimeError:
+                code = 16 if msg_id / 2**32 < self.msg_ids.now() else 17
+        if code:
+            self._queue_bad_msg(plain, code)
+            return ev.BadMessage((msg_id,), code)
+        if plain.salt != self.salt and plain.salt not in self.accepted_salts:
+            self._seen.add(msg_id)
+            self._queue_bad_msg(plain, 48)
+            return ev.BadMessage((msg_id,), 48)
+        return None
+
+    def _queue_bad_msg(self, plain: Plain, code: int) -> None:
+        fields: dict[str, Any] = {
+            "bad_msg_id": plain.msg_id,
+            "bad_msg_seqno": plain.seq_no,
+            "error_code": code,
+        }
+        if code == 48:
+            notice = tl.from_dict({"_": "bad_server_salt", **fields, "new_server_salt": self.salt})
+        else:
+            notice = tl.from_dict({"_": "bad_msg_notification", **fields})
+        self._outbox.append(Outgoing(notice))
+
+    def _new_session(self, first_msg_id: int) -> ev.NewSession:
+        unique_id = int.from_bytes(self._random(8), "little", signed=True)
+        created = {
+            "_": "new_session_created",
+            "first_msg_id": first_msg_id,
+            "unique_id": unique_id,
+            "server_salt": self.salt,
+        }
+        self._outbox.append(Outgoing(tl.from_dict(created)))
+        return ev.NewSession(first_msg_id, unique_id, self.salt)
+
+    def _maybe_ack(self, msg_id: int, seq_no: int) -> None:
+        # The server's answers acknowledge requests implicitly; clients ack everything
+        # content-related (odd seq_no).
+        if self.role == "client" and seq_no % 2 == 1:
+            self._pending_acks.append(msg_id)
+
+    def _dispatch(
+        self, msg_id: int, seq_no: int, body: bytes, out: list[ev.Event], *, nested: bool
+    ) -> None:
+        cid = constructor_id(body)
+        if cid == CONTAINER_ID:
+            if nested:
+                err = MalformedMessageError("container inside a container", msg_id)
+                out.append(ev.SkippedMessage(msg_id, err))
+                return
+            self._unpack_container(msg_id, body, out)
+            return
+        if cid == GZIP_ID:
+            try:
+                body = gunzip(body)
+            except TLDecodeError as exc:
+                out.append(ev.SkippedMessage(msg_id, exc))
+                return
+            self._dispatch(msg_id, seq_no, body, out, nested=nested)
+            return
+        if cid == RPC_RESULT_ID and len(body) >= 12:
+            self._rpc_result(body, out)
+            return
+        try:
+            obj = self.schema.loads(body)
+        except TLDecodeError as exc:
+            log.warning("skipping message %d: %s", msg_id, exc)
+            out.append(ev.SkippedMessage(msg_id, exc))
+            return
+        if self.role == "client":
+            self._client_service(msg_id, obj, out)
+        else:
+            self._server_service(msg_id, obj, out)
+
+    def _unpack_container(self, container_id: int, body: bytes, out: list[ev.Event]) -> None:
+        try:
+            inner = list(split_container(body))
+        except MalformedMessageError as exc:
+            exc.msg_id = container_id
+            if self.role == "server":
+                self._outbox.append(
+                    Outgoing(
+                        tl.from_dict(
+                            {
+                                "_": "bad_msg_notification",
+                                "bad_msg_id": container_id,
+                                "bad_msg_seqno": 0,
+                                "error_code": 64,
+                            }
+                        )
+                    )
+                )
+                out.append(ev.BadMessage((container_id,), 64))
+                return
+            raise
+        for m in inner:
+            problem: MessageRejectedError | None = None
+            if self._seen.seen(m.msg_id):
+                problem = ReplayedMessageError(f"msg_id {m.msg_id} was already received")
+            elif (self.role == "client") != (m.msg_id % 2 == 1) or (
+                self.role == "server" and m.msg_id % 4
+            ):
+                problem = MsgIdParityError(f"msg_id {m.msg_id} has the wrong parity")
+            elif m.msg_id >= container_id and self.role == "server":
+                problem = MalformedMessageError("inner msg_id not below the container's")
+            if problem is not None:
+                problem.msg_id = m.msg_id
+                out.append(ev.SkippedMessage(m.msg_id, problem))
+                continue
+            self._seen.add(m.msg_id)
+            self._maybe_ack(m.msg_id, m.seq_no)
+            self._dispatch(m.msg_id, m.seq_no, m.body, out, nested=True)
+
+    def _rpc_result(self, body: bytes, out: list[ev.Event]) -> None:
+        # The request id is read by hand so a result that will not decode still finds
+        # its request.
+        (req_msg_id,) = struct.unpack_from("<q", body, 4)
+        try:
+            result = self.schema.loads(body[12:])
+        except TLDecodeError as exc:
+            log.warning("undecodable result for request %d: %s", req_msg_id, exc)
+            out.append(ev.RpcDecodeError(req_msg_id, exc))
+            return
+        if getattr(result, "_tl_name", None) == "rpc_error":
+            out.append(ev.RpcError(req_msg_id, result.error_code, result.error_message))
+        else:
+            out.append(ev.RpcResult(req_msg_id, result))
+
+    def _resend_ids(self, bad_msg_id: int) -> tuple[int, ...]:
+        """The requests behind ``bad_msg_id`` (a container stands for its contents; the acks
+        it carried go back to the pending list)."""
+        entry = self._containers.pop(bad_msg_id, None)
+        if entry is None:
+            return (bad_msg_id,)
+        content_ids, acks = entry
+        self._pending_acks[:0] = acks
+        return content_ids
+
+    def _client_service(self, msg_id: int, obj: Any, out: list[ev.Event]) -> None:
+        name = getattr(obj, "_tl_name", "")
+        if name == "pong":
+            out.append(ev.Pong(obj.msg_id, obj.ping_id))
+        elif name == "msgs_ack":
+            out.append(ev.Acked(tuple(obj.msg_ids)))
+        elif name == "bad_server_salt":
+            self.salt = obj.new_server_salt
+            out.append(ev.ResendRequest(self._resend_ids(obj.bad_msg_id), 48))
+        elif name == "bad_msg_notification":
+            self._bad_msg(msg_id, obj, out)
+        elif name == "new_session_created":
+            self.salt = obj.server_salt
+            out.append(ev.NewSession(obj.first_msg_id, obj.unique_id, obj.server_salt))
+        elif name == "future_salts":
+            out.append(ev.RpcResult(obj.req_msg_id, obj))
+        elif name in ("msg_detailed_info", "msg_new_detailed_info"):
+            self._pending_acks.append(obj.answer_msg_id)  # the server asks for this ack
+        elif name in ("msgs_state_req", "msg_resend_req", "msg_resend_ans_req", "msgs_all_info"):
+            log.debug("ignoring %s from the server", name)
+        else:
+            out.append(ev.Update(msg_id, obj))
+
+    def _bad_msg(self, msg_id: int, obj: Any, out: list[ev.Event]) -> None:
+        code = int(obj.error_code)
+        ids = self._resend_ids(obj.bad_msg_id)
+        if code in (16, 17):
+            # The notification's own id carries the server's clock.
+            self.msg_ids.sync(msg_id / 2**32)
+            self.time_synced = True
+        elif code == 32:
+            self._content_sent += 64  # Telethon's correction for "seq_no too low"
+        elif code == 33:
+            self._content_sent = max(0, self._content_sent - 16)
+        else:
+            out.append(ev.BadMessage(ids, code))
+            return
+        out.append(ev.ResendRequest(ids, code))
+
+    def _server_service(self, msg_id: int, obj: Any, out: list[ev.Event]) -> None:
+        name = getattr(obj, "_tl_name", "")
+        if name == "msgs_ack":
+            out.append(ev.Acked(tuple(obj.msg_ids)))
+        elif name in ("ping", "ping_delay_disconnect"):
+            pong = tl.from_dict({"_": "pong", "msg_id": msg_id, "ping_id": obj.ping_id})
+            self._outbox.append(Outgoing(pong))
+            out.append(ev.Ping(msg_id, obj.ping_id, getattr(obj, "disconnect_delay", None)))
+        elif name == "http_wait":
+            log.debug("ignoring http_wait")
+        else:
+            out.append(ev.Request(msg_id, obj))
