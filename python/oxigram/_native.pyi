@@ -86,17 +86,17 @@ def decrypt_message(auth_key: Buffer, packet: Buffer, *, sender: Sender) -> byte
 
 # -------------------------------------------------------------------------------- 2FA SRP
 
-def srp_password_hash(password: str | bytes, salt1: Buffer, salt2: Buffer) -> bytes:
+def srp_password_hash(password: str | Buffer, salt1: Buffer, salt2: Buffer) -> bytes:
     """x = PH2(password, salt1, salt2), 32 bytes (PBKDF2-HMAC-SHA512, 100000 iterations).
     A ``str`` password is encoded as UTF-8. Non-str/bytes-like password:
     ``"password must be str, bytes, bytearray or memoryview, not {type}"`` (InvalidTypeError)."""
 
-def srp_verifier(password: str | bytes, salt1: Buffer, salt2: Buffer, g: int, p: Buffer) -> bytes:
+def srp_verifier(password: str | Buffer, salt1: Buffer, salt2: Buffer, g: int, p: Buffer) -> bytes:
     """v = g^x mod p as 256 big-endian bytes (what a server stores). Checks p and g like
     :func:`srp_answer`."""
 
 def srp_answer(
-    password: str | bytes,
+    password: str | Buffer,
     salt1: Buffer,
     salt2: Buffer,
     g: int,
@@ -156,13 +156,15 @@ def dh_shared_key(peer_public: Buffer, secret: Buffer, dh_prime: Buffer) -> byte
 
 def rsa_fingerprint(n: int, e: int) -> int:
     """Telegram's key fingerprint: the low 64 bits of SHA1(TL bytes(n) | TL bytes(e)) (n, e
-    big-endian, minimal length), as a signed 64-bit int (how TL ``long`` carries it)."""
+    big-endian, minimal length), as a signed 64-bit int (how TL ``long`` carries it).
+    ``InvalidInputError``: ``"n must be non-negative"``, ``"e must be non-negative"``."""
 
 def rsa_encrypt_legacy(
     data: Buffer, n: int, e: int, *, random_padding: Buffer | None = None
 ) -> bytes:
     """Legacy handshake encryption: RSA(SHA1(data) | data | padding to 255 bytes), 256 bytes
-    big-endian. ``InvalidInputError``: ``"data must be at most 235 bytes, not {k}"``,
+    big-endian. ``InvalidInputError``, in order: ``"data must be at most 235 bytes, not {k}"``,
+    ``"n must be a 2048-bit modulus"``, ``"e must be positive"``,
     ``"random_padding must be {need} bytes, not {k}"``."""
 
 def rsa_pad_encrypt(
@@ -175,14 +177,16 @@ def rsa_pad_encrypt(
 ) -> bytes:
     """RSA_PAD (core.telegram.org/mtproto/auth_key step 4.1): 256 bytes. ``temp_keys`` are
     tried in order (then random ones) until key_aes_encrypted < n. ``InvalidInputError``:
-    ``"data must be at most 144 bytes, not {k}"``,
-    ``"random_padding must be {need} bytes, not {k}"``,
+    ``"data must be at most 144 bytes, not {k}"``, ``"n must be a 2048-bit modulus"``,
+    ``"e must be positive"``, ``"random_padding must be {need} bytes, not {k}"``,
     ``"temp_key must be 32 bytes, not {k}"``."""
 
 def rsa_decrypt(encrypted: Buffer, n: int, d: int) -> bytes:
-    """Raw RSA for the server role: encrypted^d mod n as 256 bytes. ``RSASecurityError``:
-    ``"encrypted data must be 256 bytes, not {k}"``,
-    ``"encrypted value is not below the modulus"``."""
+    """Raw RSA for the server role: encrypted^d mod n as 256 bytes. In order:
+    ``RSASecurityError("encrypted data must be 256 bytes, not {k}")``,
+    ``InvalidInputError("n must be a 2048-bit modulus")``,
+    ``InvalidInputError("d must be positive")``,
+    ``RSASecurityError("encrypted value is not below the modulus")``."""
 
 def rsa_pad_decrypt(encrypted: Buffer, n: int, d: int) -> bytes:
     """Undoes RSA_PAD for the server role; returns the 192-byte data_with_padding.

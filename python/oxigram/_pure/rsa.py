@@ -57,9 +57,31 @@ def _temp_keys(value: object) -> list[bytes]:
     return [check_len(as_buffer(key, "temp_key"), "temp_key", 32) for key in value]
 
 
+def _non_negative(value: object, name: str) -> int:
+    number = as_int(value, name)
+    if number < 0:
+        raise InvalidInputError(f"{name} must be non-negative")
+    return number
+
+
+def _modulus(value: object) -> int:
+    # The handshake's RSA blocks are 256 bytes: anything but a 2048-bit n cannot hold them.
+    number = as_int(value, "n")
+    if number < 0 or number.bit_length() != 2048:
+        raise InvalidInputError("n must be a 2048-bit modulus")
+    return number
+
+
+def _exponent(value: object, name: str) -> int:
+    number = as_int(value, name)
+    if number <= 0:
+        raise InvalidInputError(f"{name} must be positive")
+    return number
+
+
 def rsa_fingerprint(n: object, e: object) -> int:
-    modulus = as_int(n, "n")
-    exponent = as_int(e, "e")
+    modulus = _non_negative(n, "n")
+    exponent = _non_negative(e, "e")
     serialized = _tl_bytes(_minimal_be(modulus)) + _tl_bytes(_minimal_be(exponent))
     return int.from_bytes(hashlib.sha1(serialized).digest()[12:20], "little", signed=True)
 
@@ -72,8 +94,8 @@ def rsa_encrypt_legacy(
         raise InvalidInputError(
             f"data must be at most {_LEGACY_MAX_DATA} bytes, not {len(message)}"
         )
-    modulus = as_int(n, "n")
-    exponent = as_int(e, "e")
+    modulus = _modulus(n)
+    exponent = _exponent(e, "e")
     padding = _random_padding(random_padding, _LEGACY_MAX_DATA - len(message))
     block = hashlib.sha1(message).digest() + message + padding
     return pow(int.from_bytes(block, "big"), exponent, modulus).to_bytes(_SIZE, "big")
@@ -99,8 +121,8 @@ def rsa_pad_encrypt(
     message = as_buffer(data, "data")
     if len(message) > _PAD_MAX_DATA:
         raise InvalidInputError(f"data must be at most {_PAD_MAX_DATA} bytes, not {len(message)}")
-    modulus = as_int(n, "n")
-    exponent = as_int(e, "e")
+    modulus = _modulus(n)
+    exponent = _exponent(e, "e")
     data_with_padding = message + _random_padding(random_padding, _PAD_DATA_SIZE - len(message))
     given_keys = _temp_keys(temp_keys)
     attempt = 0
@@ -115,8 +137,8 @@ def rsa_pad_encrypt(
 
 def rsa_decrypt(encrypted: object, n: object, d: object) -> bytes:
     cipher = check_len(as_buffer(encrypted, "encrypted"), "encrypted data", _SIZE, RSASecurityError)
-    modulus = as_int(n, "n")
-    private = as_int(d, "d")
+    modulus = _modulus(n)
+    private = _exponent(d, "d")
     value = int.from_bytes(cipher, "big")
     if value >= modulus:
         raise RSASecurityError("encrypted value is not below the modulus")
