@@ -64,6 +64,7 @@ ROOTS = [
     # the two callback methods
     "messages.setBotCallbackAnswer",
     "messages.getBotCallbackAnswer",
+    "messages.editInlineBotMessage",
     # updates and difference
     "updates.getState",
     "updates.getDifference",

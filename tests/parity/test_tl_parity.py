@@ -199,3 +199,25 @@ def test_nesting_limits_same_error() -> None:
             results.append(str(info.value))
     assert results[:2] == results[2:]
     assert "nesting deeper than 64 levels" in results[0]
+
+
+def test_bytes_method_same_behaviour() -> None:
+    """``bytes(obj)`` goes through each codec's ``bytes_method()`` (a native descriptor or the
+    pure closure): same bytes, same errors, same fallback for a subclass, per schema."""
+    results = []
+    for schema in both():
+        cls = schema["messages.setBotCallbackAnswer"]
+        ok = bytes(cls(query_id=1, cache_time=0, message="hi"))
+        assert ok == schema.dumps(cls(query_id=1, cache_time=0, message="hi"))
+        with pytest.raises(TLEncodeError) as bad:
+            bytes(cls(query_id="x", cache_time=0))
+        with pytest.raises(TLEncodeError) as bad_str:
+            bytes(cls(query_id=1, cache_time=0, message=1.5))
+
+        class Sub(cls):  # type: ignore[misc,valid-type]
+            pass
+
+        with pytest.raises(TLEncodeError) as sub:
+            bytes(Sub(query_id=1, cache_time=0))
+        results.append((ok, str(bad.value), str(bad_str.value), str(sub.value)))
+    assert results[0] == results[1]

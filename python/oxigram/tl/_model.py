@@ -56,15 +56,22 @@ class TLObject:
     #: The schema codec's ``encode`` (a plain callable, not a method: ``self._tl_encode(self)``).
     _tl_encode: ClassVar[Callable[[Any], bytes]]
 
+    #: ``None`` for each optional field and ``False`` for each true-flag.
+    _tl_defaults: ClassVar[dict[str, Any]] = {}
+
     def __init__(self, /, **fields: Any) -> None:
         allowed = self._tl_fields
-        for key, value in fields.items():
+        for key in fields:
             if key not in allowed:
                 raise TypeError(f"{self._tl_name}() got an unexpected field {key!r}")
-            setattr(self, key, value)
         missing = [f for f in self._tl_required if f not in fields]
         if missing:
             raise TypeError(f"{self._tl_name}() is missing required fields: {', '.join(missing)}")
+        # Absent optionals are stored too (as their class defaults), so the encoders find
+        # every field with one instance-dict lookup instead of a miss plus a class lookup.
+        values = dict(self._tl_defaults)
+        values.update(fields)
+        self.__dict__.update(values)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -156,9 +163,11 @@ class Schema:
             "_tl_encode": self._codec.encode,
             "__bytes__": self._bytes,
         }
-        for fname, ftype, flag, _ in fields:
-            if flag:
-                attrs[fname] = False if ftype == "true" else None
+        defaults = {
+            fname: False if ftype == "true" else None for fname, ftype, flag, _ in fields if flag
+        }
+        attrs.update(defaults)
+        attrs["_tl_defaults"] = defaults
         where = "functions" if is_function else "types"
         attrs["__module__"] = f"{module}.{where}"
         attrs["__qualname__"] = f"{ns}.{pyname}" if ns else pyname

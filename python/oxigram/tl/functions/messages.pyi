@@ -124,6 +124,31 @@ class EditMessage(_TLObject):
         rich_message: _types.TypeInputRichMessage | None = None,
     ) -> None: ...
 
+class EditInlineBotMessage(_TLObject):
+    """``messages.editInlineBotMessage#a423bb51``."""
+
+    no_webpage: bool
+    invert_media: bool
+    id: _types.TypeInputBotInlineMessageID
+    message: str | None
+    media: _types.TypeInputMedia | None
+    reply_markup: _types.TypeReplyMarkup | None
+    entities: list[_types.TypeMessageEntity] | None
+    rich_message: _types.TypeInputRichMessage | None
+    def __init__(
+        self,
+        /,
+        *,
+        no_webpage: bool = False,
+        invert_media: bool = False,
+        id: _types.TypeInputBotInlineMessageID,
+        message: str | None = None,
+        media: _types.TypeInputMedia | None = None,
+        reply_markup: _types.TypeReplyMarkup | None = None,
+        entities: _Sequence[_types.TypeMessageEntity] | None = None,
+        rich_message: _types.TypeInputRichMessage | None = None,
+    ) -> None: ...
+
 class GetBotCallbackAnswer(_TLObject):
     """``messages.getBotCallbackAnswer#9342ca07``."""
 
