@@ -213,3 +213,83 @@ __all__ += [
     "UnknownFingerprintError",
     "WrongSessionError",
 ]
+
+
+# --------------------------------------------------------------------------------- client
+
+
+class ClientError(OxigramError):
+    """Base class of the asyncio client's own errors (not the server's answers)."""
+
+
+class SessionLockedError(ClientError):
+    """The session file is open in another client (``path`` names it; ``owner`` is the pid
+    that holds it when known). Two clients on one auth key would break each other."""
+
+    path: str
+    owner: int | None
+
+    def __init__(self, path: str, owner: int | None = None) -> None:
+        who = f" by process {owner}" if owner else ""
+        super().__init__(f"session file {path!r} is already in use{who}")
+        self.path = path
+        self.owner = owner
+
+
+class SessionStorageError(ClientError):
+    """The session storage cannot be read or written (not a session file, newer format)."""
+
+
+class ConnectionLostError(ClientError, ConnectionError):
+    """The connection dropped and could not be restored within the retry budget, or the
+    client was closed while a request waited."""
+
+
+class RequestTimeoutError(ClientError, TimeoutError):
+    """A request got no answer within its timeout. The server may still have run it."""
+
+
+class NotConnectedError(ClientError):
+    """The client is not started (use ``async with client`` or ``await client.connect()``)."""
+
+
+class PeerNotFoundError(ClientError, ValueError):
+    """A peer (username, id, object) cannot be turned into an input peer: unknown to the
+    entity cache and to the server, or of a kind that has no input form."""
+
+
+class LoginError(ClientError):
+    """Login cannot continue (e.g. sign-up required, unsupported password algorithm)."""
+
+
+__all__ += [
+    "ClientError",
+    "ConnectionLostError",
+    "LoginError",
+    "NotConnectedError",
+    "PeerNotFoundError",
+    "RequestTimeoutError",
+    "SessionLockedError",
+    "SessionStorageError",
+]
+
+# RPC errors live in their own module and are re-exported here.
+from .rpc_errors import *  # noqa: E402, F403
+from .rpc_errors import __all__ as _rpc_all  # noqa: E402
+
+__all__ += _rpc_all
+
+
+class BadMessageError(ClientError):
+    """The server rejected a request with ``bad_msg_notification`` ``code`` that the client
+    cannot fix by itself (e.g. 18: wrong msg_id bits, 34/35: content flag, 64: container)."""
+
+    code: int
+
+    def __init__(self, code: int, request: str | None = None) -> None:
+        where = f" ({request})" if request else ""
+        super().__init__(f"the server rejected the message{where}: bad_msg_notification {code}")
+        self.code = code
+
+
+__all__ += ["BadMessageError"]

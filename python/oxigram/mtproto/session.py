@@ -14,7 +14,7 @@ import os
 import struct
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +96,9 @@ class Packed:
     packet: bytes
     msg_ids: tuple[int, ...]
     container_id: int | None = None
+    #: The messages made of the bodies passed (id, seq_no, serialized body), for
+    #: :meth:`Session.pack_again`.
+    sent: tuple[Inner, ...] = ()
 
 
 def rpc_result(req_msg_id: int, result: Any, *, gzip: bool = True) -> bytes:
@@ -231,15 +234,46 @@ class Session:
             any_response |= response
             if content:
                 content_ids.append(msg_id)
-        given = tuple(m.msg_id for m in messages[len(outbox) : len(outbox) + len(bodies)])
+        sent = tuple(messages[len(outbox) : len(outbox) + len(bodies)])
+        given = tuple(m.msg_id for m in sent)
         if len(messages) == 1:
             only = messages[0]
-            return Packed(self._encrypt(only.msg_id, only.seq_no, only.body), given)
+            return Packed(self._encrypt(only.msg_id, only.seq_no, only.body), given, None, sent)
         # The container's id comes last: it must be greater than those it holds.
         container_id = self.msg_ids.next(response=any_response)
         self._remember_container(container_id, tuple(content_ids), tuple(acks))
         packet = self._encrypt(container_id, self._seq_no(False), pack_container(messages))
-        return Packed(packet, given, container_id)
+        return Packed(packet, given, container_id, sent)
+
+    def pack_again(self, sent: Sequence[Inner]) -> Packed:
+        """Re-sends messages that may already have reached the peer, keeping their msg_id and
+        seq_no (MTProto's rule for a re-sent message, so the server runs each id once), in a
+        new container together with queued service messages and pending acks. Used after a
+        reconnect for requests that must not run twice."""
+        if not sent:
+            raise InvalidInputError("nothing to re-send")
+        outbox = self._outbox
+        self._outbox = []
+        acks = self._pending_acks
+        self._pending_acks = []
+        extra: list[Any] = list(outbox)
+        for start in range(0, len(acks), _MAX_ACKS):
+            extra.append(
+                tl.from_dict({"_": "msgs_ack", "msg_ids": acks[start : start + _MAX_ACKS]})
+            )
+        if len(sent) + len(extra) > MAX_CONTAINER:
+            raise InvalidInputError("too many messages to re-send in one container")
+        messages = list(sent)
+        for item in extra:
+            data, content, response = self._serialize(item)
+            messages.append(
+                Inner(self.msg_ids.next(response=response), self._seq_no(content), data)
+            )
+        container_id = self.msg_ids.next()
+        content_ids = tuple(m.msg_id for m in sent if m.seq_no % 2)
+        self._remember_container(container_id, content_ids, tuple(acks))
+        packet = self._encrypt(container_id, self._seq_no(False), pack_container(messages))
+        return Packed(packet, tuple(m.msg_id for m in sent), container_id, tuple(sent))
 
     def flush(self) -> Packed | None:
         """Packs only what the session queued itself (acks, pongs, notifications)."""

@@ -49,6 +49,8 @@ class TLObject:
     _tl_type: ClassVar[str] = ""
     _tl_is_function: ClassVar[bool] = False
     _tl_fields: ClassVar[tuple[str, ...]] = ()
+    #: Field name -> TL type as written in the schema (``"InputPeer"``, ``"Vector<long>"``).
+    _tl_field_types: ClassVar[dict[str, str]] = {}
     _tl_true: ClassVar[frozenset[str]] = frozenset()
     _tl_optional: ClassVar[frozenset[str]] = frozenset()
     _tl_required: ClassVar[tuple[str, ...]] = ()
@@ -156,6 +158,7 @@ class Schema:
             "_tl_type": result,
             "_tl_is_function": is_function,
             "_tl_fields": tuple(f[0] for f in fields if f[1] != "#"),
+            "_tl_field_types": {f[0]: f[1] for f in fields if f[1] != "#"},
             "_tl_true": frozenset(f[0] for f in fields if f[1] == "true"),
             "_tl_optional": frozenset(f[0] for f in fields if f[2]),
             "_tl_required": tuple(f[0] for f in fields if not f[2] and f[1] != "#"),

@@ -1,0 +1,439 @@
+"""The client: ``Client(session, api_id, api_hash, server=(host, port), rsa_keys=[...])``.
+
+``async with client:`` connects (creating the auth key if the session has none);
+``await client.invoke(obj)`` sends any TL function; ``client.<ns>.<method>(**kwargs)`` builds
+the function of the loaded schema by name (MadelineProto style: ``client.messages.
+getBotCallbackAnswer(peer="@bot", msg_id=1)``), converting peer arguments (see
+:mod:`.peers`). ``login_bot`` / ``login_user`` log in; ``on_update`` registers handlers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import os
+import platform
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from .. import crypto, tl
+from ..errors import (
+    LoginError,
+    NotConnectedError,
+    PeerNotFoundError,
+    SessionPasswordNeededError,
+    UsernameInvalidError,
+    UsernameNotOccupiedError,
+)
+from ..mtproto.rsa_keys import RsaPublicKey, public_key_from_pem
+from ..mtproto.transports import TransportKind
+from ..network.sender import AuthState, Sender, SenderConfig
+from .peers import PeerResolver
+from .storage import DcInfo, MemorySession, SessionStorage, SQLiteSession, UpdateState
+from .update_state import UpdateMachine
+from .updates import Handler, UpdateDispatcher
+
+__all__ = ["Client"]
+
+log = logging.getLogger(__name__)
+
+Value = Any  # a value, or a (sync or async) callable returning it
+_UPDATES_TYPES = {
+    "updates",
+    "updatesCombined",
+    "updateShort",
+    "updateShortMessage",
+    "updateShortChatMessage",
+    "updateShortSentMessage",
+    "updatesTooLong",
+}
+
+
+async def _value(v: Value, *args: Any) -> Any:
+    if callable(v):
+        v = v(*args)
+    if inspect.isawaitable(v):
+        v = await v
+    return v
+
+
+class _Namespace:
+    """``client.messages``: attribute access builds calls to ``messages.*`` functions."""
+
+    def __init__(self, client: Client, ns: str) -> None:
+        self._client = client
+        self._ns = ns
+
+    def __getattr__(self, method: str) -> Callable[..., Awaitable[Any]]:
+        name = f"{self._ns}.{method}"
+        if name not in self._client.schema or not self._client.schema[name]._tl_is_function:
+            raise AttributeError(f"the loaded schema has no function {name}")
+        return self._client._method(name)
+
+    def __dir__(self) -> Iterable[str]:
+        prefix = self._ns + "."
+        return [
+            n[len(prefix) :]
+            for n in self._client.schema.names()
+            if n.startswith(prefix) and self._client.schema[n]._tl_is_function
+        ]
+
+
+def _load_keys(keys: Iterable[RsaPublicKey | str | bytes]) -> list[RsaPublicKey]:
+    out: list[RsaPublicKey] = []
+    for k in keys:
+        out.append(k if isinstance(k, RsaPublicKey) else public_key_from_pem(k))
+    return out
+
+
+class Client:
+    """An MTProto client for one account on one DC.
+
+    ``session``: a path (SQLite file), a :class:`SessionStorage`, or ``None`` (memory).
+    ``server``: ``(host, port)`` of the DC (required when the session has no address yet).
+    ``rsa_keys``: the DC's public keys (``RsaPublicKey`` or PEM). ``transport``: abridged,
+    intermediate, padded_intermediate, full or obfuscated2. ``schema``: a loaded schema
+    (default: the shipped layer). ``max_concurrent_updates`` bounds running handlers.
+    """
+
+    def __init__(
+        self,
+        session: str | os.PathLike[str] | SessionStorage | None,
+        api_id: int,
+        api_hash: str,
+        *,
+        server: tuple[str, int] | None = None,
+        rsa_keys: Iterable[RsaPublicKey | str | bytes] = (),
+        transport: TransportKind | str = TransportKind.INTERMEDIATE,
+        schema: tl.Schema | None = None,
+        dc_id: int = 2,
+        config: SenderConfig | None = None,
+        flood_sleep_threshold: float | None = None,
+        request_timeout: float | None = None,
+        max_concurrent_updates: int = 16,
+        gap_timeout: float = 0.5,
+        device_model: str | None = None,
+        system_version: str | None = None,
+        app_version: str = "oxigram",
+        lang_code: str = "en",
+    ) -> None:
+        self._session_arg = session
+        self.storage: SessionStorage | None = (
+            session if isinstance(session, SessionStorage) else None
+        )
+        self.api_id = api_id
+        self.api_hash = api_hash
+        self.server = server
+        self.rsa_keys = _load_keys(rsa_keys)
+        self.schema = schema if schema is not None else tl.schema
+        self.dc_id = dc_id
+        self.config = config or SenderConfig()
+        self.config.transport = transport
+        if flood_sleep_threshold is not None:
+            self.config.flood_sleep_threshold = flood_sleep_threshold
+        if request_timeout is not None:
+            self.config.request_timeout = request_timeout
+        self._init_fields = {
+            "api_id": api_id,
+            "device_model": device_model or platform.machine() or "unknown",
+            "system_version": system_version or platform.system() or "unknown",
+            "app_version": app_version,
+            "system_lang_code": lang_code,
+            "lang_pack": "",
+            "lang_code": lang_code,
+        }
+        self._max_concurrent = max_concurrent_updates
+        self._gap_timeout = gap_timeout
+        self.sender: Sender | None = None
+        self._handlers: list[Handler] = []
+        self.updates_dispatcher: UpdateDispatcher | None = None
+        self.peers: PeerResolver | None = None
+
+    # ================================================================== life cycle
+
+    async def __aenter__(self) -> Client:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def connect(self) -> None:
+        if self.sender is not None:
+            return
+        if self.storage is None or self.storage.closed:
+            arg = self._session_arg
+            self.storage = (
+                MemorySession()
+                if arg is None or isinstance(arg, SessionStorage)
+                else SQLiteSession(arg)
+            )
+        storage = self.storage
+        dc = storage.dc
+        if self.server is None:
+            if dc is None:
+                raise NotConnectedError("no server address: pass server=(host, port)")
+            self.server = (dc.host, dc.port)
+        host, port = self.server
+        if dc is None or (dc.host, dc.port) != (host, port):
+            key = dc.auth_key if dc is not None else None
+            storage.set_dc(DcInfo(self.dc_id, host, port, key, dc.salt if dc else 0))
+            dc = storage.dc
+        assert dc is not None
+        auth = AuthState(dc.auth_key, dc.salt, dc.time_offset) if dc.auth_key else None
+        self.peers = PeerResolver(storage, self._resolve_username, schema=self.schema)
+        machine = UpdateMachine(storage.update_state, schema=self.schema)
+        dispatcher = UpdateDispatcher(
+            machine,
+            storage,
+            self.invoke,
+            remember=self.peers.remember,
+            input_channel=self._input_channel,
+            max_concurrent=self._max_concurrent,
+            gap_timeout=self._gap_timeout,
+        )
+        dispatcher.handlers = self._handlers
+        self.updates_dispatcher = dispatcher
+        sender = Sender(
+            host,
+            port,
+            rsa_keys=self.rsa_keys,
+            dc_id=self.dc_id,
+            auth=auth,
+            schema=self.schema,
+            wrap_first=self._wrap_first,
+            config=self.config,
+            on_update=self._on_update,
+            on_new_session=dispatcher.request_difference,
+            on_auth=self._on_auth,
+        )
+        await sender.connect()
+        self.sender = sender
+        if storage.self_user is not None:
+            await self._start_updates()
+
+    async def close(self) -> None:
+        if self.updates_dispatcher is not None:
+            await self.updates_dispatcher.stop()
+        if self.sender is not None:
+            await self.sender.close()
+            self.sender = None
+        if self.storage is not None and not isinstance(self._session_arg, SessionStorage):
+            self.storage.close()
+
+    def _wrap_first(self, body: Any) -> Any:
+        s = self.schema
+        init = s["initConnection"](**self._init_fields, query=body)
+        return s["invokeWithLayer"](layer=s.layer, query=init)
+
+    def _on_auth(self, auth: AuthState | None) -> None:
+        storage = self.storage
+        if storage is None or storage.closed or self.server is None:
+            return
+        if auth is None:
+            storage.forget_auth_key()
+            return
+        host, port = self.server
+        storage.set_dc(DcInfo(self.dc_id, host, port, auth.auth_key, auth.salt, auth.time_offset))
+
+    def _on_update(self, obj: Any) -> None:
+        d = self.updates_dispatcher
+        if d is not None and d.enabled:
+            d.push(obj)
+
+    async def _start_updates(self) -> None:
+        d = self.updates_dispatcher
+        assert d is not None
+        if d.machine.state is None:
+            st = await self.invoke(self.schema["updates.getState"]())
+            d.machine.set_state(UpdateState(st.pts, st.qts, st.date, st.seq))
+        else:
+            d.machine.need_difference = True  # catch up on what happened while away
+        d.start()
+        if d.machine.need_difference:
+            d.request_difference()
+
+    # ================================================================== calls
+
+    async def invoke(self, obj: Any, *, timeout: float | None = None) -> Any:
+        """Sends a TL function object; returns its result (RPC errors raise)."""
+        if self.sender is None:
+            raise NotConnectedError("the client is not connected (use `async with client`)")
+        result = await self.sender.invoke(obj, timeout=timeout)
+        self._after_result(result)
+        return result
+
+    def _after_result(self, result: Any) -> None:
+        name = getattr(result, "_tl_name", "")
+        users = getattr(result, "users", None)
+        chats = getattr(result, "chats", None)
+        if self.peers is not None and (users or chats):
+            self.peers.remember(users or (), chats or ())
+        user = getattr(result, "user", None)
+        if self.peers is not None and getattr(user, "_tl_name", "") == "user":
+            self.peers.remember([user], [])
+        d = self.updates_dispatcher
+        if name in _UPDATES_TYPES and d is not None and d.enabled:
+            d.push(result)
+
+    def _method(self, name: str) -> Callable[..., Awaitable[Any]]:
+        cls = self.schema[name]
+
+        async def call(_timeout: float | None = None, **kwargs: Any) -> Any:
+            return await self.invoke(await self.build(name, **kwargs), timeout=_timeout)
+
+        call.__name__ = name.rpartition(".")[2]
+        call.__qualname__ = name
+        call.__doc__ = f"Calls {name}({', '.join(cls._tl_fields)})."
+        return call
+
+    async def build(self, name: str, **kwargs: Any) -> Any:
+        """The function object ``name`` with ``kwargs``, peers converted."""
+        cls = self.schema[name]
+        types = cls._tl_field_types
+        for key, value in list(kwargs.items()):
+            tl_type = types.get(key)
+            if tl_type is None or value is None:
+                continue
+            kwargs[key] = await self._convert(tl_type, value)
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{name}: {exc}") from None
+
+    async def _convert(self, tl_type: str, value: Any) -> Any:
+        assert self.peers is not None
+        if tl_type.startswith("Vector<") and isinstance(value, (list, tuple)):
+            inner = tl_type[7:-1]
+            return [await self.peers.convert(inner, v) for v in value]
+        if isinstance(value, dict) and "_" in value:
+            return self.schema.from_dict(value)
+        return await self.peers.convert(tl_type, value)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        schema = self.__dict__.get("schema")
+        if schema is not None:
+            prefix = name + "."
+            if any(n.startswith(prefix) for n in schema.names()):
+                return _Namespace(self, name)
+            if name in schema and schema[name]._tl_is_function:
+                return self._method(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    # ================================================================== peers
+
+    async def _resolve_username(self, username: str) -> Any:
+        req = self.schema["contacts.resolveUsername"](username=username)
+        try:
+            return await self.invoke(req)
+        except (UsernameNotOccupiedError, UsernameInvalidError) as exc:
+            raise PeerNotFoundError(f"no one is called @{username}") from exc
+
+    def _input_channel(self, channel_id: int) -> Any | None:
+        assert self.storage is not None
+        ent = self.storage.entity(channel_id)
+        if ent is None or ent.type != "channel":
+            return None
+        return self.schema["inputChannel"](channel_id=channel_id, access_hash=ent.access_hash)
+
+    async def get_input_peer(self, peer: Any) -> Any:
+        """``peer`` as an InputPeer (see :mod:`oxigram.client.peers`)."""
+        if self.peers is None:
+            raise NotConnectedError("the client is not connected")
+        return await self.peers.input_peer(peer)
+
+    # ================================================================== updates
+
+    def on_update(self, handler: Handler) -> Handler:
+        """Registers ``async def handler(update)`` for every applied update (usable as a
+        decorator). Handlers run concurrently, at most ``max_concurrent_updates`` at once."""
+        self._handlers.append(handler)
+        return handler
+
+    # ================================================================== login
+
+    async def is_authorized(self) -> bool:
+        return self.storage is not None and self.storage.self_user is not None
+
+    async def login_bot(self, token: str) -> Any:
+        """Logs in as a bot (``auth.importBotAuthorization``); returns the bot's ``User``."""
+        auth = await self.invoke(
+            self.schema["auth.importBotAuthorization"](
+                flags=0, api_id=self.api_id, api_hash=self.api_hash, bot_auth_token=token
+            )
+        )
+        return await self._logged_in(auth, bot=True)
+
+    async def login_user(
+        self, phone: str, code: Value, password: Value = None, *, timeout: float = 300.0
+    ) -> Any:
+        """Logs in a user: ``auth.sendCode``, then ``auth.signIn`` with ``code`` (a value or a
+        callable, sync or async, called with the ``auth.SentCode``), and with 2FA
+        ``account.getPassword`` + SRP (computed off the event loop) + ``auth.checkPassword``
+        with ``password`` (value or callable). Returns the ``User``."""
+        s = self.schema
+        sent = await self.invoke(
+            s["auth.sendCode"](
+                phone_number=phone,
+                api_id=self.api_id,
+                api_hash=self.api_hash,
+                settings=s["codeSettings"](),
+            )
+        )
+        if getattr(sent, "_tl_name", "") == "auth.sentCodeSuccess":
+            return await self._logged_in(sent.authorization, bot=False)
+        the_code = await asyncio.wait_for(_value(code, sent), timeout)
+        try:
+            auth = await self.invoke(
+                s["auth.signIn"](
+                    phone_number=phone,
+                    phone_code_hash=sent.phone_code_hash,
+                    phone_code=str(the_code),
+                )
+            )
+        except SessionPasswordNeededError:
+            if password is None:
+                raise
+            the_password = await asyncio.wait_for(_value(password), timeout)
+            auth = await self.invoke(
+                s["auth.checkPassword"](password=await self.password_check(str(the_password)))
+            )
+        return await self._logged_in(auth, bot=False)
+
+    async def password_check(self, password: str) -> Any:
+        """``account.getPassword`` and the ``InputCheckPasswordSRP`` proof for ``password``
+        (SRP computed in a worker thread)."""
+        s = self.schema
+        pw = await self.invoke(s["account.getPassword"]())
+        algo = pw.current_algo
+        if not pw.has_password or algo is None:
+            return s["inputCheckPasswordEmpty"]()
+        if getattr(algo, "_tl_name", "") != (
+            "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow"
+        ):
+            raise LoginError(f"unsupported password algorithm {algo!r}: update oxigram")
+        A, M1 = await asyncio.to_thread(
+            crypto.srp_answer, password, algo.salt1, algo.salt2, algo.g, algo.p, pw.srp_B
+        )
+        return s["inputCheckPasswordSRP"](srp_id=pw.srp_id, A=A, M1=M1)
+
+    async def _logged_in(self, auth: Any, *, bot: bool) -> Any:
+        if getattr(auth, "_tl_name", "") != "auth.authorization":
+            raise LoginError(f"login did not complete: {auth!r} (sign-up is not supported)")
+        user = auth.user
+        assert self.storage is not None
+        self.storage.set_self(int(user.id), bool(getattr(user, "bot", bot)))
+        log.info("logged in as %s (%d)", getattr(user, "username", None), user.id)
+        d = self.updates_dispatcher
+        if d is not None and not d.enabled:
+            await self._start_updates()
+        return user
+
+    async def get_me(self) -> Any:
+        users = await self.invoke(
+            self.schema["users.getUsers"](id=[self.schema["inputUserSelf"]()])
+        )
+        return users[0]

@@ -1,0 +1,399 @@
+"""Session storage: what a client keeps between runs.
+
+The auth key and its DC (id, host, port), the server salt and clock offset, the update state
+(pts, qts, date, seq, and a pts per channel), who we are (user id, bot or not) and the entity
+cache (id -> access_hash, username, phone, type). :class:`SQLiteSession` keeps them in one
+SQLite file (WAL journal, one transaction per change: a crash at any point leaves the last
+committed state); :class:`MemorySession` keeps them in memory with the same interface.
+
+One file serves one client at a time: opening it takes an exclusive lock on ``<file>.lock``
+(``flock``; the OS drops it when the process dies, even by SIGKILL), and a second opener gets
+:class:`~oxigram.errors.SessionLockedError` instead of two clients sharing one auth key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
+
+from ..errors import SessionLockedError, SessionStorageError
+
+__all__ = [
+    "DcInfo",
+    "Entity",
+    "MemorySession",
+    "SQLiteSession",
+    "SessionStorage",
+    "UpdateState",
+]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DcInfo:
+    """The DC the auth key belongs to, and the key itself (``None`` before the handshake)."""
+
+    dc_id: int
+    host: str
+    port: int
+    auth_key: bytes | None = None
+    salt: int = 0
+    time_offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class UpdateState:
+    """The common update sequence (``updates.state``)."""
+
+    pts: int = 0
+    qts: int = 0
+    date: int = 0
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A cached peer: ``type`` is ``"user"``, ``"bot"``, ``"chat"`` or ``"channel"``; ``id``
+    is the TL id (positive; chats and channels are not marked)."""
+
+    id: int
+    type: str
+    access_hash: int = 0
+    username: str | None = None
+    phone: str | None = None
+
+
+class SessionStorage:
+    """The interface both storages implement (and the in-memory behaviour)."""
+
+    def __init__(self) -> None:
+        self._dc: DcInfo | None = None
+        self._state: UpdateState | None = None
+        self._channels: dict[int, int] = {}
+        self._entities: dict[int, Entity] = {}
+        self._self: tuple[int, bool] | None = None
+        self._closed = False
+
+    # ------------------------------------------------------------------ DC and key
+
+    @property
+    def dc(self) -> DcInfo | None:
+        return self._dc
+
+    def set_dc(self, dc: DcInfo) -> None:
+        self._dc = dc
+        self._save_dc()
+
+    def set_salt(self, salt: int) -> None:
+        if self._dc is not None and self._dc.salt != salt:
+            self._dc = replace(self._dc, salt=salt)
+            self._save_dc()
+
+    def set_time_offset(self, offset: float) -> None:
+        if self._dc is not None and self._dc.time_offset != offset:
+            self._dc = replace(self._dc, time_offset=offset)
+            self._save_dc()
+
+    def forget_auth_key(self) -> None:
+        """Drops the key (the server forgot it); the DC address stays."""
+        if self._dc is not None:
+            self._dc = replace(self._dc, auth_key=None, salt=0)
+            self._save_dc()
+        self._self = None
+        self._save_self()
+
+    # ------------------------------------------------------------------ who we are
+
+    @property
+    def self_user(self) -> tuple[int, bool] | None:
+        """``(user_id, is_bot)`` once logged in."""
+        return self._self
+
+    def set_self(self, user_id: int, is_bot: bool) -> None:
+        self._self = (user_id, is_bot)
+        self._save_self()
+
+    # ------------------------------------------------------------------ update state
+
+    @property
+    def update_state(self) -> UpdateState | None:
+        return self._state
+
+    def set_update_state(self, state: UpdateState) -> None:
+        if state != self._state:
+            self._state = state
+            self._save_state()
+
+    def channel_pts(self, channel_id: int) -> int | None:
+        return self._channels.get(channel_id)
+
+    def set_channel_pts(self, channel_id: int, pts: int) -> None:
+        if self._channels.get(channel_id) != pts:
+            self._channels[channel_id] = pts
+            self._save_channel(channel_id, pts)
+
+    # ------------------------------------------------------------------ entities
+
+    def put_entities(self, entities: Iterable[Entity]) -> None:
+        """Adds or refreshes entities; an entity without an access hash never replaces a
+        known hash (``min`` constructors)."""
+        changed: list[Entity] = []
+        for ent in entities:
+            old = self._entities.get(ent.id)
+            if old is not None and not ent.access_hash and old.access_hash:
+                ent = replace(ent, access_hash=old.access_hash)
+            if old != ent:
+                self._entities[ent.id] = ent
+                changed.append(ent)
+        if changed:
+            self._save_entities(changed)
+
+    def entity(self, entity_id: int) -> Entity | None:
+        return self._entities.get(entity_id)
+
+    def entity_by_username(self, username: str) -> Entity | None:
+        name = username.lower()
+        for ent in self._entities.values():
+            if ent.username is not None and ent.username.lower() == name:
+                return ent
+        return None
+
+    def entity_by_phone(self, phone: str) -> Entity | None:
+        digits = phone.lstrip("+")
+        for ent in self._entities.values():
+            if ent.phone is not None and ent.phone.lstrip("+") == digits:
+                return ent
+        return None
+
+    @property
+    def entity_count(self) -> int:
+        return len(self._entities)
+
+    # ------------------------------------------------------------------ life cycle
+
+    def close(self) -> None:
+        self._closed = True
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # Persistence hooks (no-ops in memory).
+    def _save_dc(self) -> None:
+        pass
+
+    def _save_self(self) -> None:
+        pass
+
+    def _save_state(self) -> None:
+        pass
+
+    def _save_channel(self, channel_id: int, pts: int) -> None:
+        pass
+
+    def _save_entities(self, entities: list[Entity]) -> None:
+        pass
+
+
+class MemorySession(SessionStorage):
+    """Everything in memory: lost when the process ends."""
+
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS dc (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    dc_id INTEGER NOT NULL, host TEXT NOT NULL, port INTEGER NOT NULL,
+    auth_key BLOB, salt INTEGER NOT NULL, time_offset REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS self (
+    id INTEGER PRIMARY KEY CHECK (id = 0), user_id INTEGER NOT NULL, bot INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS update_state (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    pts INTEGER NOT NULL, qts INTEGER NOT NULL, date INTEGER NOT NULL, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS channel_state (channel_id INTEGER PRIMARY KEY, pts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS entity (
+    id INTEGER PRIMARY KEY, type TEXT NOT NULL, access_hash INTEGER NOT NULL,
+    username TEXT, phone TEXT);
+CREATE INDEX IF NOT EXISTS entity_username ON entity (username COLLATE NOCASE);
+"""
+
+
+class _FileLock:
+    """An exclusive, non-blocking lock on ``path`` held while the object lives."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._file: IO[str] | None = None
+
+    def acquire(self, session_path: str) -> None:
+        f = open(self.path, "a+", encoding="ascii")  # noqa: SIM115  # held until release()
+        try:
+            _lock_file(f)
+        except OSError:
+            f.seek(0)
+            text = f.read().strip()
+            f.close()
+            raise SessionLockedError(session_path, int(text) if text.isdigit() else None) from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        self._file = f
+
+    def release(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.seek(0)
+                self._file.truncate()
+            self._file.close()  # closing drops the lock
+            self._file = None
+
+
+def _lock_file(f: IO[str]) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        f.seek(0)
+        msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+class SQLiteSession(SessionStorage):
+    """A session kept in an SQLite file (``.session`` is appended when the name has no
+    suffix). Every change is its own transaction; WAL keeps readers and a crash safe."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        p = Path(path)
+        if not p.suffix:
+            p = p.with_suffix(".session")
+        self.path = str(p)
+        self._lock = _FileLock(self.path + ".lock")
+        self._lock.acquire(self.path)
+        self._mutex = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=2000")
+            self._db.executescript("BEGIN IMMEDIATE;" + _TABLES + "COMMIT;")
+            self._load()
+        except sqlite3.DatabaseError as exc:
+            self._lock.release()
+            raise SessionStorageError(f"{self.path}: {exc}") from exc
+        except BaseException:
+            self._lock.release()
+            raise
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        if self._closed:
+            raise SessionStorageError(f"session {self.path!r} is closed")
+        with self._mutex:
+            if self._db.in_transaction:
+                yield self._db
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _load(self) -> None:
+        db = self._db
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is None:
+            with self._tx():
+                db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
+        elif row[0] > SCHEMA_VERSION:
+            raise SessionStorageError(f"{self.path}: format {row[0]} is newer than this library")
+        r = db.execute("SELECT dc_id, host, port, auth_key, salt, time_offset FROM dc").fetchone()
+        if r is not None:
+            self._dc = DcInfo(r[0], r[1], r[2], bytes(r[3]) if r[3] is not None else None, *r[4:])
+        r = db.execute("SELECT user_id, bot FROM self").fetchone()
+        if r is not None:
+            self._self = (r[0], bool(r[1]))
+        r = db.execute("SELECT pts, qts, date, seq FROM update_state").fetchone()
+        if r is not None:
+            self._state = UpdateState(*r)
+        self._channels = dict(db.execute("SELECT channel_id, pts FROM channel_state").fetchall())
+        for eid, etype, ahash, username, phone in db.execute(
+            "SELECT id, type, access_hash, username, phone FROM entity"
+        ):
+            self._entities[eid] = Entity(eid, etype, ahash, username, phone)
+        log.debug("loaded session %s (%d entities)", self.path, len(self._entities))
+
+    def _save_dc(self) -> None:
+        with self._tx() as db:
+            if self._dc is None:
+                db.execute("DELETE FROM dc")
+                return
+            d = self._dc
+            db.execute(
+                "INSERT OR REPLACE INTO dc VALUES (0, ?, ?, ?, ?, ?, ?)",
+                (d.dc_id, d.host, d.port, d.auth_key, d.salt, d.time_offset),
+            )
+
+    def _save_self(self) -> None:
+        with self._tx() as db:
+            if self._self is None:
+                db.execute("DELETE FROM self")
+            else:
+                db.execute("INSERT OR REPLACE INTO self VALUES (0, ?, ?)", self._self)
+
+    def _save_state(self) -> None:
+        s = self._state
+        if s is None:
+            return
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO update_state VALUES (0, ?, ?, ?, ?)",
+                (s.pts, s.qts, s.date, s.seq),
+            )
+
+    def _save_channel(self, channel_id: int, pts: int) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO channel_state VALUES (?, ?)", (channel_id, pts))
+
+    def _save_entities(self, entities: list[Entity]) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO entity VALUES (?, ?, ?, ?, ?)",
+                [(e.id, e.type, e.access_hash, e.username, e.phone) for e in entities],
+            )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Groups several changes into one transaction (all or nothing on a crash)."""
+        with self._tx():
+            yield
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        with self._mutex:
+            self._closed = True
+            try:
+                self._db.close()
+            finally:
+                self._lock.release()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()

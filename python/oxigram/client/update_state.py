@@ -1,0 +1,427 @@
+"""The update sequence state machine, sans-IO (core.telegram.org/api/updates).
+
+:class:`UpdateMachine` takes every ``Updates`` object the server sends (pushed, or returned by a
+method) and decides, by pts / qts / seq, what to apply now, what is already applied (dropped),
+and when a gap means the difference must be fetched. It never does I/O: it hands out the
+``updates.getDifference`` / ``updates.getChannelDifference`` requests to make and takes their
+answers back. Time is a parameter (the gap wait is the I/O layer's timer).
+
+Rules:
+- pts (common box; per channel for channel updates): ``local + pts_count == pts`` applies,
+  ``local + pts_count > pts`` was applied already, ``<`` is a gap: the update is held until
+  the gap fills or the difference is fetched.
+- qts: ``local + 1 == qts`` applies, ``>`` applied, ``<`` gap.
+- seq (``updates``/``updatesCombined``): ``seq == 0`` is not checked; ``local + 1 ==
+  seq_start`` applies, ``local + 1 > seq_start`` applied already, else a gap.
+- ``updatesTooLong`` (and ``updateChannelTooLong``) mean: fetch the difference.
+- The difference is authoritative: held updates it covers are dropped, the others retried.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .. import tl
+from .storage import UpdateState
+
+__all__ = ["Applied", "UpdateMachine"]
+
+log = logging.getLogger(__name__)
+
+_CHANNEL_MESSAGE = {"updateNewChannelMessage", "updateEditChannelMessage"}
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One update to hand to the handlers, with the users and chats that came with it."""
+
+    update: Any
+    users: tuple[Any, ...] = ()
+    chats: tuple[Any, ...] = ()
+
+
+@dataclass
+class _Held:
+    update: Any
+    users: tuple[Any, ...]
+    chats: tuple[Any, ...]
+
+
+@dataclass
+class _Box:
+    """Held (gap) updates of one pts box, by their pts."""
+
+    held: list[_Held] = field(default_factory=list)
+
+
+def _name(obj: Any) -> str:
+    return str(getattr(obj, "_tl_name", ""))
+
+
+def channel_of(update: Any) -> int | None:
+    """The channel whose pts box an update belongs to, if any."""
+    cid = getattr(update, "channel_id", None)
+    if cid is not None and "pts" in getattr(update, "_tl_fields", ()):
+        return int(cid)
+    if _name(update) in _CHANNEL_MESSAGE:
+        peer: Any = getattr(update.message, "peer_id", None)
+        if _name(peer) == "peerChannel":
+            return int(peer.channel_id)
+    return None
+
+
+class UpdateMachine:
+    """pts/qts/seq bookkeeping for one account. ``state`` ``None`` means unknown: updates
+    are applied unchecked until :meth:`set_state` (the client calls ``updates.getState``)."""
+
+    def __init__(self, state: UpdateState | None = None, *, schema: tl.Schema = tl.schema) -> None:
+        self.state = state
+        self.channels: dict[int, int] = {}
+        self.schema = schema
+        self._common = _Box()
+        self._qts = _Box()
+        self._seq_held: list[Any] = []
+        self._channel_boxes: dict[int, _Box] = {}
+        #: A getDifference is due (gap, tooLong, new session) / channels that need one.
+        self.need_difference = False
+        self.need_channel: set[int] = set()
+        self.too_long = False
+        #: Applied/dropped counters, for tests and diagnostics.
+        self.applied = 0
+        self.duplicates = 0
+
+    # ================================================================== state
+
+    def set_state(self, state: UpdateState) -> None:
+        self.state = state
+
+    @property
+    def has_gap(self) -> bool:
+        return bool(
+            self.need_difference
+            or self.need_channel
+            or self._common.held
+            or self._qts.held
+            or self._seq_held
+            or any(b.held for b in self._channel_boxes.values())
+        )
+
+    def gap_expired(self) -> None:
+        """The I/O layer's gap timer ran out: held updates did not fill the gap."""
+        if self._common.held or self._qts.held or self._seq_held:
+            self.need_difference = True
+        for cid, box in self._channel_boxes.items():
+            if box.held:
+                self.need_channel.add(cid)
+
+    # ================================================================== incoming
+
+    def feed(self, obj: Any) -> list[Applied]:
+        """Processes one ``Updates`` object; returns what to apply, in order."""
+        name = _name(obj)
+        out: list[Applied] = []
+        if name == "updatesTooLong":
+            self.need_difference = True
+            self.too_long = True
+        elif name in ("updateShortMessage", "updateShortChatMessage"):
+            self._pts_update(self._short_to_update(obj), (), (), out)
+            self._set_date(obj.date)
+        elif name == "updateShortSentMessage":
+            # The answer to our own send: consumes pts, nothing to dispatch.
+            self._pts_update(obj, (), (), [], dispatch=False)
+        elif name == "updateShort":
+            self._one(obj.update, (), (), out)
+            self._set_date(obj.date)
+        elif name in ("updates", "updatesCombined"):
+            self._seq_container(obj, out)
+        else:
+            log.debug("not an Updates object: %s", name or type(obj).__name__)
+        return out
+
+    def _seq_container(self, obj: Any, out: list[Applied]) -> None:
+        seq = int(obj.seq)
+        seq_start = int(getattr(obj, "seq_start", seq) or seq)
+        state = self.state
+        if seq and state is not None and state.seq:
+            expected = state.seq + 1
+            if seq_start > expected:
+                log.info("seq gap: have %d, got %d", state.seq, seq_start)
+                self._seq_held.append(obj)
+                return
+            if seq_start < expected:
+                self.duplicates += 1
+                log.debug("seq %d already applied", seq_start)
+                return
+        users, chats = tuple(obj.users), tuple(obj.chats)
+        for upd in obj.updates:
+            self._one(upd, users, chats, out)
+        if self.state is not None:
+            self.state = replace(
+                self.state,
+                seq=seq if seq else self.state.seq,
+                date=max(self.state.date, int(obj.date)),
+            )
+        self._retry_seq(out)
+
+    def _retry_seq(self, out: list[Applied]) -> None:
+        if not self._seq_held or self.state is None:
+            return
+        held = sorted(self._seq_held, key=lambda o: int(getattr(o, "seq_start", o.seq) or o.seq))
+        self._seq_held = []
+        for obj in held:
+            self._seq_container(obj, out)
+
+    def _one(
+        self, upd: Any, users: tuple[Any, ...], chats: tuple[Any, ...], out: list[Applied]
+    ) -> None:
+        fields = getattr(upd, "_tl_fields", ())
+        name = _name(upd)
+        if name == "updateChannelTooLong":
+            self.need_channel.add(int(upd.channel_id))
+            out.append(Applied(upd, users, chats))
+            return
+        if "pts" in fields:
+            self._pts_update(upd, users, chats, out)
+        elif "qts" in fields:
+            self._qts_update(upd, users, chats, out)
+        else:
+            self._apply(upd, users, chats, out)
+
+    def _apply(
+        self, upd: Any, users: tuple[Any, ...], chats: tuple[Any, ...], out: list[Applied]
+    ) -> None:
+        self.applied += 1
+        out.append(Applied(upd, users, chats))
+
+    # ------------------------------------------------------------------ pts
+
+    def _pts_update(
+        self,
+        upd: Any,
+        users: tuple[Any, ...],
+        chats: tuple[Any, ...],
+        out: list[Applied],
+        *,
+        dispatch: bool = True,
+    ) -> None:
+        pts = int(upd.pts)
+        count = int(getattr(upd, "pts_count", 0) or 0)
+        channel = channel_of(upd)
+        if channel is None:
+            local = self.state.pts if self.state is not None else None
+        else:
+            local = self.channels.get(channel)
+        if local is not None and local + count > pts:
+            self.duplicates += 1
+            log.debug("pts %d (+%d) already applied (local %d)", pts, count, local)
+            return
+        if local is not None and local + count < pts:
+            log.info("pts gap (%s): local %d, update %d-%d", channel or "common", local, pts, count)
+            box = self._box(channel)
+            box.held.append(_Held(upd if dispatch else _NoDispatch(upd), users, chats))
+            return
+        self._set_pts(channel, pts)
+        if dispatch:
+            self._apply(upd, users, chats, out)
+        self._retry_box(channel, out)
+
+    def _box(self, channel: int | None) -> _Box:
+        if channel is None:
+            return self._common
+        return self._channel_boxes.setdefault(channel, _Box())
+
+    def _set_pts(self, channel: int | None, pts: int) -> None:
+        if channel is None:
+            if self.state is not None:
+                self.state = replace(self.state, pts=pts)
+        else:
+            self.channels[channel] = pts
+
+    def _set_date(self, date: int) -> None:
+        if self.state is not None and date > self.state.date:
+            self.state = replace(self.state, date=int(date))
+
+    def _retry_box(self, channel: int | None, out: list[Applied]) -> None:
+        box = self._box(channel)
+        if not box.held:
+            return
+        held = sorted(box.held, key=lambda h: int(_unwrap(h.update).pts))
+        box.held = []
+        for h in held:
+            upd = h.update
+            if isinstance(upd, _NoDispatch):
+                self._pts_update(upd.update, (), (), out, dispatch=False)
+            else:
+                self._pts_update(upd, h.users, h.chats, out)
+
+    # ------------------------------------------------------------------ qts
+
+    def _qts_update(
+        self, upd: Any, users: tuple[Any, ...], chats: tuple[Any, ...], out: list[Applied]
+    ) -> None:
+        qts = int(upd.qts)
+        local = self.state.qts if self.state is not None else None
+        if local is not None and local:
+            if local + 1 > qts:
+                self.duplicates += 1
+                return
+            if local + 1 < qts:
+                log.info("qts gap: local %d, update %d", local, qts)
+                self._qts.held.append(_Held(upd, users, chats))
+                return
+        if self.state is not None:
+            self.state = replace(self.state, qts=qts)
+        self._apply(upd, users, chats, out)
+        if self._qts.held:
+            held = sorted(self._qts.held, key=lambda h: int(h.update.qts))
+            self._qts.held = []
+            for h in held:
+                self._qts_update(h.update, h.users, h.chats, out)
+
+    # ------------------------------------------------------------------ short updates
+
+    def _short_to_update(self, obj: Any) -> Any:
+        """``updateShort(Chat)Message`` as the ``updateNewMessage`` it abbreviates."""
+        s = self.schema
+        if _name(obj) == "updateShortMessage":
+            peer = s["peerUser"](user_id=obj.user_id)
+            from_id = None if obj.out else peer
+        else:
+            peer = s["peerChat"](chat_id=obj.chat_id)
+            from_id = s["peerUser"](user_id=obj.from_id)
+        fields: dict[str, Any] = {
+            "id": obj.id,
+            "peer_id": peer,
+            "date": obj.date,
+            "message": obj.message,
+        }
+        for flag in ("out", "mentioned", "media_unread", "silent"):
+            if getattr(obj, flag, False):
+                fields[flag] = True
+        for opt in ("fwd_from", "via_bot_id", "reply_to", "entities", "ttl_period"):
+            value = getattr(obj, opt, None)
+            if value is not None:
+                fields[opt] = value
+        if from_id is not None:
+            fields["from_id"] = from_id
+        message = s["message"](**fields)
+        return s["updateNewMessage"](message=message, pts=obj.pts, pts_count=obj.pts_count)
+
+    # ================================================================== difference
+
+    def difference_request(self) -> Any:
+        """The ``updates.getDifference`` to send now."""
+        st = self.state or UpdateState()
+        return self.schema["updates.getDifference"](pts=st.pts, date=st.date, qts=st.qts)
+
+    def apply_difference(self, diff: Any) -> tuple[list[Applied], bool]:
+        """Takes a ``updates.Difference``; returns what to apply and whether another
+        request is needed (a slice)."""
+        name = _name(diff)
+        out: list[Applied] = []
+        more = False
+        st = self.state or UpdateState()
+        if name == "updates.differenceEmpty":
+            self.state = replace(st, date=int(diff.date), seq=int(diff.seq))
+        elif name == "updates.differenceTooLong":
+            log.warning("difference too long: jumping to pts %d", diff.pts)
+            self.state = replace(st, pts=int(diff.pts))
+        elif name in ("updates.difference", "updates.differenceSlice"):
+            new_state = diff.state if name == "updates.difference" else diff.intermediate_state
+            users, chats = tuple(diff.users), tuple(diff.chats)
+            for msg in diff.new_messages:
+                upd = self.schema["updateNewMessage"](message=msg, pts=0, pts_count=0)
+                self._apply(upd, users, chats, out)
+            for upd in diff.other_updates:
+                channel = channel_of(upd)
+                if channel is not None and "pts" in getattr(upd, "_tl_fields", ()):
+                    self.channels[channel] = max(self.channels.get(channel, 0), int(upd.pts))
+                self._apply(upd, users, chats, out)
+            self.state = UpdateState(
+                int(new_state.pts), int(new_state.qts), int(new_state.date), int(new_state.seq)
+            )
+            more = name == "updates.differenceSlice"
+        else:
+            raise TypeError(f"not an updates.Difference: {name}")
+        if not more:
+            self.need_difference = False
+            self.too_long = False
+            self._drop_covered(out)
+        return out, more
+
+    def _drop_covered(self, out: list[Applied]) -> None:
+        """After the difference: held updates it covered are dropped, the rest retried."""
+        held_common, self._common.held = self._common.held, []
+        held_qts, self._qts.held = self._qts.held, []
+        held_seq, self._seq_held = self._seq_held, []
+        for h in sorted(held_common, key=lambda h: int(_unwrap(h.update).pts)):
+            if isinstance(h.update, _NoDispatch):
+                self._pts_update(h.update.update, (), (), out, dispatch=False)
+            else:
+                self._pts_update(h.update, h.users, h.chats, out)
+        for h in sorted(held_qts, key=lambda h: int(h.update.qts)):
+            self._qts_update(h.update, h.users, h.chats, out)
+        for obj in held_seq:
+            # Their pts/qts updates are checked one by one; seq no longer matters.
+            users, chats = tuple(obj.users), tuple(obj.chats)
+            for upd in obj.updates:
+                fields = getattr(upd, "_tl_fields", ())
+                if "pts" in fields or "qts" in fields:
+                    self._one(upd, users, chats, out)
+                else:
+                    self.duplicates += 1  # covered by the difference's other_updates
+
+    def channel_difference_request(self, channel: Any, channel_id: int, limit: int = 100) -> Any:
+        """The ``updates.getChannelDifference`` for ``channel`` (an InputChannel)."""
+        s = self.schema
+        return s["updates.getChannelDifference"](
+            channel=channel,
+            filter=s["channelMessagesFilterEmpty"](),
+            pts=self.channels.get(channel_id, 1),
+            limit=limit,
+        )
+
+    def apply_channel_difference(self, channel_id: int, diff: Any) -> tuple[list[Applied], bool]:
+        name = _name(diff)
+        out: list[Applied] = []
+        users = tuple(getattr(diff, "users", ()))
+        chats = tuple(getattr(diff, "chats", ()))
+        if name == "updates.channelDifferenceEmpty":
+            self.channels[channel_id] = int(diff.pts)
+        elif name == "updates.channelDifference":
+            for msg in diff.new_messages:
+                upd = self.schema["updateNewChannelMessage"](message=msg, pts=0, pts_count=0)
+                self._apply(upd, users, chats, out)
+            for upd in diff.other_updates:
+                self._apply(upd, users, chats, out)
+            self.channels[channel_id] = int(diff.pts)
+        elif name == "updates.channelDifferenceTooLong":
+            pts = getattr(diff.dialog, "pts", None)
+            for msg in diff.messages:
+                upd = self.schema["updateNewChannelMessage"](message=msg, pts=0, pts_count=0)
+                self._apply(upd, users, chats, out)
+            if pts is not None:
+                self.channels[channel_id] = int(pts)
+        else:
+            raise TypeError(f"not an updates.ChannelDifference: {name}")
+        final = bool(getattr(diff, "final", True))
+        if final:
+            self.need_channel.discard(channel_id)
+            box = self._channel_boxes.pop(channel_id, None)
+            if box is not None:
+                for h in sorted(box.held, key=lambda h: int(_unwrap(h.update).pts)):
+                    self._pts_update(h.update, h.users, h.chats, out)
+        return out, not final
+
+
+@dataclass
+class _NoDispatch:
+    """A held pts-only update (our own updateShortSentMessage): consumes pts, not dispatched."""
+
+    update: Any
+
+
+def _unwrap(upd: Any) -> Any:
+    return upd.update if isinstance(upd, _NoDispatch) else upd

@@ -1,0 +1,542 @@
+"""The sender: one MTProto session over a (re)connecting TCP connection.
+
+It owns the asyncio side of :class:`~oxigram.mtproto.session.Session`: request futures keyed
+by msg_id, ``rpc_result`` routing, batched acks, resends the session asks for (salt, clock,
+seq_no), keep-alive pings (``ping_delay_disconnect``), the ``invokeWithLayer(initConnection)``
+wrap of the first request of a connection, FLOOD_WAIT sleeps below a threshold, and
+reconnects with backoff.
+
+Requests in flight when a connection drops are never run twice by a retry of ours: requests
+known to be read-only (``idempotent``) are sent again as new messages; every other request is
+re-sent with its original msg_id and seq_no (MTProto's rule for a re-sent message: the server
+executes a msg_id once per session). Each request ends in a result or an exception; every wait
+has a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import tl
+from ..errors import (
+    BadMessageError,
+    ConnectionLostError,
+    FloodError,
+    HandshakeError,
+    MalformedFrameError,
+    MessageSecurityError,
+    NotConnectedError,
+    OxigramError,
+    RequestTimeoutError,
+    SlowmodeWaitError,
+    TransportError,
+    rpc_error_from,
+)
+from ..mtproto import events as ev
+from ..mtproto.handshake import AuthKeyResult, ClientHandshake
+from ..mtproto.messages import Inner
+from ..mtproto.rsa_keys import RsaPublicKey
+from ..mtproto.session import Session
+from ..mtproto.transports import TransportKind
+from .connection import Connection
+
+__all__ = ["AuthState", "Sender", "SenderConfig", "is_idempotent"]
+
+log = logging.getLogger(__name__)
+
+# Methods whose name says "get" but which act: never re-sent as new messages.
+_NOT_IDEMPOTENT = {"messages.getBotCallbackAnswer", "auth.sendCode", "account.getPassword"}
+_IDEMPOTENT_PREFIXES = ("help.get", "updates.get", "users.get", "contacts.resolve")
+
+
+def is_idempotent(name: str) -> bool:
+    """Read-only methods, safe to send again as a new message after a reconnect."""
+    if name in _NOT_IDEMPOTENT:
+        return False
+    return name.startswith(_IDEMPOTENT_PREFIXES) or name in {
+        "ping",
+        "ping_delay_disconnect",
+        "messages.getMessages",
+    }
+
+
+@dataclass
+class SenderConfig:
+    """Timeouts (seconds) and limits."""
+
+    transport: TransportKind | str = TransportKind.INTERMEDIATE
+    connect_timeout: float = 10.0
+    request_timeout: float = 60.0
+    handshake_timeout: float = 30.0
+    #: Seconds between keep-alive pings; the server drops us after ``ping_disconnect``.
+    ping_interval: float = 60.0
+    ping_disconnect: int = 75
+    #: FLOOD_WAIT up to this many seconds is slept through and the request repeated.
+    flood_sleep_threshold: float = 60.0
+    reconnect_retries: int = 6
+    backoff_base: float = 0.1
+    backoff_max: float = 5.0
+    ack_interval: float = 0.5
+    ack_count: int = 16
+    #: Consecutive undecryptable packets before the connection is replaced.
+    max_bad_packets: int = 8
+
+
+@dataclass(frozen=True)
+class AuthState:
+    """An auth key and what goes with it (from storage or a handshake)."""
+
+    auth_key: bytes
+    salt: int = 0
+    time_offset: float = 0.0
+
+
+@dataclass(eq=False)
+class _Request:
+    body: Any
+    name: str
+    future: asyncio.Future[Any]
+    idempotent: bool
+    service: bool = False  # ping: never wrapped
+    msg_id: int = 0
+    sent: Inner | None = None
+    acked: bool = False
+    wrapped: bool = False
+    done_hooks: list[Callable[[], None]] = field(default_factory=list)
+
+
+def _backoff(attempt: int, base: float, cap: float) -> float:
+    return float(min(cap, base * 2**attempt) * (0.5 + random.random() / 2))
+
+
+class Sender:
+    """Sends requests to one DC and routes what comes back."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        rsa_keys: Iterable[RsaPublicKey],
+        dc_id: int = 2,
+        auth: AuthState | None = None,
+        schema: tl.Schema = tl.schema,
+        wrap_first: Callable[[Any], Any] | None = None,
+        config: SenderConfig | None = None,
+        on_update: Callable[[Any], None] | None = None,
+        on_new_session: Callable[[], None] | None = None,
+        on_auth: Callable[[AuthState | None], None] | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.dc_id = dc_id
+        self.rsa_keys = list(rsa_keys)
+        self.auth = auth
+        self.schema = schema
+        self.config = config or SenderConfig()
+        self._wrap_first = wrap_first
+        self._on_update = on_update
+        self._on_new_session = on_new_session
+        self._on_auth = on_auth
+        self.session: Session | None = None
+        self._conn: Connection | None = None
+        self._by_msg_id: dict[int, _Request] = {}
+        self._queue: list[_Request] = []  # new messages
+        self._again: list[_Request] = []  # re-send with the same msg_id
+        self._wakeup = asyncio.Event()
+        self._connected = asyncio.Event()
+        self._init_done = False
+        self._closing = False
+        self._failed: BaseException | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._conn_tasks: list[asyncio.Task[None]] = []
+        self._bad_packets = 0
+        self.reconnects = 0
+
+    # ================================================================== public
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    async def connect(self) -> None:
+        """Connects (and creates the auth key if there is none); raises if it cannot."""
+        self._closing = False
+        self._failed = None
+        await self._connect_once()
+        self._tasks = [
+            asyncio.create_task(self._supervise(), name="oxigram-sender"),
+            asyncio.create_task(self._keepalive(), name="oxigram-ping"),
+        ]
+
+    async def close(self) -> None:
+        self._closing = True
+        for task in [*self._tasks, *self._conn_tasks]:
+            task.cancel()
+        for task in [*self._tasks, *self._conn_tasks]:
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(task, timeout=5)
+        self._tasks = []
+        self._conn_tasks = []
+        if self._conn is not None:
+            await self._conn.close()
+        self._connected.clear()
+        self._fail_all(ConnectionLostError("the client was closed"))
+
+    async def invoke(
+        self, body: Any, *, timeout: float | None = None, flood_sleep_threshold: float | None = None
+    ) -> Any:
+        """Sends ``body`` (a TL function object) and returns its result; RPC errors raise
+        their typed exception. FLOOD_WAIT up to the threshold is slept through."""
+        threshold = (
+            self.config.flood_sleep_threshold
+            if flood_sleep_threshold is None
+            else flood_sleep_threshold
+        )
+        while True:
+            try:
+                return await self._invoke_once(body, timeout)
+            except FloodError as exc:
+                if isinstance(exc, SlowmodeWaitError) or exc.seconds > threshold:
+                    raise
+                log.info("%s: flood wait %d s, sleeping", exc.request, exc.seconds)
+                await asyncio.sleep(exc.seconds)
+
+    async def ping(self, *, timeout: float = 10.0) -> float:
+        """Round trip of a ``ping`` in seconds."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        ping_id = int.from_bytes(os.urandom(8), "little", signed=True)
+        await self._invoke_once(
+            self.schema.from_dict({"_": "ping", "ping_id": ping_id}), timeout, service=True
+        )
+        return loop.time() - start
+
+    # ================================================================== requests
+
+    async def _invoke_once(self, body: Any, timeout: float | None, *, service: bool = False) -> Any:
+        if self._failed is not None:
+            raise ConnectionLostError(f"not connected: {self._failed!r}") from self._failed
+        if self._closing or not self._tasks:
+            raise NotConnectedError("the sender is not connected")
+        name = getattr(body, "_tl_name", type(body).__name__)
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        req = _Request(body, name, fut, is_idempotent(name), service=service)
+        self._queue.append(req)
+        self._wakeup.set()
+        wait = self.config.request_timeout if timeout is None else timeout
+        try:
+            return await asyncio.wait_for(fut, timeout=wait)
+        except asyncio.TimeoutError:
+            raise RequestTimeoutError(f"{name}: no answer within {wait} s") from None
+        finally:
+            self._forget(req)
+
+    def _forget(self, req: _Request) -> None:
+        if req.msg_id and self._by_msg_id.get(req.msg_id) is req:
+            del self._by_msg_id[req.msg_id]
+        for lst in (self._queue, self._again):
+            if req in lst:
+                lst.remove(req)
+
+    def _fail_all(self, exc: BaseException) -> None:
+        for req in [*self._by_msg_id.values(), *self._queue, *self._again]:
+            if not req.future.done():
+                req.future.set_exception(exc)
+        self._by_msg_id.clear()
+        self._queue.clear()
+        self._again.clear()
+
+    def _resolve(self, msg_id: int, result: Any = None, exc: BaseException | None = None) -> None:
+        req = self._by_msg_id.pop(msg_id, None)
+        if req is None:
+            log.debug("answer for unknown or expired request %d", msg_id)
+            return
+        if req.wrapped:
+            self._init_done = True
+        if req.future.done():
+            return
+        if exc is not None:
+            req.future.set_exception(exc)
+        else:
+            req.future.set_result(result)
+
+    # ================================================================== connection
+
+    async def _connect_once(self) -> None:
+        conn = await Connection.open(
+            self.host, self.port, self.config.transport, timeout=self.config.connect_timeout
+        )
+        try:
+            if self.auth is None:
+                self.auth = await self._handshake(conn)
+                self.session = None
+                if self._on_auth is not None:
+                    self._on_auth(self.auth)
+            if self.session is None or self.session.auth_key != self.auth.auth_key:
+                self.session = Session(
+                    self.auth.auth_key,
+                    salt=self.auth.salt,
+                    time_offset=self.auth.time_offset,
+                    time_synced=False,
+                    schema=self.schema,
+                )
+        except BaseException:
+            await conn.close()
+            raise
+        self._conn = conn
+        self._init_done = False
+        self._bad_packets = 0
+        self._conn_tasks = [asyncio.create_task(self._write_loop(conn), name="oxigram-writer")]
+        self._connected.set()
+        log.info("connected to DC %d at %s:%d", self.dc_id, self.host, self.port)
+
+    async def _handshake(self, conn: Connection) -> AuthState:
+        hs = ClientHandshake(self.rsa_keys, dc_id=self.dc_id)
+
+        async def exchange() -> AuthKeyResult:
+            out: bytes | None = hs.start()
+            while out is not None:
+                await conn.send(out)
+                out = hs.receive(await conn.recv())
+            return hs.result
+
+        try:
+            result = await asyncio.wait_for(exchange(), timeout=self.config.handshake_timeout)
+        except asyncio.TimeoutError:
+            raise HandshakeError("the auth key exchange timed out") from None
+        log.info("created a new auth key with DC %d", self.dc_id)
+        return AuthState(result.auth_key, result.server_salt, float(result.time_offset))
+
+    async def _supervise(self) -> None:
+        """Reads from the current connection; on a failure, reconnects with backoff."""
+        while not self._closing:
+            conn = self._conn
+            assert conn is not None
+            try:
+                await self._read_loop(conn)
+            except asyncio.CancelledError:
+                raise
+            except (ConnectionLostError, MalformedFrameError, TransportError, OSError) as exc:
+                if self._closing:
+                    return
+                log.warning("connection lost (%r); reconnecting", exc)
+                if isinstance(exc, TransportError) and exc.code == 404:
+                    self._auth_key_lost()
+            await self._reconnect()
+
+    async def _reconnect(self) -> None:
+        self._connected.clear()
+        for task in self._conn_tasks:
+            task.cancel()
+        if self._conn is not None:
+            await self._conn.close()
+        last: BaseException | None = None
+        for attempt in range(self.config.reconnect_retries):
+            cfg = self.config
+            await asyncio.sleep(_backoff(attempt, cfg.backoff_base, cfg.backoff_max))
+            if self._closing:
+                return
+            try:
+                await self._connect_once()
+            except (OxigramError, OSError) as exc:
+                last = exc
+                log.info("reconnect attempt %d failed: %r", attempt + 1, exc)
+                continue
+            self.reconnects += 1
+            self._requeue_in_flight()
+            return
+        self._failed = last or ConnectionLostError("reconnect failed")
+        err = ConnectionLostError(f"cannot reconnect to {self.host}:{self.port}: {last!r}")
+        self._fail_all(err)
+        self._closing = True
+        log.error("giving up on DC %d: %r", self.dc_id, last)
+
+    def _auth_key_lost(self) -> None:
+        """The server does not know our key (-404): make a new one; nothing in flight ran."""
+        log.warning("the server forgot our auth key; creating a new one")
+        self.auth = None
+        self.session = None
+        for req in list(self._by_msg_id.values()):
+            req.sent = None  # never executed: send again as new
+        if self._on_auth is not None:
+            self._on_auth(None)
+
+    def _requeue_in_flight(self) -> None:
+        again: list[_Request] = []
+        fresh: list[_Request] = []
+        for req in dict.fromkeys(self._by_msg_id.values()):
+            if req.future.done():
+                continue
+            if req.idempotent or req.sent is None or req.wrapped:
+                # wrapped: the first request carried initConnection, which the new
+                # connection needs again; its inner query is re-sent as new only if
+                # idempotent, else with the same id.
+                if req.sent is not None and not req.idempotent:
+                    again.append(req)
+                else:
+                    fresh.append(req)
+            else:
+                again.append(req)
+        self._by_msg_id.clear()
+        self._again[:0] = again
+        self._queue[:0] = fresh
+        for req in again:
+            if req.sent is not None:
+                self._by_msg_id[req.sent.msg_id] = req
+        if again or fresh:
+            log.info("re-sending %d request(s) with their ids, %d as new", len(again), len(fresh))
+        self._wakeup.set()
+
+    # ================================================================== writing
+
+    async def _write_loop(self, conn: Connection) -> None:
+        cfg = self.config
+        while not conn.closed:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=cfg.ack_interval)
+            self._wakeup.clear()
+            session = self.session
+            if session is None:
+                return
+            try:
+                if self._again:
+                    again, self._again = self._again[:1000], self._again[1000:]
+                    sent = [r.sent for r in again if r.sent is not None]
+                    if sent:
+                        await conn.send(session.pack_again(sent).packet)
+                while self._queue:
+                    batch, self._queue = self._queue[:500], self._queue[500:]
+                    await conn.send(self._pack(session, batch))
+                if session.needs_flush or len(session.pending_acks) >= 1:
+                    packed = session.flush()
+                    if packed is not None:
+                        await conn.send(packed.packet)
+            except ConnectionLostError:
+                return  # the reader sees it too and reconnects
+
+    def _pack(self, session: Session, batch: list[_Request]) -> bytes:
+        bodies = []
+        for req in batch:
+            body = req.body
+            req.wrapped = False
+            if not req.service and not self._init_done and self._wrap_first is not None:
+                body = self._wrap_first(body)
+                req.wrapped = True
+            bodies.append(body)
+        packed = session.pack(*bodies)
+        for req, msg_id, inner in zip(batch, packed.msg_ids, packed.sent, strict=True):
+            req.msg_id = msg_id
+            req.sent = inner
+            req.acked = False
+            self._by_msg_id[msg_id] = req
+        return packed.packet
+
+    # ================================================================== reading
+
+    async def _read_loop(self, conn: Connection) -> None:
+        while True:
+            packet = await conn.recv()
+            session = self.session
+            if session is None:
+                return
+            try:
+                events = session.unpack(packet)
+            except MessageSecurityError as exc:
+                self._bad_packets += 1
+                log.warning("dropping a packet: %r", exc)
+                if self._bad_packets >= self.config.max_bad_packets:
+                    raise ConnectionLostError("too many undecryptable packets") from exc
+                continue
+            self._bad_packets = 0
+            for event in events:
+                self._handle(event)
+            if session.salt != (self.auth.salt if self.auth else 0):
+                self._save_auth(session)
+            if session.needs_flush or len(session.pending_acks) >= self.config.ack_count:
+                self._wakeup.set()
+
+    def _save_auth(self, session: Session) -> None:
+        if self.auth is None:
+            return
+        self.auth = AuthState(self.auth.auth_key, session.salt, session.msg_ids.time_offset)
+        if self._on_auth is not None:
+            self._on_auth(self.auth)
+
+    def _handle(self, event: ev.Event) -> None:
+        if isinstance(event, ev.RpcResult):
+            self._resolve(event.req_msg_id, event.result)
+        elif isinstance(event, ev.RpcError):
+            req = self._by_msg_id.get(event.req_msg_id)
+            name = req.name if req is not None else None
+            self._resolve(event.req_msg_id, exc=rpc_error_from(event.code, event.message, name))
+        elif isinstance(event, ev.RpcDecodeError):
+            self._resolve(event.req_msg_id, exc=event.error)
+        elif isinstance(event, ev.Pong):
+            self._resolve(event.req_msg_id, event.ping_id)
+        elif isinstance(event, ev.Update):
+            if self._on_update is not None:
+                self._on_update(event.obj)
+        elif isinstance(event, ev.Acked):
+            for msg_id in event.msg_ids:
+                req = self._by_msg_id.get(msg_id)
+                if req is not None:
+                    req.acked = True
+        elif isinstance(event, ev.ResendRequest):
+            self._resend_new(event.msg_ids, event.reason)
+        elif isinstance(event, ev.BadMessage):
+            for msg_id in event.msg_ids:
+                req = self._by_msg_id.get(msg_id)
+                self._resolve(msg_id, exc=BadMessageError(event.code, req.name if req else None))
+        elif isinstance(event, ev.NewSession):
+            log.info("new session created by the server (first msg %d)", event.first_msg_id)
+            if self._on_new_session is not None:
+                self._on_new_session()
+        elif isinstance(event, ev.SkippedMessage):
+            log.warning("skipped message %d: %s", event.msg_id, event.error)
+        else:
+            log.debug("ignoring %r", event)
+
+    def _resend_new(self, msg_ids: tuple[int, ...], reason: int) -> None:
+        """The server refused these before running them (salt, clock, seq_no): new ids."""
+        n = 0
+        for msg_id in msg_ids:
+            req = self._by_msg_id.pop(msg_id, None)
+            if req is not None and not req.future.done():
+                self._queue.append(req)
+                n += 1
+        if n:
+            log.info("re-sending %d request(s) (bad_msg %d)", n, reason)
+            self._wakeup.set()
+
+    # ================================================================== keep-alive
+
+    async def _keepalive(self) -> None:
+        cfg = self.config
+        while not self._closing:
+            await asyncio.sleep(cfg.ping_interval)
+            if not self._connected.is_set():
+                continue
+            ping_id = int.from_bytes(os.urandom(8), "little", signed=True)
+            body = self.schema.from_dict(
+                {
+                    "_": "ping_delay_disconnect",
+                    "ping_id": ping_id,
+                    "disconnect_delay": cfg.ping_disconnect,
+                }
+            )
+            try:
+                await self._invoke_once(body, min(cfg.ping_interval, 30.0), service=True)
+            except RequestTimeoutError:
+                log.warning("keep-alive ping unanswered; reconnecting")
+                if self._conn is not None:
+                    await self._conn.close()
+            except OxigramError as exc:
+                log.debug("keep-alive ping failed: %r", exc)

@@ -1,0 +1,165 @@
+"""Session storage: SQLite and memory, crash safety (SIGKILL mid-write) and the file lock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from oxigram.client.storage import (
+    DcInfo,
+    Entity,
+    MemorySession,
+    SessionStorage,
+    SQLiteSession,
+    UpdateState,
+)
+from oxigram.errors import SessionLockedError, SessionStorageError
+
+
+def _fill(s: SessionStorage) -> None:
+    s.set_dc(DcInfo(2, "127.0.0.1", 4430, b"\x01" * 256, salt=5, time_offset=1.5))
+    s.set_salt(99)
+    s.set_time_offset(-2.0)
+    s.set_self(777, True)
+    s.set_update_state(UpdateState(pts=10, qts=2, date=1700000000, seq=3))
+    s.set_channel_pts(1234, 55)
+    s.put_entities(
+        [
+            Entity(1, "user", 111, "Alice", "15550001"),
+            Entity(2, "channel", 222, "news"),
+            Entity(3, "chat"),
+        ]
+    )
+    # A min constructor (no hash) never erases a known hash.
+    s.put_entities([Entity(1, "user", 0, "alice2")])
+
+
+def _check(s: SessionStorage) -> None:
+    assert s.dc == DcInfo(2, "127.0.0.1", 4430, b"\x01" * 256, salt=99, time_offset=-2.0)
+    assert s.self_user == (777, True)
+    assert s.update_state == UpdateState(10, 2, 1700000000, 3)
+    assert s.channel_pts(1234) == 55
+    assert s.channel_pts(1) is None
+    assert s.entity(1) == Entity(1, "user", 111, "alice2", None)
+    assert s.entity_by_username("NEWS") == Entity(2, "channel", 222, "news")
+    assert s.entity_by_username("nobody") is None
+    assert s.entity(3) == Entity(3, "chat")
+    assert s.entity_count == 3
+
+
+def test_memory_session() -> None:
+    s = MemorySession()
+    assert s.dc is None and s.update_state is None and s.self_user is None
+    _fill(s)
+    _check(s)
+    s.forget_auth_key()
+    assert s.dc is not None and s.dc.auth_key is None and s.self_user is None
+
+
+def test_sqlite_round_trip(tmp_path: Path) -> None:
+    s = SQLiteSession(tmp_path / "bot")
+    assert s.path.endswith("bot.session")
+    _fill(s)
+    _check(s)
+    s.close()
+    t = SQLiteSession(tmp_path / "bot.session")
+    _check(t)
+    assert t.entity_by_phone("+15550001") is None  # the later put cleared the phone
+    t.forget_auth_key()
+    t.close()
+    u = SQLiteSession(tmp_path / "bot")
+    assert u.dc is not None and u.dc.auth_key is None and u.dc.port == 4430
+    with sqlite3.connect(u.path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    u.close()
+
+
+def test_second_opener_gets_a_typed_error(tmp_path: Path) -> None:
+    s = SQLiteSession(tmp_path / "one")
+    with pytest.raises(SessionLockedError) as info:
+        SQLiteSession(tmp_path / "one")
+    assert info.value.owner == os.getpid()
+    s.set_self(1, False)  # the first holder is unaffected
+    s.close()
+    SQLiteSession(tmp_path / "one").close()  # free again once closed
+
+
+def test_lock_is_held_across_processes(tmp_path: Path) -> None:
+    path = tmp_path / "shared.session"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from oxigram.client.storage import SQLiteSession; "
+            f"s = SQLiteSession({str(path)!r}); print('ok', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(SessionLockedError) as info:
+            SQLiteSession(path)
+        assert info.value.owner == holder.pid
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    SQLiteSession(path).close()  # the OS released the dead process's lock
+
+
+def test_not_a_session_file(tmp_path: Path) -> None:
+    bad = tmp_path / "junk.session"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(SessionStorageError):
+        SQLiteSession(bad)
+    bad.unlink()
+    SQLiteSession(bad).close()  # the failed open released its lock
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from oxigram.client.storage import SQLiteSession, UpdateState, Entity, DcInfo
+    s = SQLiteSession(sys.argv[1])
+    i = (s.update_state.pts if s.update_state else 0)
+    print("ready", flush=True)
+    while True:
+        i += 1
+        with s.transaction():
+            s.set_update_state(UpdateState(pts=i, qts=i, date=i, seq=i))
+            s.put_entities([Entity(i, "user", i * 7, f"u{i}")])
+            s.set_dc(DcInfo(2, "h", i, bytes([i % 256]) * 256, salt=i))
+    """
+)
+
+
+def test_sigkill_mid_write_leaves_a_usable_file(tmp_path: Path) -> None:
+    path = tmp_path / "crash.session"
+    for _round in range(3):
+        child = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(0.15)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        s = SQLiteSession(path)  # opens (lock released by the OS), nothing torn
+        with sqlite3.connect(s.path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        st = s.update_state
+        assert st is not None and st.pts > 0
+        assert st == UpdateState(st.pts, st.pts, st.pts, st.pts)  # one transaction, all or none
+        assert s.dc is not None and s.dc.port == st.pts and s.dc.salt == st.pts
+        assert s.entity(st.pts) == Entity(st.pts, "user", st.pts * 7, f"u{st.pts}")
+        assert s.entity(st.pts + 1) is None
+        s.close()

@@ -1,0 +1,176 @@
+"""The update state machine, sans-IO: synthetic updates with gaps, duplicates, difference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oxigram import tl
+from oxigram.client.storage import UpdateState
+from oxigram.client.update_state import UpdateMachine
+
+S = tl.schema
+
+
+def msg(mid: int, text: str = "", channel: int | None = None) -> Any:
+    peer = S["peerChannel"](channel_id=channel) if channel else S["peerUser"](user_id=7)
+    return S["message"](id=mid, peer_id=peer, date=1000 + mid, message=text or f"m{mid}")
+
+
+def new_message(pts: int, count: int = 1, mid: int | None = None) -> Any:
+    return S["updateNewMessage"](message=msg(mid or pts), pts=pts, pts_count=count)
+
+
+def container(updates: list[Any], seq: int = 0, date: int = 2000) -> Any:
+    return S["updates"](updates=updates, users=[], chats=[], date=date, seq=seq)
+
+
+def ids(applied: list[Any]) -> list[int]:
+    return [a.update.message.id for a in applied]
+
+
+def machine(pts: int = 10, qts: int = 0, seq: int = 0) -> UpdateMachine:
+    return UpdateMachine(UpdateState(pts=pts, qts=qts, date=1000, seq=seq))
+
+
+def test_in_order_applies_and_duplicates_are_dropped() -> None:
+    m = machine()
+    assert ids(m.feed(container([new_message(11)]))) == [11]
+    assert ids(m.feed(container([new_message(12), new_message(13)]))) == [12, 13]
+    assert m.feed(container([new_message(12)])) == []  # already applied
+    assert m.duplicates == 1
+    assert m.state is not None and m.state.pts == 13
+    assert not m.has_gap
+
+
+def test_gap_filled_by_late_update_needs_no_difference() -> None:
+    m = machine()
+    assert m.feed(container([new_message(12)])) == []  # 11 missing: held
+    assert m.has_gap and not m.need_difference
+    assert ids(m.feed(container([new_message(11)]))) == [11, 12]
+    assert not m.has_gap
+    assert m.state is not None and m.state.pts == 12
+
+
+def test_gap_recovered_by_get_difference() -> None:
+    m = machine()
+    m.feed(container([new_message(11)]))
+    assert m.feed(container([new_message(14)])) == []  # 12, 13 lost
+    m.feed(container([new_message(15)]))  # still behind the gap: held too
+    m.gap_expired()
+    assert m.need_difference
+    req = m.difference_request()
+    assert req._tl_name == "updates.getDifference"
+    assert (req.pts, req.qts, req.date) == (11, 0, 2000)
+    diff = S["updates.difference"](
+        new_messages=[msg(12), msg(13), msg(14)],
+        new_encrypted_messages=[],
+        other_updates=[],
+        chats=[],
+        users=[],
+        state=S["updates.state"](pts=14, qts=0, date=3000, seq=0, unread_count=0),
+    )
+    applied, more = m.apply_difference(diff)
+    assert not more
+    # 12-14 come from the difference; the held 14 is dropped (covered); 15 applies after.
+    assert ids(applied) == [12, 13, 14, 15]
+    assert m.state == UpdateState(pts=15, qts=0, date=3000, seq=0)
+    assert not m.has_gap and not m.need_difference
+
+
+def test_difference_slices_continue() -> None:
+    m = machine()
+    m.feed(S["updatesTooLong"]())
+    assert m.need_difference
+    part = S["updates.differenceSlice"](
+        new_messages=[msg(11)],
+        new_encrypted_messages=[],
+        other_updates=[],
+        chats=[],
+        users=[],
+        intermediate_state=S["updates.state"](pts=11, qts=0, date=1, seq=0, unread_count=0),
+    )
+    applied, more = m.apply_difference(part)
+    assert more and ids(applied) == [11]
+    assert m.difference_request().pts == 11
+    applied, more = m.apply_difference(S["updates.differenceEmpty"](date=5, seq=0))
+    assert not more and applied == []
+    assert not m.need_difference
+
+
+def test_seq_gap_and_duplicate() -> None:
+    m = machine(seq=5)
+    assert ids(m.feed(container([new_message(11)], seq=6))) == [11]
+    assert m.feed(container([new_message(12)], seq=6)) == []  # seq already applied
+    assert m.feed(container([new_message(13)], seq=8)) == []  # seq 7 missing
+    assert m.has_gap
+    assert ids(m.feed(container([new_message(12)], seq=7))) == [12, 13]
+    assert m.state is not None and m.state.seq == 8
+
+
+def test_seq_zero_is_unchecked() -> None:
+    m = machine(seq=5)
+    cbq = S["updateBotCallbackQuery"](
+        query_id=1, user_id=7, peer=S["peerUser"](user_id=7), msg_id=3, chat_instance=9
+    )
+    out = m.feed(container([cbq], seq=0))
+    assert [a.update for a in out] == [cbq]
+    assert m.state is not None and m.state.seq == 5
+
+
+def test_qts_sequence() -> None:
+    m = machine(qts=3)
+
+    def stopped(qts: int) -> Any:
+        return S["updateBotStopped"](user_id=1, date=1, stopped=True, qts=qts)
+
+    assert len(m.feed(container([stopped(4)]))) == 1
+    assert m.feed(container([stopped(4)])) == []
+    assert m.feed(container([stopped(6)])) == []
+    assert [a.update.qts for a in m.feed(container([stopped(5)]))] == [5, 6]
+
+
+def test_update_short_message_becomes_update_new_message() -> None:
+    m = machine()
+    short = S["updateShortMessage"](id=42, user_id=7, message="hi", pts=11, pts_count=1, date=1500)
+    (applied,) = m.feed(short)
+    assert applied.update._tl_name == "updateNewMessage"
+    assert applied.update.message.message == "hi"
+    assert applied.update.message.peer_id == S["peerUser"](user_id=7)
+    # our own send's answer consumes pts without dispatch
+    sent = S["updateShortSentMessage"](id=43, pts=12, pts_count=1, date=1501)
+    assert m.feed(sent) == []
+    assert m.state is not None and m.state.pts == 12
+    assert ids(m.feed(container([new_message(13)]))) == [13]
+
+
+def test_channel_pts_are_separate() -> None:
+    m = machine()
+    m.channels[100] = 50
+
+    def chan(pts: int) -> Any:
+        return S["updateNewChannelMessage"](message=msg(pts, channel=100), pts=pts, pts_count=1)
+
+    assert ids(m.feed(container([chan(51)]))) == [51]
+    assert m.feed(container([chan(53)])) == []
+    m.gap_expired()
+    assert m.need_channel == {100} and not m.need_difference
+    req = m.channel_difference_request(S["inputChannel"](channel_id=100, access_hash=1), 100)
+    assert req.pts == 51
+    diff = S["updates.channelDifference"](
+        final=True,
+        pts=53,
+        new_messages=[msg(52, channel=100)],
+        other_updates=[],
+        chats=[],
+        users=[],
+    )
+    applied, more = m.apply_channel_difference(100, diff)
+    assert not more and ids(applied) == [52]  # the held 53 is covered by pts 53
+    assert m.channels[100] == 53 and not m.has_gap
+    assert m.state is not None and m.state.pts == 10  # common box untouched
+
+
+def test_unknown_state_applies_everything() -> None:
+    m = UpdateMachine(None)
+    assert ids(m.feed(container([new_message(99)]))) == [99]
+    assert ids(m.feed(container([new_message(5)]))) == [5]
