@@ -10,30 +10,23 @@ thorough version of the same measurements.
 
 from __future__ import annotations
 
+import logging
 import operator
 import os
+import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from . import _native as native
 from . import _pure as pure
+from .mtproto.handshake import TELEGRAM_DH_PRIME
 
 __all__ = ["Row", "format_table", "measure", "rows"]
 
-# The 2048-bit prime Telegram uses for DH and SRP (core.telegram.org/mtproto/auth_key).
-TELEGRAM_PRIME = bytes.fromhex(
-    "c71caeb9c6b1c9048e6c522f70f13f73980d40238e3e21c14934d037563d930f"
-    "48198a0aa7c14058229493d22530f4dbfa336f6e0ac925139543aed44cce7c37"
-    "20fd51f69458705ac68cd4fe6b6b13abdc9746512969328454f18faf8c595f64"
-    "2477fe96bb2a941d5bcd1d4ac8cc49880708fa9b378e3c4f3a9060bee67cf9a4"
-    "a4a695811051907e162753b56b0f6b410dba74d8a84b2a14b3144e0ef1284754"
-    "fd17ed950d5965b4b9dd46582db1178d169c6bc465b0d6ff9ca3928fef5b9ae4"
-    "e418fc15e83ebea0f87fa9ff5eed70050ded2849f47bf959d956850ce929851f"
-    "0d8115f635b105ee2e4e15d04b2454bf6f4fadf034b10403119cd8e3b92fcc5b"
-)
 
 Impl = Callable[[], Any]
 
@@ -103,52 +96,108 @@ def _ige_rows() -> Iterator[Row]:
             yield Row(f"IGE {direction} {label}", impls, partial(operator.eq, expected))
 
 
+def _telethon_state(auth_key: bytes) -> Any:
+    """Telethon's MTProtoState over ``auth_key`` (None when Telethon is not installed)."""
+    try:
+        from telethon.crypto.authkey import AuthKey
+        from telethon.network.mtprotostate import MTProtoState
+    except ImportError:
+        return None
+
+    class Loggers(dict[str, logging.Logger]):
+        def __missing__(self, key: str) -> logging.Logger:
+            return logging.getLogger(key)
+
+    return MTProtoState(AuthKey(auth_key), Loggers())
+
+
 def _message_rows() -> Iterator[Row]:
     auth_key = os.urandom(256)
     body = os.urandom(208)
-    header = os.urandom(24) + (1).to_bytes(4, "little") + len(body).to_bytes(4, "little")
-    payload = header + body
+    state = _telethon_state(auth_key)
+    salt_session = os.urandom(16) if state is None else struct.pack("<qq", state.salt, state.id)
+    header = os.urandom(8) + (1).to_bytes(4, "little") + len(body).to_bytes(4, "little")
+    payload = salt_session + header + body
     padding = os.urandom(12 + (-(len(payload) + 12) % 16))
     packet = native.encrypt_message(auth_key, payload, sender="client", padding=padding)
+    encrypt: dict[str, Impl] = {
+        "native": partial(native.encrypt_message, auth_key, payload, sender="client"),
+        "pure": partial(pure.encrypt_message, auth_key, payload, sender="client"),
+    }
+    if state is not None:  # Telethon adds salt and session_id itself
+        encrypt["Telethon"] = partial(state.encrypt_message_data, payload[16:])
     yield Row(
         "encrypt_message 208 B",
-        {
-            "native": lambda: native.encrypt_message(
-                auth_key, payload, sender="client", padding=padding
-            ),
-            "pure": lambda: pure.encrypt_message(
-                auth_key, payload, sender="client", padding=padding
-            ),
-        },
-        lambda out: out == packet,
+        encrypt,
+        lambda out: native.decrypt_message(auth_key, out, sender="client") == payload,
     )
     yield Row(
         "decrypt_message 208 B",
         {
-            "native": lambda: native.decrypt_message(auth_key, packet, sender="client"),
-            "pure": lambda: pure.decrypt_message(auth_key, packet, sender="client"),
+            "native": partial(native.decrypt_message, auth_key, packet, sender="client"),
+            "pure": partial(pure.decrypt_message, auth_key, packet, sender="client"),
         },
-        lambda out: out == payload,
+        partial(operator.eq, payload),
     )
+
+
+def _telethon_srp(
+    salt1: bytes, salt2: bytes, g: int, srp_b: bytes, a: bytes
+) -> Callable[[str], tuple[bytes, bytes]] | None:
+    """Telethon's ``compute_check`` with its secret ``a`` fixed, or None without Telethon."""
+    try:
+        from telethon import password
+        from telethon.tl import types
+    except ImportError:
+        return None
+    algo = types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
+        salt1=salt1, salt2=salt2, g=g, p=TELEGRAM_DH_PRIME
+    )
+    request = types.account.Password(
+        new_algo=algo,
+        new_secure_algo=types.SecurePasswordKdfAlgoUnknown(),
+        secure_random=b"",
+        current_algo=algo,
+        srp_B=srp_b,
+        srp_id=1,
+    )
+
+    def check(pw: str) -> tuple[bytes, bytes]:
+        real_os = password.os
+        password.os = SimpleNamespace(urandom=lambda n: a[:n])  # Telethon draws a from it
+        try:
+            result = password.compute_check(request, pw)
+        finally:
+            password.os = real_os
+        return result.A, result.M1
+
+    return check
 
 
 def _srp_rows() -> Iterator[Row]:
     salt1, salt2 = os.urandom(40), os.urandom(16)
     g = 3
-    p_int = int.from_bytes(TELEGRAM_PRIME, "big")
+    p_int = int.from_bytes(TELEGRAM_DH_PRIME, "big")
     b = int.from_bytes(os.urandom(256), "big")
     srp_b = pow(g, b, p_int).to_bytes(256, "big")
     a = os.urandom(256)
-    expected = native.srp_answer("hunter2", salt1, salt2, g, TELEGRAM_PRIME, srp_b, a)
+    expected = native.srp_answer("hunter2", salt1, salt2, g, TELEGRAM_DH_PRIME, srp_b, a)
+    telethon_check = _telethon_srp(salt1, salt2, g, srp_b, a)
+    srp_anchor: dict[str, Impl] = {}
+    if telethon_check is not None:
+        srp_anchor["Telethon"] = partial(telethon_check, "hunter2")
     yield Row(
         "srp_answer",
         {
             "native": lambda: native.srp_answer(
-                "hunter2", salt1, salt2, g, TELEGRAM_PRIME, srp_b, a
+                "hunter2", salt1, salt2, g, TELEGRAM_DH_PRIME, srp_b, a
             ),
-            "pure": lambda: pure.srp_answer("hunter2", salt1, salt2, g, TELEGRAM_PRIME, srp_b, a),
-        },
-        lambda out: out == expected,
+            "pure": lambda: pure.srp_answer(
+                "hunter2", salt1, salt2, g, TELEGRAM_DH_PRIME, srp_b, a
+            ),
+        }
+        | srp_anchor,
+        partial(operator.eq, expected),
     )
     base = int.from_bytes(os.urandom(255), "big")
     exp = int.from_bytes(os.urandom(256), "big")
@@ -165,11 +214,17 @@ def _srp_rows() -> Iterator[Row]:
         pass
     yield Row("powmod 2048-bit", impls, lambda out: out == want)
     pq = 1724114033281923457
-    yield Row(
-        "factorize pq",
-        {"native": lambda: native.factorize(pq), "pure": lambda: pure.factorize(pq)},
-        lambda out: out == (1229739323, 1402015859),
-    )
+    factorizers: dict[str, Impl] = {
+        "native": partial(native.factorize, pq),
+        "pure": partial(pure.factorize, pq),
+    }
+    try:
+        from telethon.crypto.factorization import Factorization
+
+        factorizers["Telethon"] = lambda: tuple(sorted(Factorization.factorize(pq)))
+    except ImportError:
+        pass
+    yield Row("factorize pq", factorizers, partial(operator.eq, (1229739323, 1402015859)))
 
 
 def rows() -> list[Row]:
