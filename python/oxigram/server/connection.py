@@ -1,0 +1,227 @@
+"""One TCP connection: transport detection, handshakes, decryption, events.
+
+Anything wrong with what a client sends affects only its own connection: a bad frame, an
+unknown auth key or a failed handshake is answered with transport error -404 (when the
+transport is known) and the connection is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ..errors import (
+    MalformedFrameError,
+    MessageSecurityError,
+    OxigramError,
+    ReplayedMessageError,
+    UnknownConstructorError,
+)
+from ..mtproto import events as ev
+from ..mtproto.framing import Frame
+from ..mtproto.handshake import ServerHandshake
+from ..mtproto.messages import decrypt
+from ..mtproto.session import rpc_error
+from ..mtproto.transports import Transport, accept_transport
+from . import dispatcher
+from .rpc import Context
+from .sessions import ServerSession
+
+if TYPE_CHECKING:
+    from .dc import LocalDC
+
+__all__ = ["Connection"]
+
+log = logging.getLogger(__name__)
+
+_ZERO_KEY = bytes(8)
+#: A client must send its transport header within this many seconds.
+FIRST_BYTES_TIMEOUT = 30.0
+#: Requests of one connection being answered at once (more get FLOOD_WAIT_1).
+MAX_IN_FLIGHT = 4096
+#: Unsent bytes after which a client that does not read is dropped.
+MAX_WRITE_BUFFER = 8 * 1024 * 1024
+#: Packets dropped as replays before the connection is closed.
+MAX_REPLAYS = 64
+
+
+class Connection:
+    def __init__(self, dc: LocalDC, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.dc = dc
+        self.reader = reader
+        self.writer = writer
+        self.transport: Transport | None = None
+        self.handshake: ServerHandshake | None = None
+        self._stored_key: bytes | None = None
+        self.closed = False
+        self.in_flight = 0
+        self._replays = 0
+        self._disconnect: asyncio.TimerHandle | None = None
+        peer = writer.get_extra_info("peername")
+        self.name = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+
+    # --------------------------------------------------------------------------- output
+
+    def send_payload(self, payload: bytes) -> None:
+        if self.closed or self.transport is None:
+            return
+        self.writer.write(self.transport.pack(payload))
+        buffered = self.writer.transport.get_write_buffer_size()
+        if buffered > MAX_WRITE_BUFFER:
+            log.warning("%s: %d bytes unread by the client, closing", self.name, buffered)
+            self.close()
+
+    def fail(self, code: int, reason: str) -> None:
+        """Transport error ``-code`` (if the transport is known), then close."""
+        log.info("%s: closing (%s)", self.name, reason)
+        self.dc.stats["closed_bad_input"] += 1
+        if self.transport is not None and not self.closed:
+            with contextlib.suppress(Exception):  # best effort
+                self.writer.write(self.transport.pack_error(code))
+        self.close()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self._disconnect is not None:
+            self._disconnect.cancel()
+        self.writer.close()
+
+    # ---------------------------------------------------------------------------- input
+
+    async def run(self) -> None:
+        try:
+            await self._serve()
+        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+            pass
+        except MalformedFrameError as exc:
+            self.fail(404, f"bad frame: {exc}")
+        except Exception:
+            log.exception("%s: unexpected error", self.name)
+        finally:
+            self.close()
+
+    async def _serve(self) -> None:
+        head = b""
+        while self.transport is None:
+            data = await asyncio.wait_for(self.reader.read(64), FIRST_BYTES_TIMEOUT)
+            if not data:
+                return
+            head += data
+            self.transport = accept_transport(head, max_frame=self.dc.max_frame)
+        await self._drain_packets()
+        while not self.closed:
+            data = await self.reader.read(65536)
+            if not data:
+                return
+            self.transport.feed(data)
+            await self._drain_packets()
+
+    async def _drain_packets(self) -> None:
+        assert self.transport is not None
+        for packet in self.transport:
+            if self.closed:
+                return
+            if not isinstance(packet, Frame):
+                continue  # a server never receives quick acks
+            payload = packet.payload
+            if payload[:8] == _ZERO_KEY:
+                await self._handshake(payload)
+            else:
+                self._encrypted(payload)
+
+    # ------------------------------------------------------------------------ handshake
+
+    async def _handshake(self, payload: bytes) -> None:
+        dc = self.dc
+        if self.handshake is None:
+            self.handshake = ServerHandshake(
+                dc.rsa_key, key_id_taken=lambda key_id: key_id in dc.store.auth_keys
+            )
+        hs = self.handshake
+        try:
+            reply = await asyncio.to_thread(hs.receive, payload)
+        except OxigramError as exc:
+            self.fail(404, f"handshake failed: {exc!r}")
+            return
+        if hs.done and hs.result.auth_key != self._stored_key:
+            result = hs.result
+            self._stored_key = result.auth_key
+            dc.store.add_auth_key(result.auth_key, result.auth_key_id, result.server_salt)
+            dc.stats["handshakes"] += 1
+            log.debug("%s: new auth key %s", self.name, result.auth_key_id.hex())
+        self.send_payload(reply)
+
+    # ------------------------------------------------------------------------ encrypted
+
+    def _encrypted(self, payload: bytes) -> None:
+        dc = self.dc
+        record = dc.store.auth_keys.get(bytes(payload[:8]))
+        if record is None:
+            self.fail(404, "unknown auth key")
+            return
+        try:
+            plain = decrypt(record.key, payload, sender="client")
+        except OxigramError as exc:
+            self.fail(404, f"undecryptable packet: {exc}")
+            return
+        ss = dc.session_for(record, plain.session_id)
+        ss.conn = self
+        try:
+            events = ss.session.receive(plain)
+        except ReplayedMessageError:
+            self._replays += 1
+            if self._replays > MAX_REPLAYS:
+                self.fail(429, "too many replayed messages")
+            return
+        except MessageSecurityError as exc:
+            self.fail(404, f"rejected packet: {exc}")
+            return
+        for event in events:
+            self._event(ss, record, event)
+        if ss.session.needs_flush:
+            ss.flush()
+
+    def _event(self, ss: ServerSession, record: Any, event: ev.Event) -> None:
+        if isinstance(event, ev.Request):
+            self.dc.stats["requests"] += 1
+            if self.in_flight >= MAX_IN_FLIGHT:
+                ss.send(rpc_error(event.msg_id, 420, "FLOOD_WAIT_1"))
+                return
+            ctx = Context(self.dc, ss, record, event.msg_id)
+            self.in_flight += 1
+            self.dc.spawn(self._answer(ctx, event.obj))
+        elif isinstance(event, ev.Ping):
+            if event.disconnect_delay is not None:
+                self._arm_disconnect(event.disconnect_delay)
+        elif isinstance(event, ev.SkippedMessage):
+            error = event.error
+            if isinstance(error, UnknownConstructorError):
+                message = dispatcher.unknown_method_error(error.constructor_id)
+                ss.send(rpc_error(event.msg_id, 400, message))
+            else:
+                log.debug("%s: skipped message %d: %s", self.name, event.msg_id, error)
+
+    async def _answer(self, ctx: Context, obj: Any) -> None:
+        try:
+            name, body = await dispatcher.dispatch(ctx, obj)
+        finally:
+            self.in_flight -= 1
+        delay, withheld = self.dc.faults.take(name)
+        if withheld:
+            log.info("withholding the answer to %s", name)
+            return
+        if delay:
+            await asyncio.sleep(delay)
+        ctx.session.send(body)
+
+    def _arm_disconnect(self, delay: int) -> None:
+        if self._disconnect is not None:
+            self._disconnect.cancel()
+            self._disconnect = None
+        if delay > 0:
+            loop = asyncio.get_running_loop()
+            self._disconnect = loop.call_later(delay, self.close)

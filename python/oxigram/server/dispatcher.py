@@ -1,0 +1,69 @@
+"""From a decoded request to the bytes of its ``rpc_result``: wrappers, login checks,
+routing to the method handlers, and the errors for everything else."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from ..mtproto.session import rpc_error, rpc_result
+from .methods import HANDLERS, PUBLIC
+from .rpc import Context, RpcError
+
+__all__ = ["dispatch", "unknown_method_error"]
+
+log = logging.getLogger(__name__)
+
+_WRAPPERS = {"invokeWithLayer", "initConnection", "invokeWithoutUpdates", "invokeAfterMsg",
+             "invokeAfterMsgs"}  # fmt: skip
+#: Wrappers nested deeper than this are refused (a bound on hostile input).
+MAX_WRAPPING = 8
+
+
+def _error_name(method: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "_", method.upper()).strip("_")
+
+
+def unknown_method_error(constructor_id: int) -> str:
+    return f"INPUT_METHOD_INVALID_{constructor_id:08X}"
+
+
+def unwrap(ctx: Context, obj: Any) -> Any:
+    """Strips the connection wrappers; ``invokeWithLayer`` sets the key's layer."""
+    for _ in range(MAX_WRAPPING):
+        name = getattr(obj, "_tl_name", "")
+        if name not in _WRAPPERS:
+            return obj
+        if name == "invokeWithLayer":
+            ctx.dc.set_layer(ctx.record, int(obj.layer))
+        obj = obj.query
+    raise RpcError(400, "INPUT_REQUEST_TOO_LONG")
+
+
+async def run(ctx: Context, obj: Any) -> tuple[str, Any]:
+    """The method name and its result (a TL object), or raises :class:`RpcError`."""
+    method = unwrap(ctx, obj)
+    name = getattr(method, "_tl_name", "")
+    handler = HANDLERS.get(name)
+    if handler is None:
+        if getattr(method, "_tl_is_function", False):
+            raise RpcError(400, f"METHOD_NOT_IMPLEMENTED_{_error_name(name)}")
+        raise RpcError(400, unknown_method_error(getattr(method, "_tl_id", 0)))
+    if name not in PUBLIC and ctx.record.user_id is None:
+        raise RpcError(401, "AUTH_KEY_UNREGISTERED")
+    return name, await handler(ctx, method)
+
+
+async def dispatch(ctx: Context, obj: Any) -> tuple[str, bytes]:
+    """The method name and the serialized ``rpc_result`` (maybe an ``rpc_error``)."""
+    name = getattr(obj, "_tl_name", "?")
+    try:
+        name, result = await run(ctx, obj)
+        return name, rpc_result(ctx.msg_id, result)
+    except RpcError as fail:
+        log.debug("%s -> %d %s", name, fail.code, fail.message)
+        return name, rpc_error(ctx.msg_id, fail.code, fail.message)
+    except Exception:
+        log.exception("internal error in %s", name)
+        return name, rpc_error(ctx.msg_id, 500, "INTERNAL_SERVER_ERROR")

@@ -1,0 +1,180 @@
+"""The local DC's records: accounts, messages, buttons, and what the test API returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import tl
+from .srp import PasswordSecret
+
+__all__ = [
+    "LOGIN_CODE",
+    "Account",
+    "AuthKeyRecord",
+    "Bot",
+    "Button",
+    "InlineMessage",
+    "StoredMessage",
+    "User",
+    "markup_from_buttons",
+]
+
+#: The login code of every user account (``auth.signIn``).
+LOGIN_CODE = "12345"
+
+
+@dataclass(frozen=True)
+class Bot:
+    """A bot account as the test API returns it."""
+
+    id: int
+    username: str
+    token: str
+    access_hash: int
+
+
+@dataclass(frozen=True)
+class User:
+    """A user account as the test API returns it (``login_code`` is always ``LOGIN_CODE``)."""
+
+    id: int
+    phone: str
+    first_name: str
+    access_hash: int
+    password: str | None = None
+    login_code: str = LOGIN_CODE
+    username: str | None = None
+
+
+@dataclass
+class Account:
+    id: int
+    access_hash: int
+    first_name: str
+    bot: bool = False
+    username: str | None = None
+    phone: str | None = None
+    token: str | None = None
+    password: str | None = None  # kept for tests only; the server checks `secret`
+    secret: PasswordSecret | None = None
+
+    def public(self) -> Bot | User:
+        if self.bot:
+            return Bot(self.id, self.username or "", self.token or "", self.access_hash)
+        return User(
+            self.id,
+            self.phone or "",
+            self.first_name,
+            self.access_hash,
+            self.password,
+            LOGIN_CODE,
+            self.username,
+        )
+
+
+@dataclass
+class AuthKeyRecord:
+    key: bytes
+    key_id: bytes
+    user_id: int | None = None
+    layer: int = 0
+    first_salt: int | None = None  # the handshake's salt (memory only)
+
+
+@dataclass
+class StoredMessage:
+    id: int
+    from_id: int
+    to_id: int
+    text: str
+    date: int
+    markup: bytes | None = None  # serialized ReplyMarkup
+    edit_date: int | None = None
+    via_bot_id: int | None = None
+    inline_id: int | None = None
+    inline_hash: int | None = None
+    game: str | None = None  # short name of the message's game button
+
+    def markup_obj(self) -> Any:
+        return tl.loads(self.markup) if self.markup is not None else None
+
+
+@dataclass(frozen=True)
+class InlineMessage:
+    """A message sent in inline mode: ``input_id`` is its ``inputBotInlineMessageID``."""
+
+    msg_id: int
+    dc_id: int
+    id: int
+    access_hash: int
+
+    @property
+    def input_id(self) -> Any:
+        return tl.from_dict(
+            {
+                "_": "inputBotInlineMessageID",
+                "dc_id": self.dc_id,
+                "id": self.id,
+                "access_hash": self.access_hash,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline keyboard button (layer 229 ``keyboardInlineButton``)."""
+
+    text: str
+    kind: str  # "callback", "url", "game"
+    data: bytes = b""
+    link: str = ""  # the url of a url button
+    requires_password: bool = False
+    short_name: str = ""
+
+    @staticmethod
+    def callback(text: str, data: bytes | str, requires_password: bool = False) -> Button:
+        raw = data.encode() if isinstance(data, str) else bytes(data)
+        return Button(text, "callback", data=raw, requires_password=requires_password)
+
+    @staticmethod
+    def url(text: str, url: str) -> Button:
+        return Button(text, "url", link=url)
+
+    @staticmethod
+    def game(text: str, short_name: str = "game") -> Button:
+        return Button(text, "game", short_name=short_name)
+
+    def to_tl(self) -> Any:
+        if self.kind == "callback":
+            kind: dict[str, Any] = {
+                "_": "inlineButtonTypeCallback",
+                "data": self.data,
+                "requires_password": self.requires_password,
+            }
+        elif self.kind == "url":
+            kind = {"_": "inlineButtonTypeUrl", "url": self.link}
+        elif self.kind == "game":
+            kind = {"_": "inlineButtonTypeGame"}
+        else:
+            raise ValueError(f"unknown button kind {self.kind!r}")
+        return tl.from_dict({"_": "keyboardInlineButton", "text": self.text, "type": kind})
+
+
+def markup_from_buttons(buttons: Any) -> bytes | None:
+    """``replyInlineMarkup`` bytes from rows of :class:`Button` (a flat list is one row), or
+    passes a ``ReplyMarkup`` TL object through."""
+    if buttons is None:
+        return None
+    if isinstance(buttons, tl.TLObject):
+        return tl.dumps(buttons)
+    rows = list(buttons)
+    if rows and isinstance(rows[0], Button):
+        rows = [rows]
+    markup = {
+        "_": "replyInlineMarkup",
+        "rows": [
+            {"_": "keyboardInlineButtonRow", "buttons": [b.to_tl() for b in row]} for row in rows
+        ],
+    }
+    return tl.dumps(tl.from_dict(markup))

@@ -1,0 +1,242 @@
+"""The local DC's state: accounts, auth keys, messages and per-account pts.
+
+Memory is the source of truth; with a database path every change is also written to SQLite
+(stdlib ``sqlite3``) and :meth:`Store.load` reads it back, so a restart keeps auth keys,
+logins, messages and pts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Account, AuthKeyRecord, StoredMessage
+from .srp import PasswordSecret
+
+__all__ = ["LogEntry", "Store"]
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    id INTEGER PRIMARY KEY, access_hash INTEGER NOT NULL, first_name TEXT NOT NULL,
+    bot INTEGER NOT NULL, username TEXT, phone TEXT, token TEXT, password TEXT,
+    salt1 BLOB, salt2 BLOB, v BLOB);
+CREATE TABLE IF NOT EXISTS auth_keys (
+    key_id BLOB PRIMARY KEY, key BLOB NOT NULL, user_id INTEGER, layer INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,
+    text TEXT NOT NULL, date INTEGER NOT NULL, markup BLOB, edit_date INTEGER,
+    via_bot_id INTEGER, inline_id INTEGER, inline_hash INTEGER, game TEXT);
+CREATE TABLE IF NOT EXISTS updates_log (
+    user_id INTEGER NOT NULL, pts INTEGER NOT NULL, kind TEXT NOT NULL,
+    msg_id INTEGER NOT NULL, PRIMARY KEY (user_id, pts));
+"""
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One pts step of an account: a new message or an edit."""
+
+    pts: int
+    kind: str  # "new" | "edit"
+    msg_id: int
+
+
+def _rand63() -> int:
+    return int.from_bytes(os.urandom(8), "little") >> 1 or 1
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.accounts: dict[int, Account] = {}
+        self.auth_keys: dict[bytes, AuthKeyRecord] = {}
+        self.messages: dict[int, StoredMessage] = {}
+        self.pts: dict[int, int] = {}
+        self.log: dict[int, list[LogEntry]] = {}
+        self.next_user_id = 100_000
+        self.next_msg_id = 1
+        self.salt = int.from_bytes(os.urandom(8), "little", signed=True)
+        self._db: sqlite3.Connection | None = None
+
+    # -------------------------------------------------------------------- persistence
+
+    def open(self) -> None:
+        """Opens (and loads) the database, if any."""
+        if self.path is None or self._db is not None:
+            return
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.executescript(_SCHEMA)
+        self._load(self._db)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        if self._db is not None:
+            self._db.execute(sql, args)
+
+    def _load(self, db: sqlite3.Connection) -> None:
+        for name, value in db.execute("SELECT name, value FROM meta"):
+            if name == "salt":
+                self.salt = value
+        for row in db.execute("SELECT * FROM accounts"):
+            (uid, ah, first, bot, username, phone, token, password, s1, s2, v) = row
+            secret = PasswordSecret(s1, s2, v) if v is not None else None
+            self.accounts[uid] = Account(
+                uid, ah, first, bool(bot), username, phone, token, password, secret
+            )
+            self.next_user_id = max(self.next_user_id, uid + 1)
+        for key_id, key, user_id, layer in db.execute("SELECT * FROM auth_keys"):
+            self.auth_keys[bytes(key_id)] = AuthKeyRecord(bytes(key), bytes(key_id), user_id, layer)
+        for row in db.execute("SELECT * FROM messages"):
+            msg = StoredMessage(*row)
+            self.messages[msg.id] = msg
+            self.next_msg_id = max(self.next_msg_id, msg.id + 1)
+        for user_id, pts, kind, msg_id in db.execute(
+            "SELECT user_id, pts, kind, msg_id FROM updates_log ORDER BY user_id, pts"
+        ):
+            self.log.setdefault(user_id, []).append(LogEntry(pts, kind, msg_id))
+            self.pts[user_id] = max(self.pts.get(user_id, 1), pts)
+        log.info(
+            "loaded %d accounts, %d auth keys, %d messages from %s",
+            len(self.accounts),
+            len(self.auth_keys),
+            len(self.messages),
+            self.path,
+        )
+
+    # ----------------------------------------------------------------------- accounts
+
+    def add_account(self, account: Account) -> Account:
+        self.accounts[account.id] = account
+        secret = account.secret
+        self._write(
+            "INSERT OR REPLACE INTO accounts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                account.id,
+                account.access_hash,
+                account.first_name,
+                int(account.bot),
+                account.username,
+                account.phone,
+                account.token,
+                account.password,
+                secret.salt1 if secret else None,
+                secret.salt2 if secret else None,
+                secret.v if secret else None,
+            ),
+        )
+        return account
+
+    def new_account_id(self) -> tuple[int, int]:
+        uid = self.next_user_id
+        self.next_user_id += 1
+        return uid, _rand63()
+
+    def by_username(self, username: str) -> Account | None:
+        name = username.lower().lstrip("@")
+        for account in self.accounts.values():
+            if account.username and account.username.lower() == name:
+                return account
+        return None
+
+    def by_phone(self, phone: str) -> Account | None:
+        digits = "".join(c for c in phone if c.isdigit())
+        for account in self.accounts.values():
+            if not account.bot and account.phone == digits:
+                return account
+        return None
+
+    def by_token(self, token: str) -> Account | None:
+        for account in self.accounts.values():
+            if account.bot and account.token == token:
+                return account
+        return None
+
+    # ----------------------------------------------------------------------- auth keys
+
+    def add_auth_key(self, key: bytes, key_id: bytes, first_salt: int | None) -> AuthKeyRecord:
+        record = AuthKeyRecord(key, key_id, None, 0, first_salt)
+        self.auth_keys[key_id] = record
+        self._write("INSERT OR REPLACE INTO auth_keys VALUES (?,?,?,?)", (key_id, key, None, 0))
+        return record
+
+    def save_auth_key(self, record: AuthKeyRecord) -> None:
+        self._write(
+            "UPDATE auth_keys SET user_id = ?, layer = ? WHERE key_id = ?",
+            (record.user_id, record.layer, record.key_id),
+        )
+
+    def set_salt(self, salt: int) -> None:
+        self.salt = salt
+        self._write("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (salt,))
+
+    # ------------------------------------------------------------------------ messages
+
+    def add_message(self, msg: StoredMessage) -> StoredMessage:
+        self.messages[msg.id] = msg
+        self._save_message(msg)
+        return msg
+
+    def new_message_id(self) -> int:
+        mid = self.next_msg_id
+        self.next_msg_id += 1
+        return mid
+
+    def _save_message(self, msg: StoredMessage) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                msg.id,
+                msg.from_id,
+                msg.to_id,
+                msg.text,
+                msg.date,
+                msg.markup,
+                msg.edit_date,
+                msg.via_bot_id,
+                msg.inline_id,
+                msg.inline_hash,
+                msg.game,
+            ),
+        )
+
+    def edit_message(self, msg: StoredMessage, text: str | None, markup: bytes | None) -> None:
+        if text is not None:
+            msg.text = text
+        if markup is not None:
+            msg.markup = markup
+        msg.edit_date = int(time.time())
+        self._save_message(msg)
+
+    def inline_message(self, inline_id: int, access_hash: int) -> StoredMessage | None:
+        for msg in self.messages.values():
+            if msg.inline_id == inline_id and msg.inline_hash == access_hash:
+                return msg
+        return None
+
+    # ----------------------------------------------------------------------------- pts
+
+    def current_pts(self, user_id: int) -> int:
+        return self.pts.get(user_id, 1)
+
+    def bump_pts(self, user_id: int, kind: str, msg_id: int) -> int:
+        pts = self.current_pts(user_id) + 1
+        self.pts[user_id] = pts
+        self.log.setdefault(user_id, []).append(LogEntry(pts, kind, msg_id))
+        self._write(
+            "INSERT OR REPLACE INTO updates_log VALUES (?,?,?,?)", (user_id, pts, kind, msg_id)
+        )
+        return pts
+
+    def entries_after(self, user_id: int, pts: int) -> list[LogEntry]:
+        return [e for e in self.log.get(user_id, []) if e.pts > pts]
