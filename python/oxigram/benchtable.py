@@ -13,7 +13,10 @@ from __future__ import annotations
 import logging
 import operator
 import os
+import re
+import shutil
 import struct
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +42,8 @@ class Row:
     impls: dict[str, Impl]
     check: Callable[[Any], bool] = field(default=lambda _: True)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Figures measured outside Python (name -> function returning seconds per call).
+    external: dict[str, Callable[[], float | None]] = field(default_factory=dict)
 
 
 def _best_time(fn: Impl, budget: float) -> float:
@@ -93,7 +98,10 @@ def _ige_rows() -> Iterator[Row]:
                 impls["pure"] = partial(pur, source, key, iv)
             for name, fn in extra.items():
                 impls[name] = partial(fn, source)
-            yield Row(f"IGE {direction} {label}", impls, partial(operator.eq, expected))
+            row = Row(f"IGE {direction} {label}", impls, partial(operator.eq, expected))
+            if direction == "encrypt" and size == 16384:
+                row.external["openssl CBC"] = partial(_openssl_cbc_seconds, size)
+            yield row
 
 
 def _telethon_state(auth_key: bytes) -> Any:
@@ -243,7 +251,25 @@ def measure(
             if progress is not None:
                 progress(f"{row.name}: {name}")
             row.seconds[name] = _best_time(fn, budget)
+        for name, probe in row.external.items():
+            if progress is not None:
+                progress(f"{row.name}: {name}")
+            seconds = probe()
+            if seconds is not None:
+                row.seconds[name] = seconds
     return table
+
+
+def _openssl_cbc_seconds(size: int) -> float | None:
+    """OpenSSL's AES-256-CBC encryption time for ``size`` bytes: the serial AES limit (CBC
+    encryption is a chain, like IGE). None when the ``openssl`` command is missing."""
+    exe = shutil.which("openssl")
+    if exe is None:
+        return None
+    cmd = [exe, "speed", "-evp", "aes-256-cbc", "-bytes", str(size), "-seconds", "1"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False).stdout
+    match = re.search(r"^aes-256-cbc\s+([\d.]+)k\s*$", out, re.MULTILINE | re.IGNORECASE)
+    return None if match is None else size / (float(match.group(1)) * 1000)
 
 
 def _format_seconds(seconds: float) -> str:
