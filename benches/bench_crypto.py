@@ -10,7 +10,7 @@ Implementations in each group:
 ``oxigram-native``     ``oxigram._native`` (Rust)
 ``oxigram-pure``       ``oxigram._pure`` (pure Python)
 ``cryptg``             cryptg 0.6.0 ``encrypt_ige`` / ``decrypt_ige`` (Rust)
-``tgcrypto``           tgcrypto 1.2.5 ``ige256_*`` (C)
+``tgcrypto``           tgcrypto 1.2.5 ``ige256_*``, ``ctr256_encrypt`` (C)
 ``pyaes``              IGE over pyaes' pure-Python AES (``benches/_anchors.py``)
 ``telethon``           Telethon 1.45.0 (``MTProtoState``, ``password.compute_check``,
                        ``Factorization``), which uses cryptg for AES when installed
@@ -110,6 +110,49 @@ def test_ige(benchmark: Any, direction: str, label: str, impl: str) -> None:
     expected = getattr(tgcrypto, f"ige256_{direction}")(data, KEY, IV)
     result = benchmark(fn, data, KEY, IV)
     assert result == expected
+
+
+# ------------------------------------------------------------------------------- AES-CTR
+
+IV16 = IV[:16]
+CTR_SIZES = ["16 KiB", "1 MiB"]
+
+
+def ctr_impl(name: str) -> Fn:
+    """One call = a fresh stream over the whole buffer (key expansion included)."""
+    if name == "oxigram-native":
+        cls = native_module().AesCtr256
+        return lambda data: cls(KEY, IV16).update(data)
+    if name == "oxigram-pure":
+        cls = pure_module().AesCtr256
+        return lambda data: cls(KEY, IV16).update(data)
+    tgcrypto = need("tgcrypto")
+    # tgcrypto overwrites iv and state (its stream position), so each call gets fresh ones.
+    return lambda data: tgcrypto.ctr256_encrypt(data, KEY, bytearray(IV16), bytearray(1))
+
+
+def _ctr_params() -> list[Any]:
+    params = []
+    for label in CTR_SIZES:
+        for impl in ("oxigram-native", "oxigram-pure", "tgcrypto"):
+            marks: list[Any] = [pytest.mark.benchmark(group=f"aes256_ctr {label}")]
+            if label == "1 MiB" and impl == "oxigram-pure":
+                marks.append(TOO_SLOW)
+            params.append(
+                pytest.param(label, impl, marks=marks, id=f"{label.replace(' ', '')}-{impl}")
+            )
+    return params
+
+
+@pytest.mark.parametrize(("label", "impl"), _ctr_params())
+def test_ctr(benchmark: Any, label: str, impl: str) -> None:
+    tgcrypto = need("tgcrypto")
+    data = DATA[label]
+    expected = tgcrypto.ctr256_encrypt(data, KEY, bytearray(IV16), bytearray(1))
+    result = benchmark(ctr_impl(impl), data)
+    assert result == expected
+    if impl == "tgcrypto":  # and tgcrypto itself against the pure twin, on a prefix
+        assert result[:4096] == pure_module().AesCtr256(KEY, IV16).update(data[:4096])
 
 
 # ---------------------------------------------------------------------- MTProto messages

@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
+from oxigram import crypto
 from oxigram.errors import (
     FrameTooLargeError,
     InvalidInputError,
     MalformedFrameError,
     TransportError,
 )
-from oxigram.mtproto.ctr import PureAesCtr
+from oxigram.mtproto.ctr import DEFAULT_CIPHER, CipherFactory, PureAesCtr
 from oxigram.mtproto.framing import Full, Intermediate, PaddedIntermediate
 from oxigram.mtproto.transports import (
     Abridged,
@@ -283,4 +284,27 @@ def test_pure_ctr_matches_tgcrypto() -> None:
     data = bytes(range(256)) * 3
     ours = PureAesCtr(key, iv)
     got = ours.update(data[:5]) + ours.update(data[5:100]) + ours.update(data[100:])
-    assert got == tgcrypto.ctr256_encrypt(data, key, iv, bytes(1))
+    # fresh bytearrays: tgcrypto overwrites its iv and state arguments, even bytes objects
+    assert got == tgcrypto.ctr256_encrypt(data, key, bytearray(iv), bytearray(1))
+
+
+def test_default_cipher_is_the_backend_aes_ctr() -> None:
+    assert DEFAULT_CIPHER is crypto.AesCtr256
+
+
+@pytest.mark.parametrize("factory", ["default", "pure", "native"])
+def test_obfuscated2_vector_with_each_cipher(vectors: Vectors, factory: str) -> None:
+    if factory == "native":
+        cipher: CipherFactory = pytest.importorskip("oxigram._native").AesCtr256
+    else:
+        cipher = DEFAULT_CIPHER if factory == "default" else PureAesCtr
+    v = _obf(vectors)
+    client = Obfuscated2.client("abridged", header=bytes.fromhex(v["random_64_hex"]), cipher=cipher)
+    plain = bytes.fromhex(v["first_frame_plain_hex"])
+    wire = client.pack(plain[1:])
+    assert wire == bytes.fromhex(v["init_header_hex"] + v["first_frame_wire_hex"])
+    server = accept_transport(wire, cipher=cipher)
+    assert isinstance(server, Obfuscated2)
+    assert list(server) == [Frame(plain[1:])]
+    back = server.pack(b"\x05" * 64)
+    assert client.receive(back[:3]) + client.receive(back[3:]) == [Frame(b"\x05" * 64)]

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from ..errors import InvalidInputError, MalformedFrameError
-from .ctr import CipherFactory, CtrCipher, PureAesCtr
+from .ctr import DEFAULT_CIPHER, CipherFactory, CtrCipher
 from .framing import (
     MAX_FRAME,
     Abridged,
@@ -109,7 +109,7 @@ class Obfuscated2:
         header: bytes | None = None,
         random_bytes: Callable[[int], bytes] = os.urandom,
         secret: bytes | None = None,
-        cipher: CipherFactory = PureAesCtr,
+        cipher: CipherFactory = DEFAULT_CIPHER,
         max_frame: int = MAX_FRAME,
     ) -> Obfuscated2:
         """A client connection; ``header`` fixes the 64 random bytes (the tag is written
@@ -135,7 +135,7 @@ class Obfuscated2:
         header: bytes,
         *,
         secret: bytes | None = None,
-        cipher: CipherFactory = PureAesCtr,
+        cipher: CipherFactory = DEFAULT_CIPHER,
         max_frame: int = MAX_FRAME,
     ) -> Obfuscated2:
         """The server side of a connection that began with ``header`` (64 bytes as received).

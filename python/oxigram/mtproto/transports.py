@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from ..errors import InvalidInputError, MalformedFrameError
-from .ctr import CipherFactory, CtrCipher, PureAesCtr
+from .ctr import DEFAULT_CIPHER, CipherFactory, CtrCipher, PureAesCtr
 from .framing import (
     MAX_FRAME,
     Abridged,
@@ -30,6 +30,7 @@ from .framing import (
 from .obfuscated2 import HEADER_SIZE, Obfuscated2
 
 __all__ = [
+    "DEFAULT_CIPHER",
     "MAX_FRAME",
     "Abridged",
     "CipherFactory",
@@ -79,7 +80,7 @@ def client_transport(
     *,
     obfuscated_inner: TransportKind | str = TransportKind.ABRIDGED,
     max_frame: int = MAX_FRAME,
-    cipher: CipherFactory = PureAesCtr,
+    cipher: CipherFactory = DEFAULT_CIPHER,
 ) -> Transport:
     """A client-role transport by name (``"obfuscated2"`` wraps ``obfuscated_inner``)."""
     kind = _check_kind(kind)
@@ -89,7 +90,7 @@ def client_transport(
 
 
 def detect_transport(
-    first_bytes: bytes, *, cipher: CipherFactory = PureAesCtr, secret: bytes | None = None
+    first_bytes: bytes, *, cipher: CipherFactory = DEFAULT_CIPHER, secret: bytes | None = None
 ) -> TransportKind | None:
     """The transport a client speaks, from the first bytes it sent; ``None`` while more
     bytes are needed (at most 64). ``MalformedFrameError`` for anything else (HTTP, TLS,
@@ -122,7 +123,7 @@ def accept_transport(
     first_bytes: bytes,
     *,
     max_frame: int = MAX_FRAME,
-    cipher: CipherFactory = PureAesCtr,
+    cipher: CipherFactory = DEFAULT_CIPHER,
     secret: bytes | None = None,
 ) -> Transport | None:
     """The server-role transport for a connection that began with ``first_bytes``, which it

@@ -73,6 +73,11 @@ impl Keys {
         dec[14] = enc[0];
         Keys { enc, dec }
     }
+
+    /// The 15 encryption round keys (what CTR needs).
+    pub(crate) fn enc(&self) -> &[__m128i; 15] {
+        &self.enc
+    }
 }
 
 /// First half of an AES-256 key expansion step (words 0..3 of a new 8-word group).

@@ -1,11 +1,13 @@
-//! MTProto 2.0 cryptography: AES-256-IGE, key derivation, fused message encryption, 2FA SRP,
-//! pq factorization, RSA (client and server roles), Diffie-Hellman and a Montgomery powmod.
+//! MTProto 2.0 cryptography: AES-256-IGE, AES-256-CTR (obfuscated2), key derivation, fused
+//! message encryption, 2FA SRP, pq factorization, RSA (client and server roles),
+//! Diffie-Hellman and a Montgomery powmod.
 //!
 //! Every function that needs randomness takes it as a parameter (a [`Rng`] or explicit bytes),
 //! so each has deterministic vectors. Argument checks produce the exact messages of
 //! `python/oxigram/_native.pyi`, in the order it lists them.
 
 pub mod bignum;
+pub mod ctr;
 pub mod dh;
 pub mod ige;
 pub mod kdf;
