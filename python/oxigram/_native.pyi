@@ -37,6 +37,28 @@ def ige256_encrypt(data: Buffer, key: Buffer, iv: Buffer) -> bytes:
 def ige256_decrypt(data: Buffer, key: Buffer, iv: Buffer) -> bytes:
     """AES-256-IGE decryption; the inverse of :func:`ige256_encrypt`, same errors."""
 
+# ---------------------------------------------------------------------------------- AES-CTR
+
+class AesCtr256:
+    """A running AES-256-CTR stream, as the obfuscated2 transport uses it (one per direction,
+    for the whole connection). ``oxigram._pure.AesCtr256`` is its pure twin.
+
+    ``iv`` is the first counter block, a 128-bit big-endian integer incremented by one per
+    16-byte block (wrapping at 2^128), as in OpenSSL's ``EVP_aes_256_ctr`` and NIST SP 800-38A.
+    The keystream continues across :meth:`update` calls, partial blocks included, so any split
+    of a stream gives the bytes of one call. Calls from several threads are serialized; each
+    consumes its own stretch of keystream.
+
+    Errors, checked in this order: ``key`` then ``iv`` not a buffer (``InvalidTypeError``, see
+    the conventions above); ``"key must be 32 bytes, not {n}"``, ``"iv must be 16 bytes, not
+    {n}"`` (``InvalidInputError``).
+    """
+
+    def __init__(self, key: Buffer, iv: Buffer) -> None: ...
+    def update(self, data: Buffer) -> bytes:
+        """Encrypts (or decrypts: the same operation) the next ``len(data)`` bytes of the
+        stream. A non-buffer ``data`` raises ``InvalidTypeError`` and consumes nothing."""
+
 # ------------------------------------------------------------------- MTProto 2.0 messages
 
 def auth_key_id(auth_key: Buffer) -> bytes:
@@ -250,3 +272,30 @@ class TLCodec:
         """One boxed value (object, Bool or vector); ``gzip_packed`` is unpacked."""
     def decode_prefix(self, data: Buffer, offset: int = 0) -> tuple[object, int]:
         """One boxed value at ``offset``; returns it and the offset after it."""
+
+# ---- typed callback data
+
+def callback_data_pack(prefix: str, spec: str, values: Sequence[object]) -> bytes:
+    """Packs ``values`` (a tuple or list, one per field) as ``prefix | ':' | fields``.
+
+    ``spec`` is ``"name:kind,..."`` with kinds ``i`` (signed 64-bit int, zigzag varint),
+    ``e<N>`` (enum index below N, 1 <= N <= 1000000, varint), ``s`` (str: varint length +
+    UTF-8), ``b`` (bytes: varint length + raw) and ``?`` (bool: one byte). Checks, in order:
+    ``prefix``/``spec`` types (``InvalidTypeError "prefix must be str, not {type}"``);
+    ``InvalidInputError``: ``"prefix must be 1 to 32 bytes without ':'"``,
+    ``"spec field {i} must be name:kind with kind i, e<N> (N in 1..1000000), s, b or ?"``,
+    ``"spec field {i}: duplicate name {name}"``; ``values`` type
+    (``"values must be tuple or list, not {type}"``); ``"expected {n} values, got {m}"``; then
+    per value: ``InvalidTypeError "{name} must be int|str|bool|bytes, bytearray or memoryview,
+    not {type}"``, ``"{name} does not fit in a signed 64-bit int"``,
+    ``"{name} must be in 0..{N-1}"``; finally ``CallbackDataTooLongError "callback data is {n}
+    bytes, {k} over the 64-byte limit (prefix {p}, {name} {size}, ...)"``."""
+
+def callback_data_unpack(prefix: str, spec: str, data: Buffer) -> tuple[object, ...]:
+    """The values packed by :func:`callback_data_pack` (ints, enum indexes, str, bytes,
+    bool). Spec errors as above, then ``data`` type, then ``CallbackDataError``:
+    ``"data does not start with '{prefix}:'"``, ``"data ends inside field {name}"``,
+    ``"field {name}: varint overflows 64 bits"``, ``"field {name}: varint is not minimal"``,
+    ``"field {name}: {v} is not in 0..{N-1}"``, ``"field {name} is not valid UTF-8"``,
+    ``"field {name}: bool byte must be 0 or 1, not {b}"``,
+    ``"{k} trailing bytes after the last field"``."""

@@ -1,4 +1,4 @@
-"""Command line: ``oxigram serve`` (the local DC) and ``oxigram bench``."""
+"""Command line: ``oxigram demo``, ``oxigram serve`` (the local DC) and ``oxigram bench``."""
 
 from __future__ import annotations
 
@@ -107,6 +107,12 @@ def _serve(args: argparse.Namespace) -> int:
         return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import main as demo_main
+
+    return demo_main(args.presses, args.users, not args.quiet)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``oxigram`` command."""
     parser = argparse.ArgumentParser(prog="oxigram", description=__doc__)
@@ -135,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--duration", type=float, default=0, help="stop after N seconds")
     serve.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     serve.set_defaults(run=_serve)
+    demo = commands.add_parser("demo", help="bot + users on a local DC: every kind of press")
+    demo.add_argument("--presses", type=int, default=500, help="presses in the burst")
+    demo.add_argument("--users", type=int, default=4, help="user clients in the burst")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.set_defaults(run=_demo)
     args = parser.parse_args(argv)
     code: int = args.run(args)
     return code

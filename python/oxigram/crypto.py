@@ -1,8 +1,8 @@
 """MTProto cryptography over the selected backend (see :mod:`oxigram._backend`).
 
-The functions are the backend's own objects, so a call costs exactly one crossing into Rust
-(or one pure-Python call); their documentation and exact error messages are in
-``oxigram/_native.pyi``.
+The functions (and the ``AesCtr256`` class) are the backend's own objects, so a call costs
+exactly one crossing into Rust (or one pure-Python call); their documentation and exact error
+messages are in ``oxigram/_native.pyi``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from ._backend import impl
 
 __all__ = [
+    "AesCtr256",
     "auth_key_id",
+    "callback_data_pack",
+    "callback_data_unpack",
     "check_dh_prime",
     "decrypt_message",
     "dh_keypair",
@@ -38,7 +41,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._native import (
+        AesCtr256,
         auth_key_id,
+        callback_data_pack,
+        callback_data_unpack,
         check_dh_prime,
         decrypt_message,
         dh_keypair,

@@ -293,3 +293,39 @@ class BadMessageError(ClientError):
 
 
 __all__ += ["BadMessageError"]
+
+
+# ------------------------------------------------------------------------------ callbacks
+
+
+class CallbackDataError(InvalidInputError):
+    """Callback data does not decode under a typed callback-data class (wrong prefix,
+    truncated, bad varint, enum index out of range, invalid UTF-8, trailing bytes)."""
+
+
+class CallbackDataTooLongError(InvalidInputError):
+    """Callback data over Telegram's 64-byte limit (checked before any network call; the
+    message lists the size of every part so the overflow is easy to find)."""
+
+
+class AnswerTooLongError(InvalidInputError):
+    """A callback answer text over 200 characters. Telegram shows at most 200 and accepts one
+    answer per query, so oxigram rejects it before sending instead of splitting it."""
+
+
+class CallbackAnswerTimeoutError(ClientError, TimeoutError):
+    """``request_callback_answer(timeout=...)`` ran out locally. The press was sent and may
+    have reached the bot; oxigram never re-sends it (a second press could act twice)."""
+
+
+class NoSuchButtonError(ClientError, LookupError):
+    """``message.click(...)`` found no button matching the position, text or data."""
+
+
+__all__ += [
+    "AnswerTooLongError",
+    "CallbackAnswerTimeoutError",
+    "CallbackDataError",
+    "CallbackDataTooLongError",
+    "NoSuchButtonError",
+]

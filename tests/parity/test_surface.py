@@ -35,27 +35,56 @@ def _pyi_tree() -> ast.Module:
     return ast.parse(PYI.read_text(encoding="utf-8"), filename=str(PYI))
 
 
+def _params(a: ast.arguments, *, drop_first: bool = False) -> list[Param]:
+    """The parameters of a stub signature (without ``self`` when ``drop_first``)."""
+    params: list[Param] = []
+    positional = a.posonlyargs + a.args
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults))
+    defaults += list(a.defaults)
+    for i, arg in enumerate(positional):
+        kind = KINDS["posonly"] if i < len(a.posonlyargs) else KINDS["args"]
+        d = defaults[i]
+        params.append((arg.arg, kind, None if d is None else ast.unparse(d)))
+    if a.vararg:
+        params.append((a.vararg.arg, KINDS["vararg"], None))
+    for arg, kd in zip(a.kwonlyargs, a.kw_defaults, strict=True):
+        params.append((arg.arg, KINDS["kwonly"], None if kd is None else ast.unparse(kd)))
+    if a.kwarg:
+        params.append((a.kwarg.arg, KINDS["kwarg"], None))
+    return params[1:] if drop_first else params
+
+
 def pyi_functions() -> dict[str, list[Param]]:
     """Public functions of the stub and their parameters, from its syntax tree."""
-    out: dict[str, list[Param]] = {}
+    return {
+        node.name: _params(node.args)
+        for node in _pyi_tree().body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    }
+
+
+# A stub method: its parameters (without self), or None for a property.
+Method = list[Param] | None
+
+
+def pyi_classes() -> dict[str, dict[str, Method]]:
+    """Public classes of the stub: their public methods and ``__init__``, with parameters."""
+    out: dict[str, dict[str, Method]] = {}
     for node in _pyi_tree().body:
-        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-            a = node.args
-            params: list[Param] = []
-            positional = a.posonlyargs + a.args
-            defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults))
-            defaults += list(a.defaults)
-            for i, arg in enumerate(positional):
-                kind = KINDS["posonly"] if i < len(a.posonlyargs) else KINDS["args"]
-                d = defaults[i]
-                params.append((arg.arg, kind, None if d is None else ast.unparse(d)))
-            if a.vararg:
-                params.append((a.vararg.arg, KINDS["vararg"], None))
-            for arg, kd in zip(a.kwonlyargs, a.kw_defaults, strict=True):
-                params.append((arg.arg, KINDS["kwonly"], None if kd is None else ast.unparse(kd)))
-            if a.kwarg:
-                params.append((a.kwarg.arg, KINDS["kwarg"], None))
-            out[node.name] = params
+        if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+            continue
+        methods: dict[str, Method] = {}
+        for item in node.body:
+            if not isinstance(item, ast.FunctionDef):
+                continue
+            if item.name.startswith("_") and item.name != "__init__":
+                continue
+            decorators = {ast.unparse(d) for d in item.decorator_list}
+            if "property" in decorators:
+                methods[item.name] = None
+            else:
+                methods[item.name] = _params(item.args, drop_first="staticmethod" not in decorators)
+        out[node.name] = methods
     return out
 
 
@@ -94,6 +123,29 @@ def public_functions(module: ModuleType) -> set[str]:
     }
 
 
+def public_classes(module: ModuleType) -> set[str]:
+    return {
+        name
+        for name in dir(module)
+        if not name.startswith("_") and inspect.isclass(getattr(module, name))
+    }
+
+
+def class_params(cls: type, method: str, stub: Method) -> Method:
+    """Runtime parameters of ``cls.method`` in the stub's terms: ``__init__`` read from the
+    class's own signature (``self`` excluded), ``self`` dropped from plain methods."""
+    attr = inspect.getattr_static(cls, method)
+    if stub is None:
+        assert isinstance(attr, property) or inspect.isdatadescriptor(attr), (
+            f"{cls.__name__}.{method} is not a property"
+        )
+        return None
+    if method == "__init__":
+        return runtime_params(cls)
+    params = runtime_params(getattr(cls, method))
+    return params if isinstance(attr, staticmethod) else params[1:]
+
+
 def load_native() -> ModuleType:
     try:
         return importlib.import_module("oxigram._native")
@@ -102,6 +154,11 @@ def load_native() -> ModuleType:
 
 
 STUB = pyi_functions()
+CLASSES = pyi_classes()
+# Where the pure twin of each stub class lives; ``oxigram._pure`` (and ``oxigram.crypto``)
+# unless listed here.
+PURE_CLASS_HOME = {"TLCodec": "oxigram._pure.tl"}
+PURE_TOP_CLASSES = {c for c in CLASSES if c not in PURE_CLASS_HOME}
 
 
 def test_stub_is_not_empty() -> None:
@@ -114,15 +171,56 @@ def test_stub_is_not_empty() -> None:
     ]
 
 
+def test_stub_classes_are_parsed() -> None:
+    assert CLASSES["AesCtr256"] == {
+        "__init__": [
+            ("key", "POSITIONAL_OR_KEYWORD", None),
+            ("iv", "POSITIONAL_OR_KEYWORD", None),
+        ],
+        "update": [("data", "POSITIONAL_OR_KEYWORD", None)],
+    }
+    assert "TLCodec" in CLASSES and CLASSES["TLCodec"]["layer"] is None
+
+
 def test_crypto_all_matches_stub() -> None:
-    assert sorted(crypto.__all__) == sorted(STUB)
-    for name in STUB:
+    assert sorted(crypto.__all__) == sorted(set(STUB) | PURE_TOP_CLASSES)
+    for name in crypto.__all__:
         assert getattr(crypto, name) is getattr(oxigram._backend.impl, name)
 
 
 def test_pure_names_match_stub() -> None:
-    assert sorted(_pure.__all__) == sorted(STUB)
+    assert sorted(_pure.__all__) == sorted(set(STUB) | PURE_TOP_CLASSES)
     assert public_functions(_pure) == set(STUB), "public functions of oxigram._pure"
+    assert public_classes(_pure) == PURE_TOP_CLASSES, "public classes of oxigram._pure"
+
+
+def pure_class(name: str) -> type:
+    home = importlib.import_module(PURE_CLASS_HOME.get(name, "oxigram._pure"))
+    cls = getattr(home, name, None)
+    assert inspect.isclass(cls), f"{home.__name__} has no class {name}"
+    return cls
+
+
+@pytest.mark.parametrize(
+    ("name", "method"), [(c, m) for c in sorted(CLASSES) for m in sorted(CLASSES[c])]
+)
+def test_pure_class_matches_stub(name: str, method: str) -> None:
+    cls = pure_class(name)
+    assert cls.__name__ == name
+    assert class_params(cls, method, CLASSES[name][method]) == CLASSES[name][method]
+
+
+@pytest.mark.parametrize(
+    ("name", "method"), [(c, m) for c in sorted(CLASSES) for m in sorted(CLASSES[c])]
+)
+def test_native_class_matches_stub(name: str, method: str) -> None:
+    native = load_native()
+    cls = getattr(native, name, None)
+    assert inspect.isclass(cls), f"oxigram._native has no class {name}"
+    assert cls.__name__ == name
+    if method == "__init__":
+        assert getattr(cls, "__text_signature__", None), f"{name} has no __text_signature__"
+    assert class_params(cls, method, CLASSES[name][method]) == CLASSES[name][method]
 
 
 @pytest.mark.parametrize("name", sorted(STUB))
@@ -133,6 +231,7 @@ def test_pure_signature_matches_stub(name: str) -> None:
 def test_native_names_match_stub() -> None:
     native = load_native()
     assert public_functions(native) == set(STUB)
+    assert public_classes(native) == set(CLASSES)
     extra = {n for n in dir(native) if not n.startswith("_")} - pyi_public_names()
     assert not extra, f"oxigram._native exposes names the stub does not declare: {sorted(extra)}"
 

@@ -4,6 +4,8 @@ is checked against."""
 
 from __future__ import annotations
 
+from .callback_data import callback_data_pack, callback_data_unpack
+from .ctr import AesCtr256
 from .dh import check_dh_prime, dh_keypair, dh_shared_key
 from .handshake import new_nonce_hash, server_salt, tmp_aes_key_iv
 from .ige import ige256_decrypt, ige256_encrypt
@@ -19,7 +21,10 @@ from .rsa import (
 from .srp import srp_answer, srp_password_hash, srp_verifier
 
 __all__ = [
+    "AesCtr256",
     "auth_key_id",
+    "callback_data_pack",
+    "callback_data_unpack",
     "check_dh_prime",
     "decrypt_message",
     "dh_keypair",

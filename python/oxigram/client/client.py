@@ -20,15 +20,21 @@ from typing import Any
 from .. import crypto, tl
 from ..errors import (
     LoginError,
+    NetworkMigrateError,
     NotConnectedError,
     PeerNotFoundError,
+    PhoneMigrateError,
+    SeeOtherError,
     SessionPasswordNeededError,
+    UserMigrateError,
     UsernameInvalidError,
     UsernameNotOccupiedError,
 )
 from ..mtproto.rsa_keys import RsaPublicKey, public_key_from_pem
 from ..mtproto.transports import TransportKind
 from ..network.sender import AuthState, Sender, SenderConfig
+from .callback_methods import CallbackMethods
+from .callbacks import CallbackRouter
 from .peers import PeerResolver
 from .storage import DcInfo, MemorySession, SessionStorage, SQLiteSession, UpdateState
 from .update_state import UpdateMachine
@@ -80,6 +86,19 @@ class _Namespace:
         ]
 
 
+def _dc_address(config: Any, dc_id: int) -> tuple[str, int] | None:
+    """The IPv4 address of DC ``dc_id`` in a ``config`` (plain options preferred)."""
+    found: list[tuple[int, tuple[str, int]]] = []
+    for opt in getattr(config, "dc_options", None) or ():
+        if opt.id != dc_id or getattr(opt, "ipv6", False) or getattr(opt, "cdn", False):
+            continue
+        if getattr(opt, "media_only", False):
+            continue
+        rank = 1 if getattr(opt, "tcpo_only", False) or getattr(opt, "secret", None) else 0
+        found.append((rank, (str(opt.ip_address), int(opt.port))))
+    return min(found)[1] if found else None
+
+
 def _load_keys(keys: Iterable[RsaPublicKey | str | bytes]) -> list[RsaPublicKey]:
     out: list[RsaPublicKey] = []
     for k in keys:
@@ -87,7 +106,7 @@ def _load_keys(keys: Iterable[RsaPublicKey | str | bytes]) -> list[RsaPublicKey]
     return out
 
 
-class Client:
+class Client(CallbackMethods):
     """An MTProto client for one account on one DC.
 
     ``session``: a path (SQLite file), a :class:`SessionStorage`, or ``None`` (memory).
@@ -147,8 +166,10 @@ class Client:
         self._gap_timeout = gap_timeout
         self.sender: Sender | None = None
         self._handlers: list[Handler] = []
+        self._migration_lock = asyncio.Lock()
         self.updates_dispatcher: UpdateDispatcher | None = None
         self.peers: PeerResolver | None = None
+        self._callbacks: CallbackRouter | None = None  # bot side, made on first use
 
     # ================================================================== life cycle
 
@@ -171,6 +192,9 @@ class Client:
             )
         storage = self.storage
         dc = storage.dc
+        if dc is not None and dc.auth_key is not None and dc.dc_id != self.dc_id:
+            # the session moved to another DC (a *_MIGRATE_X at login): its home DC wins
+            self.dc_id, self.server = dc.dc_id, (dc.host, dc.port)
         if self.server is None:
             if dc is None:
                 raise NotConnectedError("no server address: pass server=(host, port)")
@@ -195,7 +219,27 @@ class Client:
         )
         dispatcher.handlers = self._handlers
         self.updates_dispatcher = dispatcher
-        sender = Sender(
+        sender = self._new_sender(host, port, auth)
+        await sender.connect()
+        self.sender = sender
+        if storage.self_user is not None:
+            await self._start_updates()
+
+    async def close(self) -> None:
+        if self._callbacks is not None:
+            await self._callbacks.stop()
+        if self.updates_dispatcher is not None:
+            await self.updates_dispatcher.stop()
+        if self.sender is not None:
+            await self.sender.close()
+            self.sender = None
+        if self.storage is not None and not isinstance(self._session_arg, SessionStorage):
+            self.storage.close()
+
+    def _new_sender(self, host: str, port: int, auth: AuthState | None) -> Sender:
+        d = self.updates_dispatcher
+        assert d is not None
+        return Sender(
             host,
             port,
             rsa_keys=self.rsa_keys,
@@ -205,22 +249,9 @@ class Client:
             wrap_first=self._wrap_first,
             config=self.config,
             on_update=self._on_update,
-            on_new_session=dispatcher.request_difference,
+            on_new_session=d.request_difference,
             on_auth=self._on_auth,
         )
-        await sender.connect()
-        self.sender = sender
-        if storage.self_user is not None:
-            await self._start_updates()
-
-    async def close(self) -> None:
-        if self.updates_dispatcher is not None:
-            await self.updates_dispatcher.stop()
-        if self.sender is not None:
-            await self.sender.close()
-            self.sender = None
-        if self.storage is not None and not isinstance(self._session_arg, SessionStorage):
-            self.storage.close()
 
     def _wrap_first(self, body: Any) -> Any:
         s = self.schema
@@ -238,6 +269,8 @@ class Client:
         storage.set_dc(DcInfo(self.dc_id, host, port, auth.auth_key, auth.salt, auth.time_offset))
 
     def _on_update(self, obj: Any) -> None:
+        if self._callbacks is not None:  # callback queries skip the update queue
+            self._callbacks.on_raw(obj)
         d = self.updates_dispatcher
         if d is not None and d.enabled:
             d.push(obj)
@@ -260,9 +293,52 @@ class Client:
         """Sends a TL function object; returns its result (RPC errors raise)."""
         if self.sender is None:
             raise NotConnectedError("the client is not connected (use `async with client`)")
-        result = await self.sender.invoke(obj, timeout=timeout)
+        try:
+            result = await self.sender.invoke(obj, timeout=timeout)
+        except SeeOtherError as exc:
+            if not self._may_migrate(exc):
+                raise
+            await self._migrate(exc)
+            if self.sender is None:
+                raise NotConnectedError("the client was closed during a DC migration") from exc
+            result = await self.sender.invoke(obj, timeout=timeout)
         self._after_result(result)
         return result
+
+    # ================================================================== DC migration
+
+    def _may_migrate(self, exc: SeeOtherError) -> bool:
+        """Login-time migrations only: PHONE/NETWORK/USER_MIGRATE_X before authorization
+        (an authorized session would need auth.exportAuthorization, not implemented)."""
+        storage = self.storage
+        return (
+            isinstance(exc, (PhoneMigrateError, NetworkMigrateError, UserMigrateError))
+            and exc.dc_id > 0
+            and storage is not None
+            and storage.self_user is None
+        )
+
+    async def _migrate(self, exc: SeeOtherError) -> None:
+        """Moves to DC ``exc.dc_id`` as named by ``help.getConfig``: a new connection and a
+        new auth key there; the session's home DC becomes it."""
+        async with self._migration_lock:
+            target = exc.dc_id
+            if target == self.dc_id:
+                return  # a concurrent call moved us already
+            sender = self.sender
+            assert sender is not None and self.storage is not None
+            config = await sender.invoke(self.schema["help.getConfig"]())
+            address = _dc_address(config, target)
+            if address is None:
+                raise exc
+            log.info("moving from DC %d to DC %d at %s:%d", self.dc_id, target, *address)
+            self.sender = None
+            await sender.close()
+            self.dc_id, self.server = target, address
+            self.storage.set_dc(DcInfo(target, address[0], address[1]))
+            new = self._new_sender(address[0], address[1], None)
+            await new.connect()
+            self.sender = new
 
     def _after_result(self, result: Any) -> None:
         name = getattr(result, "_tl_name", "")

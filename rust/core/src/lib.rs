@@ -4,6 +4,7 @@
 //! GIL and maps [`error::Error`] onto the exception classes owned by `oxigram.errors`.
 //! Randomness is always a parameter so every function has deterministic vectors.
 
+pub mod callback_data;
 pub mod crypto;
 pub mod error;
 pub mod tl;

@@ -3,12 +3,16 @@
 //! results written straight into new `bytes` objects.
 
 use std::ops::Deref;
+use std::sync::{Mutex, MutexGuard};
 
 use num_bigint::BigInt;
+use oxigram_core::crypto::ctr::Aes256Ctr;
 use oxigram_core::crypto::kdf::{self, Sender};
 use oxigram_core::crypto::{bignum, dh, fixed, ige, message, pq, rsa, srp};
 use oxigram_core::error::Error;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::sync::MutexExt;
 use pyo3::types::{PyByteArray, PyBytes, PyInt, PyMemoryView, PyString, PyTuple};
 
 use crate::errors::{type_error, IntoPyResult};
@@ -294,6 +298,67 @@ fn ige256_decrypt<'py>(
     iv: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     ige_common(py, data, key, iv, true)
+}
+
+// ------------------------------------------------------------------------------- AES-CTR
+
+/// A running AES-256-CTR stream (see `_native.pyi`).
+///
+/// The stream state sits behind a `Mutex`, so the object is `frozen` (shared references only)
+/// and safe under free-threading: concurrent `update` calls are serialized, each one consuming
+/// its own stretch of keystream. Large chunks are processed with the GIL released; the lock is
+/// then taken and released entirely while detached, so it is never held by a thread waiting
+/// to re-attach.
+#[pyclass(name = "AesCtr256", module = "oxigram._native", frozen)]
+pub struct AesCtr256 {
+    state: Mutex<Aes256Ctr>,
+}
+
+/// Refuses a stream whose state a panic may have left half-updated (reusing keystream would
+/// be worse than failing).
+fn ctr_state<'a>(
+    lock: std::sync::LockResult<MutexGuard<'a, Aes256Ctr>>,
+) -> PyResult<MutexGuard<'a, Aes256Ctr>> {
+    lock.map_err(|_| PyRuntimeError::new_err("AesCtr256 state was poisoned by a panic"))
+}
+
+#[pymethods]
+impl AesCtr256 {
+    #[new]
+    #[pyo3(signature = (key, iv))]
+    fn new(key: &Bound<'_, PyAny>, iv: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = key.py();
+        let key = buffer(key, "key")?;
+        let key = fixed::<32>("key", &key).py_err(py)?;
+        let iv = buffer(iv, "iv")?;
+        let iv = fixed::<16>("iv", &iv).py_err(py)?;
+        Ok(Self {
+            state: Mutex::new(Aes256Ctr::new(key, iv)),
+        })
+    }
+
+    /// Encrypts (or decrypts) the next ``len(data)`` bytes of the stream.
+    #[pyo3(signature = (data))]
+    fn update<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let data = buffer(data, "data")?;
+        let n = data.len();
+        if n >= DETACH_BYTES {
+            return PyBytes::new_with(py, n, |out| {
+                py.detach(|| {
+                    ctr_state(self.state.lock()).map(|mut s| s.apply_keystream_to(&data, out))
+                })
+            });
+        }
+        let mut state = ctr_state(self.state.lock_py_attached(py))?;
+        PyBytes::new_with(py, n, |out| {
+            state.apply_keystream_to(&data, out);
+            Ok(())
+        })
+    }
 }
 
 // ------------------------------------------------------------------------ MTProto messages
@@ -727,6 +792,7 @@ fn server_salt<'py>(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ige256_encrypt, m)?)?;
     m.add_function(wrap_pyfunction!(ige256_decrypt, m)?)?;
+    m.add_class::<AesCtr256>()?;
     m.add_function(wrap_pyfunction!(auth_key_id, m)?)?;
     m.add_function(wrap_pyfunction!(message_kdf, m)?)?;
     m.add_function(wrap_pyfunction!(encrypt_message, m)?)?;

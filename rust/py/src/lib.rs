@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod callback_data;
 mod crypto;
 mod errors;
 mod tl;
@@ -14,6 +15,7 @@ mod tl;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     crypto::register(m)?;
+    callback_data::register(m)?;
     tl::register(m)?;
     Ok(())
 }

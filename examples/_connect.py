@@ -1,0 +1,32 @@
+"""Shared by the examples: where the DC is.
+
+``--server HOST:PORT --pem FILE`` connects to a running ``oxigram serve`` (``--pem`` is the
+public key file it wrote with ``--pem``); without them, the example starts a local DC in
+process and a user that presses its buttons, then exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from oxigram.client import Client
+
+
+def parse(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--server", help="HOST:PORT of `oxigram serve` (default: in-process DC)")
+    parser.add_argument("--pem", help="the DC's public key file (`oxigram serve --pem FILE`)")
+    parser.add_argument("--token", help="the bot token printed by `oxigram serve --bot NAME`")
+    parser.add_argument("--phone", help="a user's phone (`oxigram serve --user PHONE`)")
+    parser.add_argument("--password", help="the user's 2FA password, if any")
+    return parser.parse_args()
+
+
+def client(host: str, port: int, pem: str, session: str | None = None) -> Client:
+    return Client(session, 1, "example", server=(host, port), rsa_keys=[pem])
+
+
+def remote(args: argparse.Namespace) -> tuple[str, int, str]:
+    host, _, port = args.server.rpartition(":")
+    return host, int(port), Path(args.pem).read_text()

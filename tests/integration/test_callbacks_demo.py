@@ -1,0 +1,30 @@
+"""``oxigram demo`` runs end to end (in process, small burst) and prints every answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from oxigram.cli import main
+
+pytest.importorskip("oxigram.server")
+
+
+def test_demo_runs_and_prints_every_press(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--presses", "60", "--users", "2"]) == 0
+    out, err = capsys.readouterr()
+    for line in (
+        "toast button               -> toast 'Hello from the bot!'",
+        "alert button               -> alert ",
+        "url button                 -> opens https://example.org",
+        "deep-link button           -> url https://t.me/demo_bot?start=from_button",
+        "game button                -> url https://example.org/games/snake",
+        "password (right)           -> alert 'Password checked",
+        "password (wrong)           -> PASSWORD_HASH_INVALID",
+        "slow handler (deadline)    -> toast 'Still working on it...'",
+        "unanswered                 -> BOT_RESPONSE_TIMEOUT: delivered to the bot",
+        "burst: 60 presses in ",
+    ):
+        assert line in out, line
+    assert "presses/s; press round trip p50 " in out
+    assert "bot: 66 answered (handler 65, auto 0, deadline 1)" in out
+    assert "60/60" in err  # the progress bar reached the end
