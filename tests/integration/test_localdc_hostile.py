@@ -25,12 +25,15 @@ async def _closed_after(dc: LocalDC, data: bytes) -> bytes:
     return got
 
 
-def _raw_message(c: RawClient, body: bytes, *, msg_id: int | None = None) -> tuple[bytes, int]:
-    """One encrypted message with ``body`` as is (bypassing the session's own checks)."""
+def _raw_message(
+    c: RawClient, body: bytes, *, msg_id: int | None = None, seq_no: int = 1
+) -> tuple[bytes, int]:
+    """One encrypted message with ``body`` as is (bypassing the session's own checks);
+    ``seq_no`` 1 (content-related) by default, containers need an even one."""
     s = c.session
     assert s is not None
     msg_id = msg_id if msg_id is not None else s.msg_ids.next()
-    payload = struct.pack("<qqqii", s.salt, s.session_id, msg_id, 1, len(body)) + body
+    payload = struct.pack("<qqqii", s.salt, s.session_id, msg_id, seq_no, len(body)) + body
     padding = os.urandom(12 + (-(len(payload) + 12) % 16))
     return crypto.encrypt_message(s.auth_key, payload, sender="client", padding=padding), msg_id
 
@@ -93,7 +96,7 @@ def test_replays_and_huge_or_nested_containers(rsa_key: RsaPrivateKey) -> None:
                 # a container of 1,025 messages -> bad_msg_notification 64, nothing executed
                 assert c.session is not None
                 inner = [Inner(c.session.msg_ids.next(), 1, body) for _ in range(1025)]
-                packet, _ = _raw_message(c, pack_container(inner))
+                packet, _ = _raw_message(c, pack_container(inner), seq_no=0)
                 c.write(packet)
                 # a container inside a container: the inner one is skipped, the rest served
                 inner_c = pack_container([Inner(c.session.msg_ids.next(), 1, body)])
@@ -103,7 +106,7 @@ def test_replays_and_huge_or_nested_containers(rsa_key: RsaPrivateKey) -> None:
                         Inner(c.session.msg_ids.next(), 1, body),
                     ]
                 )
-                packet, _ = _raw_message(c, nested)
+                packet, _ = _raw_message(c, nested, seq_no=0)
                 c.write(packet)
                 assert (await c.call("help.getNearestDc")).this_dc == 2
                 assert dc.stats["requests"] == requests + 4  # 1 from the nested + this call

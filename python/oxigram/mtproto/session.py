@@ -357,18 +357,28 @@ class Session:
             except MessageTimeError:
                 code = 16 if msg_id / 2**32 < self.msg_ids.now() else 17
         if code:
-            self._queue_bad_msg(plain, code)
+            self._queue_bad_msg(msg_id, plain.seq_no, code)
             return ev.BadMessage((msg_id,), code)
         if plain.salt != self.salt and plain.salt not in self.accepted_salts:
             self._seen.add(msg_id)
-            self._queue_bad_msg(plain, 48)
+            self._queue_bad_msg(msg_id, plain.seq_no, 48)
             return ev.BadMessage((msg_id,), 48)
         return None
 
-    def _queue_bad_msg(self, plain: Plain, code: int) -> None:
+    def _seq_no_wrong(self, msg_id: int, seq_no: int, content: bool, out: list[ev.Event]) -> bool:
+        """Server: a content-related message needs an odd seq_no (else bad_msg 35), any other
+        an even one (else 34); the notification is queued and the message dropped."""
+        if bool(seq_no % 2) == content:
+            return False
+        code = 35 if content else 34
+        self._queue_bad_msg(msg_id, seq_no, code)
+        out.append(ev.BadMessage((msg_id,), code))
+        return True
+
+    def _queue_bad_msg(self, msg_id: int, seq_no: int, code: int) -> None:
         fields: dict[str, Any] = {
-            "bad_msg_id": plain.msg_id,
-            "bad_msg_seqno": plain.seq_no,
+            "bad_msg_id": msg_id,
+            "bad_msg_seqno": seq_no,
             "error_code": code,
         }
         if code == 48:
@@ -403,6 +413,8 @@ class Session:
                 err = MalformedMessageError("container inside a container", msg_id)
                 out.append(ev.SkippedMessage(msg_id, err))
                 return
+            if self.role == "server" and self._seq_no_wrong(msg_id, seq_no, False, out):
+                return
             self._unpack_container(msg_id, body, out)
             return
         if cid == GZIP_ID:
@@ -425,7 +437,7 @@ class Session:
         if self.role == "client":
             self._client_service(msg_id, obj, out)
         else:
-            self._server_service(msg_id, obj, out)
+            self._server_service(msg_id, seq_no, obj, out)
 
     def _unpack_container(self, container_id: int, body: bytes, out: list[ev.Event]) -> None:
         try:
@@ -530,9 +542,13 @@ class Session:
             return
         out.append(ev.ResendRequest(ids, code))
 
-    def _server_service(self, msg_id: int, obj: Any, out: list[ev.Event]) -> None:
+    def _server_service(self, msg_id: int, seq_no: int, obj: Any, out: list[ev.Event]) -> None:
+        # seq_no parity (protocol.md 3.3): msgs_ack never content-related, every request
+        # always; pings and http_wait are accepted either way (clients disagree on them).
         name = getattr(obj, "_tl_name", "")
         if name == "msgs_ack":
+            if self._seq_no_wrong(msg_id, seq_no, False, out):
+                return
             out.append(ev.Acked(tuple(obj.msg_ids)))
         elif name in ("ping", "ping_delay_disconnect"):
             pong = tl.from_dict({"_": "pong", "msg_id": msg_id, "ping_id": obj.ping_id})
@@ -540,5 +556,5 @@ class Session:
             out.append(ev.Ping(msg_id, obj.ping_id, getattr(obj, "disconnect_delay", None)))
         elif name == "http_wait":
             log.debug("ignoring http_wait")
-        else:
+        elif not self._seq_no_wrong(msg_id, seq_no, True, out):
             out.append(ev.Request(msg_id, obj))

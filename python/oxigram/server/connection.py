@@ -59,15 +59,27 @@ class Connection:
         self.in_flight = 0
         self._replays = 0
         self._disconnect: asyncio.TimerHandle | None = None
+        self._out: list[bytes] = []  # frames not yet written (see send_payload)
         peer = writer.get_extra_info("peername")
         self.name = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
 
     # --------------------------------------------------------------------------- output
 
     def send_payload(self, payload: bytes) -> None:
+        """Queues a frame; the frames queued during one event-loop iteration go out in one
+        ``write`` (one ``send`` syscall instead of one per frame: the DC's hot path when it
+        pushes many presses to one bot, see docs-notes/bench.md)."""
         if self.closed or self.transport is None:
             return
-        self.writer.write(self.transport.pack(payload))
+        self._out.append(self.transport.pack(payload))
+        if len(self._out) == 1:
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        out, self._out = self._out, []
+        if self.closed or not out:
+            return
+        self.writer.write(out[0] if len(out) == 1 else b"".join(out))
         buffered = self.writer.transport.get_write_buffer_size()
         if buffered > MAX_WRITE_BUFFER:
             log.warning("%s: %d bytes unread by the client, closing", self.name, buffered)
@@ -78,6 +90,7 @@ class Connection:
         log.info("%s: closing (%s)", self.name, reason)
         self.dc.stats["closed_bad_input"] += 1
         if self.transport is not None and not self.closed:
+            self._flush()  # answers queued before the error go first
             with contextlib.suppress(Exception):  # best effort
                 self.writer.write(self.transport.pack_error(code))
         self.close()
@@ -85,6 +98,8 @@ class Connection:
     def close(self) -> None:
         if self.closed:
             return
+        if self._out:
+            self._flush()  # what was queued still goes out before the FIN
         self.closed = True
         if self._disconnect is not None:
             self._disconnect.cancel()
@@ -172,10 +187,12 @@ class Connection:
         ss.conn = self
         try:
             events = ss.session.receive(plain)
-        except ReplayedMessageError:
+        except ReplayedMessageError as exc:
             self._replays += 1
             if self._replays > MAX_REPLAYS:
                 self.fail(429, "too many replayed messages")
+                return
+            self._resent(ss, exc.msg_id)
             return
         except MessageSecurityError as exc:
             self.fail(404, f"rejected packet: {exc}")
@@ -199,24 +216,45 @@ class Connection:
                 self._arm_disconnect(event.disconnect_delay)
         elif isinstance(event, ev.SkippedMessage):
             error = event.error
-            if isinstance(error, UnknownConstructorError):
+            if isinstance(error, ReplayedMessageError):
+                self._resent(ss, event.msg_id)
+            elif isinstance(error, UnknownConstructorError):
                 message = dispatcher.unknown_method_error(error.constructor_id)
                 ss.send(rpc_error(event.msg_id, 400, message))
             else:
                 log.debug("%s: skipped message %d: %s", self.name, event.msg_id, error)
 
+    def _resent(self, ss: ServerSession, msg_id: int) -> None:
+        """A message with a msg_id this session already received (a client re-sending after
+        a reconnect): the stored answer again, or, while the request still runs, nothing
+        now (its answer goes to the session's current connection when done)."""
+        answer = self.dc.answers.get(ss.key, msg_id)
+        if answer is not None:
+            log.debug("%s: answering re-sent message %d again", self.name, msg_id)
+            self.dc.stats["answers_resent"] += 1
+            ss.send(answer)
+        elif msg_id not in ss.running:
+            log.debug("%s: dropping replayed message %d", self.name, msg_id)
+
     async def _answer(self, ctx: Context, obj: Any) -> None:
+        ss = ctx.session
+        ss.running.add(ctx.msg_id)
         try:
-            name, body = await dispatcher.dispatch(ctx, obj)
+            try:
+                name, body = await dispatcher.dispatch(ctx, obj)
+            finally:
+                self.in_flight -= 1
+            delay, withheld = self.dc.faults.take(name)
+            if withheld:
+                log.info("withholding the answer to %s", name)
+                self.dc.answers.put(ss.key, ctx.msg_id, body)
+                return
+            if delay:
+                await asyncio.sleep(delay)
+            self.dc.answers.put(ss.key, ctx.msg_id, body)
+            ss.send(body)
         finally:
-            self.in_flight -= 1
-        delay, withheld = self.dc.faults.take(name)
-        if withheld:
-            log.info("withholding the answer to %s", name)
-            return
-        if delay:
-            await asyncio.sleep(delay)
-        ctx.session.send(body)
+            ss.running.discard(ctx.msg_id)
 
     def _arm_disconnect(self, delay: int) -> None:
         if self._disconnect is not None:

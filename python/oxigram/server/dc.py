@@ -8,7 +8,7 @@ import os
 import secrets
 import string
 from collections import Counter, OrderedDict
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -28,7 +28,7 @@ from .model import (
     User,
     markup_from_buttons,
 )
-from .sessions import ServerSession
+from .sessions import AnswerCache, ServerSession
 from .store import Store
 
 __all__ = ["LocalDC", "default_rsa_key"]
@@ -40,6 +40,8 @@ _DEFAULT_KEY: RsaPrivateKey | None = None
 MAX_SESSIONS = 8192
 #: Frame size bound (Telegram's own limit is about 1 MiB of payload).
 MAX_FRAME = 2 * 1024 * 1024
+#: Seconds ``stop()`` lets open connections end by themselves before cancelling them.
+STOP_GRACE = 2.0
 
 
 def default_rsa_key() -> RsaPrivateKey:
@@ -51,9 +53,11 @@ def default_rsa_key() -> RsaPrivateKey:
 
 
 class LocalDC:
-    """An MTProto 2.0 server on ``host:port`` (port 0: any free port), DC 2."""
+    """An MTProto 2.0 server on ``host:port`` (port 0: any free port), DC ``dc_id`` (2).
 
-    dc_id = 2
+    ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
+    (clients follow ``*_MIGRATE_X`` there). See docs-notes/server.md.
+    """
 
     def __init__(
         self,
@@ -64,9 +68,15 @@ class LocalDC:
         answer_timeout: float = 5.0,
         rsa_key: RsaPrivateKey | None = None,
         max_frame: int = MAX_FRAME,
+        dc_id: int = 2,
+        peers: Mapping[int, tuple[str, int]] | None = None,
     ) -> None:
         self.host = host
         self.port = port
+        self.dc_id = dc_id
+        self.peers: dict[int, tuple[str, int]] = {}
+        for peer_id, (peer_host, peer_port) in (peers or {}).items():
+            self.add_peer_dc(peer_id, peer_host, peer_port)
         self.answer_timeout = answer_timeout
         self.rsa_key = rsa_key if rsa_key is not None else default_rsa_key()
         self.max_frame = max_frame
@@ -77,8 +87,10 @@ class LocalDC:
         self.login_codes: dict[bytes, tuple[int, str]] = {}
         self.password_logins: dict[bytes, int] = {}
         self._sessions: OrderedDict[tuple[bytes, int], ServerSession] = OrderedDict()
+        self.answers = AnswerCache()
         self._connections: set[Connection] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._conn_tasks: set[asyncio.Task[Any]] = set()
         self._server: asyncio.Server | None = None
         self.store.open()
 
@@ -117,12 +129,23 @@ class LocalDC:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
+        # Connection tasks end by themselves once their socket is closed. They are not
+        # cancelled unless they hang: asyncio (3.11) logs "Exception in callback ...
+        # CancelledError" for a cancelled start_server handler.
+        conn_tasks = list(self._conn_tasks)
+        if conn_tasks:
+            _, hanging = await asyncio.wait(conn_tasks, timeout=STOP_GRACE)
+            for task in hanging:
+                task.cancel()
+            if hanging:
+                await asyncio.wait(hanging, timeout=5)
         if server is not None:
             try:
                 await asyncio.wait_for(server.wait_closed(), 5)
             except asyncio.TimeoutError:
                 log.warning("server did not close in time")
         self._sessions.clear()
+        self.answers.clear()
         self.store.close()
 
     async def restart(self) -> None:
@@ -152,13 +175,17 @@ class LocalDC:
         self.stats["connections"] += 1
         task = asyncio.current_task()
         if task is not None:
-            self._tasks.add(task)
+            self._conn_tasks.add(task)
         try:
             await conn.run()
+        except asyncio.CancelledError:
+            if self._server is not None:
+                raise
+            # stop() gave up waiting: end quietly (see stop())
         finally:
             self._connections.discard(conn)
             if task is not None:
-                self._tasks.discard(task)
+                self._conn_tasks.discard(task)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -175,7 +202,8 @@ class LocalDC:
             ss = ServerSession(record, session_id, self.store.salt)
             self._sessions[key] = ss
             while len(self._sessions) > MAX_SESSIONS:
-                self._sessions.popitem(last=False)
+                old_key, _ = self._sessions.popitem(last=False)
+                self.answers.forget(old_key)
         return ss
 
     def push(self, user_id: int, updates: Any, *, skip: ServerSession | None = None) -> int:
@@ -312,6 +340,7 @@ class LocalDC:
     def forget_sessions(self) -> None:
         """Forgets every MTProto session (clients get ``new_session_created``)."""
         self._sessions.clear()
+        self.answers.clear()
 
     def rotate_salt(self, *, keep_old: bool = False) -> int:
         """A new server salt; without ``keep_old`` the next message gets ``bad_server_salt``."""
@@ -326,6 +355,21 @@ class LocalDC:
 
     def withhold(self, method: str | None = None, count: int = 1) -> None:
         self.faults.withhold(method, count)
+
+    def inject_error(self, method: str, code: int, message: str, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` (e.g. ``"help.getConfig"``, wrappers
+        stripped) are answered ``rpc_error(code, message)`` without running, e.g.
+        ``dc.inject_error("auth.sendCode", 303, "PHONE_MIGRATE_4")`` or
+        ``(..., 420, "FLOOD_WAIT_1")``."""
+        self.faults.inject_error(method, code, message, count)
+
+    # ------------------------------------------------------------------------ other DCs
+
+    def add_peer_dc(self, dc_id: int, host: str, port: int) -> None:
+        """Names another DC in ``help.getConfig``'s ``dc_options`` (for migrations)."""
+        if dc_id == self.dc_id:
+            raise ValueError(f"DC {dc_id} is this DC")
+        self.peers[dc_id] = (host, int(port))
 
 
 def _game_name(buttons: Any) -> str | None:

@@ -45,6 +45,9 @@ async def run(ctx: Context, obj: Any) -> tuple[str, Any]:
     """The method name and its result (a TL object), or raises :class:`RpcError`."""
     method = unwrap(ctx, obj)
     name = getattr(method, "_tl_name", "")
+    injected = ctx.dc.faults.take_error(name)
+    if injected is not None:
+        raise RpcError(*injected)
     handler = HANDLERS.get(name)
     if handler is None:
         if getattr(method, "_tl_is_function", False):

@@ -1,4 +1,5 @@
-"""Fault injection for tests: answers delayed or withheld, decided by the test."""
+"""Fault injection for tests: answers delayed or withheld, errors injected, decided by the
+test."""
 
 from __future__ import annotations
 
@@ -15,9 +16,18 @@ class _Rule:
     withhold: bool = False
 
 
+@dataclass
+class _ErrorRule:
+    method: str
+    count: int
+    code: int
+    message: str
+
+
 class Faults:
     def __init__(self) -> None:
         self._rules: list[_Rule] = []
+        self._errors: list[_ErrorRule] = []
 
     def delay(self, seconds: float, method: str | None = None, count: int = 1) -> None:
         self._rules.append(_Rule(method, count, delay=seconds))
@@ -25,8 +35,25 @@ class Faults:
     def withhold(self, method: str | None = None, count: int = 1) -> None:
         self._rules.append(_Rule(method, count, withhold=True))
 
+    def inject_error(self, method: str, code: int, message: str, count: int = 1) -> None:
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        self._errors.append(_ErrorRule(method, count, code, message))
+
     def clear(self) -> None:
         self._rules.clear()
+        self._errors.clear()
+
+    def take_error(self, method: str) -> tuple[int, str] | None:
+        """The (code, message) to answer ``method`` with instead of running it, if any;
+        consumes one use of the first matching rule."""
+        for rule in self._errors:
+            if rule.method == method:
+                rule.count -= 1
+                if rule.count <= 0:
+                    self._errors.remove(rule)
+                return rule.code, rule.message
+        return None
 
     def take(self, method: str) -> tuple[float, bool]:
         """(delay, withhold) for the answer to ``method``; consumes the first matching rule."""

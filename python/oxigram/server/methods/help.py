@@ -1,4 +1,4 @@
-"""help.*: the config that names only this DC."""
+"""help.*: the config that names this DC and its peers (``LocalDC(peers=...)``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ __all__ = ["HANDLERS", "PUBLIC"]
 async def get_config(ctx: Context, req: Any) -> Any:
     dc = ctx.dc
     now = int(time.time())
-    option = {"_": "dcOption", "id": dc.dc_id, "ip_address": dc.host, "port": dc.port}
+    options = [{"_": "dcOption", "id": dc.dc_id, "ip_address": dc.host, "port": dc.port}]
+    for peer_id, (host, port) in sorted(dc.peers.items()):
+        options.append({"_": "dcOption", "id": peer_id, "ip_address": host, "port": port})
     return tl.from_dict(
         {
             "_": "config",
@@ -22,7 +24,7 @@ async def get_config(ctx: Context, req: Any) -> Any:
             "expires": now + 3600,
             "test_mode": False,
             "this_dc": dc.dc_id,
-            "dc_options": [option],
+            "dc_options": options,
             "dc_txt_domain_name": "localhost",
             "chat_size_max": 200,
             "megagroup_size_max": 200000,
