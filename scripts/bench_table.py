@@ -40,7 +40,12 @@ def table(data: dict[str, object]) -> str:
     groups: dict[str, dict[str, float]] = defaultdict(dict)
     benchmarks = data["benchmarks"]
     assert isinstance(benchmarks, list)
+    e2e: list[str] = []
     for bench in benchmarks:
+        extra = bench.get("extra_info") or {}
+        if "e2e" in extra:  # benches/bench_e2e.py: its own table, not a time per call
+            e2e.append(str(extra.get("table", "")))
+            continue
         stats = bench["stats"]
         groups[str(bench["group"])][_impl(bench)] = float(stats["min"])
     columns: list[str] = []
@@ -62,6 +67,8 @@ def table(data: dict[str, object]) -> str:
             else:
                 cells.append(_fmt(other))
         lines.append("| " + " | ".join(cells) + " |")
+    for text in e2e:
+        lines += ["", "End to end (benches/bench_e2e.py):", "", text]
     return "\n".join(lines)
 
 

@@ -84,7 +84,14 @@ def _ige_rows() -> Iterator[Row]:
         decrypt_anchors["tgcrypto"] = lambda d: bytes(tgcrypto.ige256_decrypt(d, key, iv))
     except ImportError:
         pass
-    for size, label in ((256, "256 B"), (16384, "16 KiB"), (1 << 20, "1 MiB")):
+    for size, label in (
+        (256, "256 B"),
+        (4096, "4 KiB"),
+        (16384, "16 KiB"),
+        (65536, "64 KiB"),
+        (1 << 18, "256 KiB"),
+        (1 << 20, "1 MiB"),
+    ):
         data = os.urandom(size)
         encrypted = native.ige256_encrypt(data, key, iv)
         for direction, source, expected, extra in (

@@ -1,11 +1,11 @@
-"""Command line: ``oxigram demo``, ``oxigram serve`` (the local DC) and ``oxigram bench``."""
+"""Command line: ``oxigram demo``, ``oxigram serve`` (the local DC), ``oxigram bench``, and
+``oxigram front`` / ``oxigram worker`` (scale-out through Redis)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
-import platform
 import sys
 from pathlib import Path
 
@@ -13,24 +13,9 @@ from . import __version__
 
 
 def _bench(args: argparse.Namespace) -> int:
-    try:
-        from . import benchtable
-    except ImportError as exc:  # the table compares against native, which must load
-        print(f"oxigram bench needs the native module: {exc}", file=sys.stderr)
-        return 1
+    from .bench.command import run
 
-    def progress(label: str) -> None:
-        if not args.quiet:
-            print(f"\r\033[K  measuring {label}", end="", file=sys.stderr, flush=True)
-
-    table = benchtable.measure(benchtable.rows(), budget=args.budget, progress=progress)
-    if not args.quiet:
-        print("\r\033[K", end="", file=sys.stderr)
-    print(
-        f"oxigram {__version__} on {platform.python_implementation()} {platform.python_version()}"
-    )
-    print(benchtable.format_table(table))
-    return 0
+    return run(args)
 
 
 def _server_key(path: Path | None) -> object:
@@ -113,14 +98,27 @@ def _demo(args: argparse.Namespace) -> int:
     return demo_main(args.presses, args.users, not args.quiet)
 
 
+def _front(args: argparse.Namespace) -> int:
+    from .scale.command import run
+
+    return run(args, "front")
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from .scale.command import run
+
+    return run(args, "worker")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``oxigram`` command."""
     parser = argparse.ArgumentParser(prog="oxigram", description=__doc__)
     parser.add_argument("--version", action="version", version=f"oxigram {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     bench = commands.add_parser("bench", help="time native vs pure vs installed anchors")
-    bench.add_argument("--budget", type=float, default=0.2, help="seconds per measurement")
-    bench.add_argument("--quiet", action="store_true", help="no progress line")
+    from .bench.command import add_arguments as bench_arguments
+
+    bench_arguments(bench)
     bench.set_defaults(run=_bench)
     serve = commands.add_parser("serve", help="run the local DC (an MTProto server)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -146,6 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--users", type=int, default=4, help="user clients in the burst")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(run=_demo)
+    from .scale.command import add_front, add_worker
+
+    front = commands.add_parser("front", help="scale-out: put callback presses on a Redis stream")
+    add_front(front)
+    front.set_defaults(run=_front)
+    worker = commands.add_parser("worker", help="scale-out: run handlers on presses from Redis")
+    add_worker(worker)
+    worker.set_defaults(run=_worker)
     args = parser.parse_args(argv)
     code: int = args.run(args)
     return code

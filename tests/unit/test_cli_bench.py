@@ -3,23 +3,78 @@ table names each column with a ratio to native."""
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
+import io
+import json
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
 from oxigram import benchtable, cli
+from oxigram.bench import command
 
 
-def test_bench_prints_a_checked_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["bench", "--budget", "0.001", "--quiet"]) == 0
+def test_bench_prints_a_checked_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    argv = ["bench", "--budget", "0.001", "--quiet", "--json", str(tmp_path / "r.json")]
+    assert cli.main([*argv, "--charts", str(tmp_path / "charts")]) == 0
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if line.startswith("| operation"))
     assert "native" in header and "x vs pure" in header
     rows = [line for line in out.splitlines() if line.startswith("| ") and line is not header]
     names = {row.split("|")[1].strip() for row in rows}
     assert {"IGE encrypt 1 MiB", "encrypt_message 208 B", "srp_answer", "powmod 2048-bit"} <= names
+    assert {"IGE decrypt 256 B", "TL encode setBotCallbackAnswer"} <= names
+    assert {"TL decode 100 callback updates", "factorize pq"} <= names
     ratios = re.findall(r"\| (\d+\.\d\d) ", out)
     assert ratios and all(float(r) > 0 for r in ratios)
+    data = json.loads((tmp_path / "r.json").read_text())
+    by_name = {row["name"]: row for row in data["micro"]["rows"]}
+    assert by_name.keys() == names - {"operation"}
+    assert by_name["TL decode 100 callback updates"]["x_vs_native"]["pure"] > 0
+    sizes = [size for size, _ in data["ige_throughput"]["encrypt"]["native"]]
+    assert sizes == sorted(sizes) and sizes[0] == 256 and sizes[-1] == 1 << 20
+    if importlib.util.find_spec("matplotlib") is not None:
+        png = (tmp_path / "charts" / "ige-throughput.png").read_bytes()
+        assert png.startswith(b"\x89PNG")
+
+
+def test_without_matplotlib_charts_are_skipped_with_a_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import raises ImportError
+    out = {"ige_throughput": {"encrypt": {"native": [[256, 100.0], [1024, 200.0]]}}}
+    args = argparse.Namespace(charts=tmp_path)
+    assert command._charts(args, out) == []
+    assert "charts skipped: matplotlib is not installed" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_bar_is_one_rewritten_stderr_line() -> None:
+    stream = io.StringIO()
+    bar = command.Progress(4, stream=stream)
+    for label in "abcd":
+        bar.step(label)
+    bar.clear()
+    text = stream.getvalue()
+    assert "\n" not in text and text.count("\r") == 5
+    assert "[######..................] 1/4 a" in text and "4/4 d" in text
+
+
+def test_e2e_quick_run_answers_every_press(tmp_path: Path) -> None:
+    """``oxigram bench --e2e-only --quick``: the DC in a child process, every bot pressed,
+    every press answered with the expected text (the command fails otherwise), JSON and chart
+    written."""
+    argv = ["bench", "--e2e-only", "--quick", "--quiet", "--ks", "1,2", "--presses", "6"]
+    code = cli.main([*argv, "--json", str(tmp_path / "r.json"), "--charts", str(tmp_path)])
+    assert code == 0
+    levels = json.loads((tmp_path / "r.json").read_text())["e2e"]["levels"]
+    assert {(lvl["bot"], lvl["k"]) for lvl in levels} >= {("oxigram", 1), ("oxigram", 2)}
+    assert all(lvl["errors"] == 0 and lvl["presses"] == 6 for lvl in levels)
+    if importlib.util.find_spec("matplotlib") is not None:
+        assert (tmp_path / "e2e-latency.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_a_wrong_implementation_is_refused() -> None:

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,14 @@ MAX_ANSWER_TEXT = 200
 #: How long an ``srp_id`` from ``account.getPassword`` stays usable, and how many are kept.
 SRP_TTL = 300.0
 SRP_KEEP = 32
+#: How many query ids ``CallbackHub.answer_calls`` / ``accepted`` remember (oldest dropped).
+ANSWER_LOG = 65_536
+
+
+def _count(counter: Counter[int], key: int) -> None:
+    counter[key] += 1
+    if len(counter) > ANSWER_LOG:
+        del counter[next(iter(counter))]
 
 
 @dataclass
@@ -83,6 +91,10 @@ class CallbackHub:
         self._srp: dict[int, OrderedDict[int, tuple[srp.SrpChallenge, float]]] = {}
         self.answered = 0
         self.timed_out = 0
+        #: setBotCallbackAnswer calls per query id (accepted or not) and the accepted ones,
+        #: for the last ``ANSWER_LOG`` query ids: shows that a press got exactly one answer.
+        self.answer_calls: Counter[int] = Counter()
+        self.accepted: Counter[int] = Counter()
 
     # ------------------------------------------------------------------------ SRP state
 
@@ -181,6 +193,7 @@ class CallbackHub:
         me = ctx.me()
         if not me.bot:
             raise RpcError(400, "USER_BOT_REQUIRED")
+        _count(self.answer_calls, req.query_id)
         text = req.message
         if text is not None and len(text) > MAX_ANSWER_TEXT:
             raise RpcError(400, "MESSAGE_TOO_LONG")
@@ -205,7 +218,8 @@ class CallbackHub:
         if url is not None:
             answer["url"] = url
             answer["has_url"] = True
-        query.future.set_result(tl.from_dict(answer))
+        query.future.set_result(tl.schema[answer.pop("_")](**answer))
         del self.pending[req.query_id]
         self.answered += 1
+        _count(self.accepted, req.query_id)
         return True

@@ -87,6 +87,10 @@ class LocalDC:
         self.login_codes: dict[bytes, tuple[int, str]] = {}
         self.password_logins: dict[bytes, int] = {}
         self._sessions: OrderedDict[tuple[bytes, int], ServerSession] = OrderedDict()
+        #: user id -> its sessions, for push(); rebuilt after any change to the sessions or
+        #: to which account a key is bound (a scan of every session per press was the DC's
+        #: cost growing with K, docs-notes/bench.md).
+        self._by_user: dict[int, list[ServerSession]] | None = None
         self.answers = AnswerCache()
         self._connections: set[Connection] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -145,6 +149,7 @@ class LocalDC:
             except asyncio.TimeoutError:
                 log.warning("server did not close in time")
         self._sessions.clear()
+        self._by_user = None
         self.answers.clear()
         self.store.close()
 
@@ -201,6 +206,7 @@ class LocalDC:
         if ss is None:
             ss = ServerSession(record, session_id, self.store.salt)
             self._sessions[key] = ss
+            self._by_user = None
             while len(self._sessions) > MAX_SESSIONS:
                 old_key, _ = self._sessions.popitem(last=False)
                 self.answers.forget(old_key)
@@ -208,8 +214,14 @@ class LocalDC:
 
     def push(self, user_id: int, updates: Any, *, skip: ServerSession | None = None) -> int:
         """Sends ``updates`` to every live session logged in as ``user_id``; returns how many."""
+        if self._by_user is None:
+            index: dict[int, list[ServerSession]] = {}
+            for each in self._sessions.values():
+                if each.record.user_id is not None:
+                    index.setdefault(each.record.user_id, []).append(each)
+            self._by_user = index
         sent = 0
-        for ss in list(self._sessions.values()):
+        for ss in list(self._by_user.get(user_id, ())):
             if ss is skip or ss.record.user_id != user_id or not ss.live:
                 continue
             if ss.send(updates):
@@ -218,6 +230,7 @@ class LocalDC:
 
     def bind_key(self, record: AuthKeyRecord, user_id: int | None) -> None:
         record.user_id = user_id
+        self._by_user = None
         self.store.save_auth_key(record)
 
     def set_layer(self, record: AuthKeyRecord, layer: int) -> None:
@@ -340,6 +353,7 @@ class LocalDC:
     def forget_sessions(self) -> None:
         """Forgets every MTProto session (clients get ``new_session_created``)."""
         self._sessions.clear()
+        self._by_user = None
         self.answers.clear()
 
     def rotate_salt(self, *, keep_old: bool = False) -> int:

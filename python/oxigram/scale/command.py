@@ -1,0 +1,124 @@
+"""``oxigram front`` and ``oxigram worker``: the scale-out pair against a DC (e.g. ``oxigram
+serve``), like the examples: ``--server HOST:PORT --pem FILE --token TOKEN``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from .common import ScaleConfig, load_handlers
+
+log = logging.getLogger(__name__)
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis URL")
+    parser.add_argument("--server", required=True, help="HOST:PORT of the DC")
+    parser.add_argument("--pem", required=True, help="the DC's public key file")
+    parser.add_argument("--token", required=True, help="the bot's token")
+    parser.add_argument("--stream", default=ScaleConfig.stream)
+    parser.add_argument("--group", default=ScaleConfig.group)
+    parser.add_argument("--deadline", type=float, default=ScaleConfig.deadline)
+    parser.add_argument("--duration", type=float, default=0, help="stop after N seconds")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+
+
+def add_front(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("--max-backlog", type=int, default=ScaleConfig.max_backlog)
+
+
+def add_worker(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument("--handlers", required=True, help="module:attr or file.py:attr")
+    parser.add_argument("--name", help="consumer name (default: host-pid)")
+    parser.add_argument("--min-idle", type=float, default=ScaleConfig.min_idle)
+    parser.add_argument("--concurrency", type=int, default=ScaleConfig.max_concurrent)
+
+
+def _config(args: argparse.Namespace) -> ScaleConfig:
+    cfg = ScaleConfig(stream=args.stream, group=args.group, deadline=args.deadline)
+    if getattr(args, "max_backlog", None) is not None:
+        cfg.max_backlog = args.max_backlog
+    if getattr(args, "min_idle", None) is not None:
+        cfg.min_idle = args.min_idle
+    if getattr(args, "concurrency", None) is not None:
+        cfg.max_concurrent = args.concurrency
+    return cfg
+
+
+def _stop_event(duration: float) -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if duration > 0:
+        loop.call_later(duration, stop.set)
+    return stop
+
+
+async def _front(args: argparse.Namespace) -> int:
+    from redis.asyncio import Redis
+
+    from ..client import Client
+    from .front import Front
+
+    host, _, port = args.server.rpartition(":")
+    cfg = _config(args)
+    redis = Redis.from_url(args.redis, socket_timeout=5, socket_connect_timeout=5)
+    bot = Client(
+        None, 1, "oxigram-front", server=(host, int(port)), rsa_keys=[Path(args.pem).read_text()]
+    )
+    async with bot:
+        await bot.login_bot(args.token)
+        front = Front(bot, redis, cfg)
+        async with front:
+            print(f"front: stream {cfg.stream!r} on {args.redis}; Ctrl+C to stop", flush=True)
+            stop = _stop_event(args.duration)
+            while not stop.is_set():
+                try:
+                    await asyncio.wait_for(stop.wait(), 5)
+                except asyncio.TimeoutError:
+                    log.info("front: lag %d, %s", front.lag, dict(front.stats))
+        print(f"front: {dict(front.stats)}", flush=True)
+    await redis.aclose()
+    return 0
+
+
+async def _worker(args: argparse.Namespace) -> int:
+    from redis.asyncio import Redis
+
+    from ..client import Client
+    from .worker import Worker
+
+    handlers = load_handlers(args.handlers)
+    host, _, port = args.server.rpartition(":")
+    cfg = _config(args)
+    redis = Redis.from_url(args.redis, socket_timeout=5, socket_connect_timeout=5)
+    bot = Client(
+        None, 1, "oxigram-worker", server=(host, int(port)), rsa_keys=[Path(args.pem).read_text()]
+    )
+    async with bot:
+        await bot.login_bot(args.token)
+        worker = Worker(bot, redis, handlers, cfg, name=args.name)
+        print(f"worker {worker.name}: {len(handlers)} handlers; Ctrl+C to stop", flush=True)
+        await worker.run(_stop_event(args.duration))
+        print(f"worker {worker.name}: {dict(worker.stats)}", flush=True)
+    await redis.aclose()
+    return 0
+
+
+def run(args: argparse.Namespace, which: str) -> int:
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return asyncio.run(_front(args) if which == "front" else _worker(args))
+    except KeyboardInterrupt:
+        return 0

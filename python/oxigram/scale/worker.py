@@ -1,0 +1,361 @@
+"""A worker: reads presses from the stream through the consumer group, runs the handlers and
+answers over its own MTProto session of the bot.
+
+Exactly one answer per press:
+
+* the first ``answer()`` (handler, auto or deadline) takes the query's claim in Redis
+  (``SET oxigram:answer:<id> sending:<consumer> NX PX <time left>``) before it sends;
+  no claim, no send;
+* after the server accepted the answer the claim becomes ``done`` and the entry is
+  acknowledged (XACK); ``QUERY_ID_INVALID`` (someone answered already) counts as done;
+* a worker that dies leaves its entries pending; after ``min_idle`` another worker takes them
+  (XAUTOCLAIM) and, by the time left: runs the handler again (deadline not reached), sends
+  the deadline answer (inside the answer window), or acknowledges them as expired;
+* an entry whose claim is ``done`` is acknowledged without running anything; one whose claim
+  is ``sending:<other>`` is left pending (looked at again after ``min_idle``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections import Counter
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from ..client.callbacks import Answer, CallbackConfig, CallbackQuery, CallbackRouter
+from ..client.client import Client
+from ..errors import OxigramError
+from .common import Entry, Handlers, ScaleConfig, decode_entry
+from .front import ensure_group
+
+__all__ = ["Worker"]
+
+log = logging.getLogger(__name__)
+
+_REDIS_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+
+
+class _WorkerRouter(CallbackRouter):
+    """The client's router with the answer path going through the Redis claim."""
+
+    def __init__(self, worker: Worker, config: CallbackConfig) -> None:
+        super().__init__(worker.client, config)
+        self.worker = worker
+
+    async def _run(self, q: CallbackQuery) -> None:
+        try:
+            await super()._run(q)
+        finally:
+            self.worker._finished(q.query_id)
+
+    async def send_answer(self, q: CallbackQuery, answer: Answer, source: str) -> bool:
+        if q._claimed:
+            if source == "handler" and q.answered_by == "deadline":
+                self.stats.late_answers += 1
+                log.warning("query %d: answer() after the deadline answer: ignored", q.query_id)
+            return False
+        q._claimed = True
+        q.answered_by = source
+        self._cancel_timer(q)
+        w = self.worker
+        loop = asyncio.get_running_loop()
+        left = max(0.5, q.received + w.config.deadline + w.config.answer_grace - loop.time())
+        left = min(left, w.config.claim_ttl)
+        if not await w.claim(q.query_id, left):
+            return False
+        req = self.client.schema["messages.setBotCallbackAnswer"](
+            query_id=q.query_id,
+            alert=answer.alert or None,
+            message=answer.text,
+            url=answer.url,
+            cache_time=answer.cache_time,
+        )
+        sender = self.client.sender
+        try:
+            if sender is None:
+                raise OxigramError("the worker's client is not connected")
+            await sender.invoke(req, timeout=left, flood_sleep_threshold=left)
+        except OxigramError as exc:
+            if "QUERY_ID_INVALID" in str(exc):
+                w.stats["already_answered"] += 1
+                w.done(q.query_id)
+                return False
+            self.stats.failed += 1
+            w.release(q.query_id)
+            log.warning("query %d: answer (%s) failed: %r", q.query_id, source, exc)
+            if source == "handler":
+                raise
+            return False
+        q.latency = loop.time() - q.received
+        self.stats.record(source, q.latency)
+        w.done(q.query_id)
+        return True
+
+
+class Worker:
+    """``Worker(client, redis, handlers, config)``; ``await worker.run(stop_event)``.
+    ``client`` is logged in as the bot (its own session); ``handlers`` a :class:`Handlers`."""
+
+    def __init__(
+        self,
+        client: Client,
+        redis: Redis,
+        handlers: Handlers,
+        config: ScaleConfig | None = None,
+        *,
+        name: str | None = None,
+    ) -> None:
+        self.client = client
+        self.redis = redis
+        self.config = config or ScaleConfig()
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}"
+        cfg = self.config
+        self.router = _WorkerRouter(
+            self,
+            CallbackConfig(
+                deadline=cfg.deadline,
+                deadline_answer=cfg.deadline_answer,
+                max_concurrent=cfg.max_concurrent,
+            ),
+        )
+        handlers.install(self.router)
+        self.stats: Counter[str] = Counter()
+        self._entries: dict[int, list[str]] = {}  # query id -> its entry ids, while running
+        self._to_ack: list[tuple[int, list[str]]] = []
+        self._ack_wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._room.set()
+
+    @property
+    def callback_stats(self) -> Any:
+        return self.router.stats
+
+    # ------------------------------------------------------------------ claims
+
+    async def claim(self, query_id: int, left: float) -> bool:
+        """Takes the answer claim; retries while Redis is away, until ``left`` runs out."""
+        key = self.config.claim_key(query_id)
+        value = f"sending:{self.name}".encode()
+        end = time.monotonic() + left
+        while True:
+            try:
+                got = await asyncio.wait_for(
+                    self.redis.set(key, value, nx=True, px=int(left * 1000)), 2
+                )
+            except _REDIS_ERRORS as exc:
+                if time.monotonic() + 0.1 >= end:
+                    self.stats["claim_failed"] += 1
+                    log.warning("query %d: no claim (Redis: %r)", query_id, exc)
+                    return False
+                await asyncio.sleep(0.1)
+                continue
+            if got:
+                return True
+            try:  # our own SET may have landed with its reply lost (Redis restarting)
+                if await asyncio.wait_for(self.redis.get(key), 2) == value:
+                    return True
+            except _REDIS_ERRORS:
+                pass
+            self.stats["claimed_elsewhere"] += 1
+            return False
+
+    def release(self, query_id: int) -> None:
+        """The answer failed: let another worker (or the front's deadline) try."""
+        task = asyncio.get_running_loop().create_task(self._release(query_id))
+        self._bg.add(task)
+        task.add_done_callback(self._bg.discard)
+
+    async def _release(self, query_id: int) -> None:
+        key = self.config.claim_key(query_id)
+        try:
+            if await self.redis.get(key) == f"sending:{self.name}".encode():
+                await self.redis.delete(key)
+        except _REDIS_ERRORS as exc:
+            log.debug("release of %d failed: %r", query_id, exc)
+
+    def done(self, query_id: int) -> None:
+        """The server accepted (or already had) the answer: mark done and XACK (batched)."""
+        ids = self._entries.pop(query_id, [])
+        self._to_ack.append((query_id, ids))
+        self._ack_wake.set()
+        self._room_check()
+
+    def _finished(self, query_id: int) -> None:
+        # The router is done with the press without an answer of ours: leave its entries
+        # pending; XAUTOCLAIM brings them back after min_idle.
+        if query_id in self._entries:
+            del self._entries[query_id]
+            self.stats["left_pending"] += 1
+            self._room_check()
+
+    def _room_check(self) -> None:
+        if len(self._entries) < 2 * self.config.max_concurrent:
+            self._room.set()
+        else:
+            self._room.clear()
+
+    async def _acker(self) -> None:
+        cfg = self.config
+        while True:
+            if not self._to_ack:
+                self._ack_wake.clear()
+                try:
+                    await asyncio.wait_for(self._ack_wake.wait(), 0.5)
+                except asyncio.TimeoutError:
+                    continue
+            batch = self._to_ack[:256]
+            try:
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for qid, ids in batch:
+                        pipe.set(cfg.claim_key(qid), b"done", px=int(cfg.done_ttl * 1000))
+                        if ids:
+                            pipe.xack(cfg.stream, cfg.group, *ids)
+                    await asyncio.wait_for(pipe.execute(), 5)
+            except _REDIS_ERRORS as exc:
+                log.warning("XACK of %d presses failed (%r); retrying", len(batch), exc)
+                await asyncio.sleep(0.1)
+                continue
+            del self._to_ack[: len(batch)]
+            self.stats["acked"] += len(batch)
+
+    # ------------------------------------------------------------------ reading
+
+    async def _handle(self, entries: list[Entry]) -> None:
+        cfg = self.config
+        fresh: list[Entry] = []
+        for e in entries:
+            ids = self._entries.get(e.query_id)
+            if ids is not None:  # a second entry of a press running here (XADD retried)
+                ids.append(e.entry_id)
+            else:
+                fresh.append(e)
+        if not fresh:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for e in fresh:
+                pipe.get(cfg.claim_key(e.query_id))
+            claims = await asyncio.wait_for(pipe.execute(), 5)
+        loop = asyncio.get_running_loop()
+        now_wall, now_loop = time.time(), loop.time()
+        expired: list[str] = []
+        for e, claim in zip(fresh, claims, strict=True):
+            if claim == b"done":
+                self.stats["done_elsewhere"] += 1
+                expired.append(e.entry_id)
+                continue
+            age = now_wall - e.received
+            if age > cfg.deadline + cfg.answer_grace:
+                self.stats["expired"] += 1
+                log.warning(
+                    "query %d: %.1f s old, past its answer window: dropped", e.query_id, age
+                )
+                expired.append(e.entry_id)
+                continue
+            if claim is not None:
+                self.stats["busy_elsewhere"] += 1  # being answered; looked at again later
+                continue
+            update, users, chats = e.decode()
+            if self.client.peers is not None:
+                self.client.peers.remember(users, chats)
+            self._entries[e.query_id] = [e.entry_id]
+            received = now_loop - age
+            self.stats["handled"] += 1
+            if age > cfg.deadline:
+                self.stats["deadline_path"] += 1
+                q = CallbackQuery(self.router, update, received)
+                self.router._seen[q.query_id] = None
+                task = loop.create_task(self._deadline_now(q))
+                self._bg.add(task)
+                task.add_done_callback(self._bg.discard)
+            else:
+                self.router._seen.pop(e.query_id, None)  # a take-over may repeat a press
+                self.router.feed(update, received)
+        self._room_check()
+        if expired:
+            await self.redis.xack(cfg.stream, cfg.group, *expired)
+
+    async def _deadline_now(self, q: CallbackQuery) -> None:
+        try:
+            await self.router.send_answer(q, self.config.deadline_answer, "deadline")
+        finally:
+            self._finished(q.query_id)
+
+    async def _read_loop(self, stop: asyncio.Event) -> None:
+        cfg = self.config
+        next_claim = 0.0
+        backoff = 0.05
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(self._room.wait(), 1)
+            except asyncio.TimeoutError:
+                continue
+            try:
+                now = time.monotonic()
+                if now >= next_claim:
+                    next_claim = now + cfg.min_idle / 2
+                    res: Any = await asyncio.wait_for(
+                        self.redis.xautoclaim(
+                            cfg.stream,
+                            cfg.group,
+                            self.name,
+                            int(cfg.min_idle * 1000),
+                            "0-0",
+                            count=cfg.batch,
+                        ),
+                        5,
+                    )
+                    claimed = [decode_entry(i, f) for i, f in res[1] if f]
+                    if claimed:
+                        self.stats["taken_over"] += len(claimed)
+                        log.info("took over %d idle presses", len(claimed))
+                        await self._handle(claimed)
+                got: Any = await asyncio.wait_for(
+                    self.redis.xreadgroup(
+                        cfg.group,
+                        self.name,
+                        {cfg.stream: ">"},
+                        count=cfg.batch,
+                        block=int(cfg.block * 1000),
+                    ),
+                    cfg.block + 5,
+                )
+                backoff = 0.05
+                for _stream, items in got or []:
+                    await self._handle([decode_entry(i, f) for i, f in items if f])
+            except _REDIS_ERRORS as exc:
+                log.warning("reading the stream failed (%r); retrying in %.2f s", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(1.0, backoff * 2)
+
+    # ------------------------------------------------------------------ life cycle
+
+    _bg: set[asyncio.Task[Any]]
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Works until ``stop`` is set (or forever); then lets running handlers finish
+        (up to the deadline) and flushes the acknowledgements."""
+        stop = stop or asyncio.Event()
+        self._bg = set()
+        while True:
+            try:
+                await ensure_group(self.redis, self.config)
+                break
+            except _REDIS_ERRORS as exc:
+                log.warning("cannot reach Redis (%r); retrying", exc)
+                await asyncio.sleep(0.5)
+        acker = asyncio.get_running_loop().create_task(self._acker(), name="oxigram-acker")
+        try:
+            await self._read_loop(stop)
+            end = time.monotonic() + self.config.deadline + self.config.answer_grace
+            while (self._entries or self._to_ack) and time.monotonic() < end:
+                await asyncio.sleep(0.05)
+        finally:
+            acker.cancel()
+            await self.router.stop()
+            await asyncio.wait([acker, *self._bg], timeout=5)
