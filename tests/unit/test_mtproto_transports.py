@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 
 from oxigram import crypto
+from oxigram._pure.ctr import AesCtr256 as PureAesCtr
 from oxigram.errors import (
     FrameTooLargeError,
     InvalidInputError,
     MalformedFrameError,
     TransportError,
 )
-from oxigram.mtproto.ctr import DEFAULT_CIPHER, CipherFactory, PureAesCtr
+from oxigram.mtproto.ctr import DEFAULT_CIPHER, CipherFactory
 from oxigram.mtproto.framing import Full, Intermediate, PaddedIntermediate
 from oxigram.mtproto.transports import (
     Abridged,

@@ -4,7 +4,8 @@
 obfuscated2 connection runs one CTR stream per direction for its whole life. The default
 factory, :data:`DEFAULT_CIPHER`, is ``oxigram.crypto.AesCtr256`` of the selected backend (the
 Rust one when it loads); the ``cipher`` factory parameters of :mod:`.obfuscated2` and
-:mod:`.transports` can replace it, e.g. with :class:`PureAesCtr` to force the pure twin.
+:mod:`.transports` can replace it (the tests pass ``oxigram._pure.ctr.AesCtr256`` and the
+native class explicitly).
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from .. import crypto
-from .._pure.ctr import AesCtr256 as PureAesCtr
 
-__all__ = ["DEFAULT_CIPHER", "CipherFactory", "CtrCipher", "PureAesCtr"]
+__all__ = ["DEFAULT_CIPHER", "CipherFactory", "CtrCipher"]
 
 
 class CtrCipher(Protocol):

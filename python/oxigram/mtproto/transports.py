@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from ..errors import InvalidInputError, MalformedFrameError
-from .ctr import DEFAULT_CIPHER, CipherFactory, CtrCipher, PureAesCtr
+from .ctr import DEFAULT_CIPHER, CipherFactory, CtrCipher
 from .framing import (
     MAX_FRAME,
     Abridged,
@@ -42,7 +42,6 @@ __all__ = [
     "Obfuscated2",
     "Packet",
     "PaddedIntermediate",
-    "PureAesCtr",
     "QuickAck",
     "Transport",
     "TransportKind",
