@@ -97,9 +97,12 @@ def test_burst_with_a_killed_worker_and_a_redis_restart(tmp_path: Path) -> None:
                 assert len(hub.accepted) == PRESSES
                 assert set(hub.accepted.values()) == {1}
                 assert texts["ok"] + texts["deadline"] == PRESSES
-                # answers sent only once too (no second setBotCallbackAnswer) - see scale.md
+                # A second setBotCallbackAnswer happens only for a press whose Redis
+                # bookkeeping was cut by the kill or the restart (answer sent, "done" mark
+                # lost): the DC refused each one (accepted exactly once above), and there are
+                # at most as many as presses in flight at those two moments - see scale.md.
                 extra_calls = sum(hub.answer_calls.values()) - PRESSES
-                assert extra_calls <= 3, hub.answer_calls.most_common(5)
+                assert extra_calls <= IN_FLIGHT, hub.answer_calls.most_common(5)
                 assert front.stats["shed"] == 0
                 await redis.aclose()
 

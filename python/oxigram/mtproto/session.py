@@ -114,6 +114,16 @@ def rpc_error(req_msg_id: int, code: int, message: str) -> bytes:
     return rpc_result(req_msg_id, err, gzip=False)
 
 
+_unpack_id = struct.Struct("<I").unpack_from
+_VECTOR_ID = 0x1CB5C415
+
+
+def _msgs_ack(msg_ids: list[int]) -> bytes:
+    """``msgs_ack{msg_ids}`` serialized directly (the same bytes as the TL codec's; the
+    service message every client packet carries)."""
+    return struct.pack(f"<IIi{len(msg_ids)}q", _MSGS_ACK, _VECTOR_ID, len(msg_ids), *msg_ids)
+
+
 class _SeenIds:
     """Replay protection: the last ``size`` ids, and a floor below which all are refused."""
 
@@ -199,11 +209,19 @@ class Session:
         return self._content_sent * 2
 
     def _serialize(self, item: Any) -> tuple[bytes, bool, bool]:
-        out = item if isinstance(item, Outgoing) else Outgoing(item)
-        data = bytes(out.body) if isinstance(out.body, (bytes, bytearray)) else tl.dumps(out.body)
-        cid = constructor_id(data)
-        content = cid not in _NOT_CONTENT if out.content_related is None else out.content_related
-        response = cid in _RESPONSES if out.response is None else out.response
+        content_related = response = None
+        body = item
+        if isinstance(item, Outgoing):
+            body, content_related, response = item.body, item.content_related, item.response
+        if type(body) is bytes:
+            data = body
+        elif isinstance(body, (bytes, bytearray)):
+            data = bytes(body)
+        else:
+            data = tl.dumps(body)
+        cid = _unpack_id(data, 0)[0] if len(data) >= 4 else -1
+        content = cid not in _NOT_CONTENT if content_related is None else content_related
+        response = cid in _RESPONSES if response is None else response
         if content and cid != RPC_RESULT_ID and len(data) >= self.gzip_threshold:
             data = tl.gzip_packed(data, threshold=self.gzip_threshold)
         return data, content, response
@@ -217,9 +235,7 @@ class Session:
         self._pending_acks = []
         queued: list[Any] = [*outbox, *bodies]
         for start in range(0, len(acks), _MAX_ACKS):
-            queued.append(
-                tl.from_dict({"_": "msgs_ack", "msg_ids": acks[start : start + _MAX_ACKS]})
-            )
+            queued.append(_msgs_ack(acks[start : start + _MAX_ACKS]))
         if not queued:
             raise InvalidInputError("nothing to pack")
         if len(queued) > MAX_CONTAINER:
@@ -258,9 +274,7 @@ class Session:
         self._pending_acks = []
         extra: list[Any] = list(outbox)
         for start in range(0, len(acks), _MAX_ACKS):
-            extra.append(
-                tl.from_dict({"_": "msgs_ack", "msg_ids": acks[start : start + _MAX_ACKS]})
-            )
+            extra.append(_msgs_ack(acks[start : start + _MAX_ACKS]))
         if len(sent) + len(extra) > MAX_CONTAINER:
             raise InvalidInputError("too many messages to re-send in one container")
         messages = list(sent)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine, Generator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import (
@@ -45,6 +46,39 @@ MAX_IN_FLIGHT = 4096
 MAX_WRITE_BUFFER = 8 * 1024 * 1024
 #: Packets dropped as replays before the connection is closed.
 MAX_REPLAYS = 64
+
+
+class _Resume:
+    """Awaitable that carries on a coroutine already stepped once by hand, from what that
+    step yielded (the future it waits for): what ``Task`` would have done from the start."""
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], first: Any) -> None:
+        self.coro = coro
+        self.first = first
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro = self.coro
+        yielded = self.first
+        while True:
+            try:
+                sent = yield yielded
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # forwarded, cancellation included
+                try:
+                    yielded = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    yielded = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+
+
+async def _continue(coro: Coroutine[Any, Any, Any], first: Any) -> Any:
+    return await _Resume(coro, first)
 
 
 class Connection:
@@ -210,7 +244,7 @@ class Connection:
                 return
             ctx = Context(self.dc, ss, record, event.msg_id)
             self.in_flight += 1
-            self.dc.spawn(self._answer(ctx, event.obj))
+            self._start(self._answer(ctx, event.obj))
         elif isinstance(event, ev.Ping):
             if event.disconnect_delay is not None:
                 self._arm_disconnect(event.disconnect_delay)
@@ -235,6 +269,31 @@ class Connection:
             ss.send(answer)
         elif msg_id not in ss.running:
             log.debug("%s: dropping replayed message %d", self.name, msg_id)
+
+    def _start(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Runs ``coro`` up to its first suspension now: most requests
+        (``setBotCallbackAnswer``, ``getState``, ...) never suspend and are answered at once;
+        a press suspends once, on its query's future, after its push to the bot. A coroutine
+        waiting for a future is resumed from that future's done callback (what a task does,
+        without a task per press: ``LocalDC.stop`` ends the parked ones); anything else it
+        waits for gets a task."""
+        self._step(coro, None)
+
+    def _step(self, coro: Coroutine[Any, Any, None], _fut: Any) -> None:
+        try:
+            yielded = coro.send(None)
+        except StopIteration:
+            return
+        except asyncio.CancelledError:
+            return
+        except Exception:
+            log.exception("%s: unexpected error answering a request", self.name)
+            return
+        if isinstance(yielded, asyncio.Future) and yielded._asyncio_future_blocking:
+            yielded._asyncio_future_blocking = False
+            self.dc.park(coro, yielded, self._step)
+        else:
+            self.dc.spawn(_continue(coro, yielded))
 
     async def _answer(self, ctx: Context, obj: Any) -> None:
         ss = ctx.session

@@ -8,7 +8,7 @@ import os
 import secrets
 import string
 from collections import Counter, OrderedDict
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -95,6 +95,8 @@ class LocalDC:
         self._connections: set[Connection] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._conn_tasks: set[asyncio.Task[Any]] = set()
+        #: Requests waiting for a future (a press for its bot's answer), see park().
+        self._parked: dict[Coroutine[Any, Any, Any], asyncio.Future[Any]] = {}
         self._server: asyncio.Server | None = None
         self.store.open()
 
@@ -128,6 +130,7 @@ class LocalDC:
             server.close()
         for conn in list(self._connections):
             conn.close()
+        self._cancel_parked()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -191,6 +194,35 @@ class LocalDC:
             self._connections.discard(conn)
             if task is not None:
                 self._conn_tasks.discard(task)
+
+    def park(
+        self,
+        coro: Coroutine[Any, Any, Any],
+        fut: asyncio.Future[Any],
+        step: Callable[[Coroutine[Any, Any, Any], Any], None],
+    ) -> None:
+        """``coro`` waits for ``fut``: ``step(coro, fut)`` resumes it when ``fut`` is done
+        (unless :meth:`stop` ended it first)."""
+        self._parked[coro] = fut
+
+        def wake(done: asyncio.Future[Any]) -> None:
+            if self._parked.pop(coro, None) is not None:
+                step(coro, done)
+
+        fut.add_done_callback(wake)
+
+    def _cancel_parked(self) -> None:
+        """Ends the parked requests as a task cancellation would (their ``finally`` runs)."""
+        while self._parked:
+            coro, _ = self._parked.popitem()
+            try:
+                coro.throw(asyncio.CancelledError())
+            except (StopIteration, asyncio.CancelledError):
+                continue
+            except Exception:
+                log.exception("error while cancelling a request")
+                continue
+            coro.close()  # it waited again: give up on it
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)

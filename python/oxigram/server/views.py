@@ -16,7 +16,31 @@ def peer_user(user_id: int) -> dict[str, Any]:
     return {"_": "peerUser", "user_id": user_id}
 
 
+#: ``user`` objects by everything they are made of (a press sends the presser's to the bot
+#: each time): built once, shared (TL objects are only serialized, never changed here).
+_USERS: dict[tuple[Any, ...], Any] = {}
+_USERS_KEEP = 8192
+
+
 def user_tl(viewer_id: int | None, account: Account) -> Any:
+    key = (
+        viewer_id,
+        account.id,
+        account.access_hash,
+        account.first_name,
+        account.username,
+        account.bot,
+        account.phone,
+    )
+    user = _USERS.get(key)
+    if user is None:
+        if len(_USERS) >= _USERS_KEEP:
+            _USERS.clear()
+        user = _USERS[key] = _user_tl(viewer_id, account)
+    return user
+
+
+def _user_tl(viewer_id: int | None, account: Account) -> Any:
     me = viewer_id == account.id
     d: dict[str, Any] = {
         "_": "user",
