@@ -1,4 +1,4 @@
-"""The local DC: an MTProto 2.0 server for tests and demos (see docs-notes/server.md).
+"""The local DC: an MTProto 2.0 server for tests and demos (see ARCHITECTURE.md, "Local DC").
 
 >>> async with LocalDC(answer_timeout=1.0) as dc:          # doctest: +SKIP
 ...     bot = dc.add_bot("demo_bot")

@@ -1,4 +1,4 @@
-"""``LocalDC``: the in-process MTProto server and its test API (docs-notes/server.md)."""
+"""``LocalDC``: the in-process MTProto server and its test API (ARCHITECTURE.md, "Local DC")."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class LocalDC:
     """An MTProto 2.0 server on ``host:port`` (port 0: any free port), DC ``dc_id`` (2).
 
     ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
-    (clients follow ``*_MIGRATE_X`` there). See docs-notes/server.md.
+    (clients follow ``*_MIGRATE_X`` there). See ARCHITECTURE.md, "Local DC".
     """
 
     def __init__(
@@ -89,7 +89,7 @@ class LocalDC:
         self._sessions: OrderedDict[tuple[bytes, int], ServerSession] = OrderedDict()
         #: user id -> its sessions, for push(); rebuilt after any change to the sessions or
         #: to which account a key is bound (a scan of every session per press was the DC's
-        #: cost growing with K, docs-notes/bench.md).
+        #: cost growing with K, ARCHITECTURE.md, "Benchmarks").
         self._by_user: dict[int, list[ServerSession]] | None = None
         self.answers = AnswerCache()
         self._connections: set[Connection] = set()
