@@ -75,6 +75,16 @@ class Answer:
     url: str | None = None
     cache_time: int = 0
 
+    def request(self, schema: Any, query_id: int) -> Any:
+        """The ``messages.setBotCallbackAnswer`` that sends this answer to ``query_id``."""
+        return schema["messages.setBotCallbackAnswer"](
+            query_id=query_id,
+            alert=self.alert or None,
+            message=self.text,
+            url=self.url,
+            cache_time=self.cache_time,
+        )
+
 
 @dataclass
 class CallbackConfig:
@@ -384,13 +394,7 @@ class CallbackRouter:
         loop = asyncio.get_running_loop()
         deadline = self.config.deadline
         left = 10.0 if deadline is None else max(0.5, q.received + deadline + 2.0 - loop.time())
-        req = client.schema["messages.setBotCallbackAnswer"](
-            query_id=q.query_id,
-            alert=answer.alert or None,
-            message=answer.text,
-            url=answer.url,
-            cache_time=answer.cache_time,
-        )
+        req = answer.request(client.schema, q.query_id)
         if sender is None:
             self.stats.failed += 1
             raise ClientError("the client is not connected")

@@ -27,7 +27,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from ..client.callbacks import _CALLBACK_UPDATES, Answer, CallbackRouter
 from ..client.client import Client
-from ..errors import OxigramError
+from ..errors import OxigramError, QueryIdInvalidError
 from .common import ScaleConfig, encode_entry
 
 __all__ = ["Front", "ensure_group"]
@@ -305,17 +305,11 @@ class Front:
     async def _send(self, update: Any, answer: Answer, why: str, claimed: bool) -> None:
         qid: int = update.query_id
         self._forget(qid)
-        req = self.client.schema["messages.setBotCallbackAnswer"](
-            query_id=qid,
-            alert=answer.alert or None,
-            message=answer.text,
-            url=answer.url,
-            cache_time=answer.cache_time,
-        )
+        req = answer.request(self.client.schema, qid)
         try:
             await self.client.invoke(req, timeout=self.config.answer_grace + 1)
         except OxigramError as exc:
-            if "QUERY_ID_INVALID" in str(exc):
+            if isinstance(exc, QueryIdInvalidError):
                 self.stats[f"{why}_already_answered"] += 1
             else:
                 self.stats[f"{why}_failed"] += 1

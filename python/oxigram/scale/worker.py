@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 
 from ..client.callbacks import Answer, CallbackConfig, CallbackQuery, CallbackRouter
 from ..client.client import Client
-from ..errors import OxigramError
+from ..errors import OxigramError, QueryIdInvalidError
 from .common import Entry, Handlers, ScaleConfig, decode_entry
 from .front import ensure_group
 
@@ -69,20 +69,14 @@ class _WorkerRouter(CallbackRouter):
         left = min(left, w.config.claim_ttl)
         if not await w.claim(q.query_id, left):
             return False
-        req = self.client.schema["messages.setBotCallbackAnswer"](
-            query_id=q.query_id,
-            alert=answer.alert or None,
-            message=answer.text,
-            url=answer.url,
-            cache_time=answer.cache_time,
-        )
+        req = answer.request(self.client.schema, q.query_id)
         sender = self.client.sender
         try:
             if sender is None:
                 raise OxigramError("the worker's client is not connected")
             await sender.invoke(req, timeout=left, flood_sleep_threshold=left)
         except OxigramError as exc:
-            if "QUERY_ID_INVALID" in str(exc):
+            if isinstance(exc, QueryIdInvalidError):
                 w.stats["already_answered"] += 1
                 w.done(q.query_id)
                 return False
