@@ -6,7 +6,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import crypto
 from ..errors import MalformedMessageError, TLDecodeError
@@ -36,9 +36,9 @@ MAX_CONTAINER = 1024
 MAX_GUNZIP = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Plain:
-    """A decrypted message: its header fields and body (padding removed)."""
+class Plain(NamedTuple):
+    """A decrypted message: its header fields and body (padding removed). A named tuple,
+    not a frozen dataclass: made for every packet, and a tuple is built ~4x faster."""
 
     salt: int
     session_id: int
@@ -47,9 +47,8 @@ class Plain:
     body: bytes
 
 
-@dataclass(frozen=True)
-class Inner:
-    """One message of a container."""
+class Inner(NamedTuple):
+    """One message of a container (a named tuple, like :class:`Plain`)."""
 
     msg_id: int
     seq_no: int

@@ -10,13 +10,12 @@ say (acks, pongs, bad_msg notifications) waits for the next ``pack`` or ``flush`
 from __future__ import annotations
 
 import logging
-import os
 import struct
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import crypto, tl
 from ..errors import (
@@ -46,6 +45,7 @@ from .messages import (
     split_container,
 )
 from .msgid import Clock, MsgIds
+from .random_pool import RandomPool
 
 __all__ = ["Outgoing", "Packed", "Session", "rpc_error", "rpc_result"]
 
@@ -89,9 +89,9 @@ class Outgoing:
     response: bool | None = None
 
 
-@dataclass(frozen=True)
-class Packed:
-    """An encrypted packet; ``msg_ids[i]`` is the id given to the i-th body passed."""
+class Packed(NamedTuple):
+    """An encrypted packet; ``msg_ids[i]`` is the id given to the i-th body passed (a named
+    tuple: one per packet sent, see :class:`~.messages.Plain`)."""
 
     packet: bytes
     msg_ids: tuple[int, ...]
@@ -165,7 +165,7 @@ class Session:
         time_offset: float = 0.0,
         time_synced: bool = True,
         clock: Clock = time.time,
-        random_bytes: Callable[[int], bytes] = os.urandom,
+        random_bytes: Callable[[int], bytes] | None = None,
         schema: tl.Schema = tl.schema,
         gzip_threshold: int = tl.GZIP_THRESHOLD,
         replay_window: int = 4096,
@@ -174,7 +174,8 @@ class Session:
         self.auth_key_id = crypto.auth_key_id(self.auth_key)
         self.role: Role = role
         self._peer: Role = "server" if role == "client" else "client"
-        self._random = random_bytes
+        # Padding for every packet: from a pool unless the caller gives its own source.
+        self._random = random_bytes = random_bytes or RandomPool()
         if session_id is None:
             session_id = int.from_bytes(random_bytes(8), "little", signed=True)
         self.session_id = session_id

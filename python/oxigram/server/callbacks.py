@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
 from collections import Counter, OrderedDict
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import tl
+from ..mtproto.random_pool import RandomPool
 from . import srp
 from .model import Account, StoredMessage
 from .peers import input_peer
@@ -42,12 +42,12 @@ ANSWER_LOG = 65_536
 
 
 def _count(counter: Counter[int], key: int) -> None:
-    counter[key] += 1
+    counter[key] = counter.get(key, 0) + 1  # not +=: Counter.__missing__ is a Python call
     if len(counter) > ANSWER_LOG:
         del counter[next(iter(counter))]
 
 
-@dataclass
+@dataclass(slots=True)
 class PendingQuery:
     query_id: int
     bot_id: int
@@ -113,6 +113,7 @@ class CallbackHub:
         #: for the last ``ANSWER_LOG`` query ids: shows that a press got exactly one answer.
         self.answer_calls: Counter[int] = Counter()
         self.accepted: Counter[int] = Counter()
+        self._random = RandomPool()  # query ids: one system call per 128 presses
 
     # ------------------------------------------------------------------------ SRP state
 
@@ -166,9 +167,9 @@ class CallbackHub:
     async def _wait(
         self, user: Account, bot: Account, msg: StoredMessage, data: bytes | None, game: bool
     ) -> Any:
-        query_id = int.from_bytes(os.urandom(8), "little", signed=True)
+        query_id = self._random.int64()
         while query_id == 0 or query_id in self.pending:
-            query_id = int.from_bytes(os.urandom(8), "little", signed=True)
+            query_id = self._random.int64()
         loop = asyncio.get_running_loop()
         query = PendingQuery(query_id, bot.id, user.id, msg.id, game, loop.create_future())
         self.pending[query_id] = query

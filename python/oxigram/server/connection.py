@@ -94,6 +94,9 @@ class Connection:
         self._replays = 0
         self._disconnect: asyncio.TimerHandle | None = None
         self._out: list[bytes] = []  # frames not yet written (see send_payload)
+        self._sessions_out: list[ServerSession] = []  # sessions with bodies queued for us
+        self._flush_due = False
+        self._loop = asyncio.get_running_loop()
         peer = writer.get_extra_info("peername")
         self.name = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
 
@@ -106,10 +109,27 @@ class Connection:
         if self.closed or self.transport is None:
             return
         self._out.append(self.transport.pack(payload))
-        if len(self._out) == 1:
-            asyncio.get_running_loop().call_soon(self._flush)
+        self._schedule_flush()
+
+    def want_flush(self, ss: ServerSession) -> None:
+        """``ss`` queued bodies for this connection: packed and written by the next flush."""
+        if self.closed or self.transport is None:
+            return
+        self._sessions_out.append(ss)
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        if not self._flush_due:
+            self._flush_due = True
+            self._loop.call_soon(self._flush)
 
     def _flush(self) -> None:
+        self._flush_due = False
+        if self._sessions_out and self.transport is not None:
+            sessions, self._sessions_out = self._sessions_out, []
+            for ss in sessions:
+                for packet in ss.take_packets(self):
+                    self._out.append(self.transport.pack(packet))
         out, self._out = self._out, []
         if self.closed or not out:
             return
@@ -132,7 +152,7 @@ class Connection:
     def close(self) -> None:
         if self.closed:
             return
-        if self._out:
+        if self._out or self._sessions_out:
             self._flush()  # what was queued still goes out before the FIN
         self.closed = True
         if self._disconnect is not None:

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 __all__ = ["AnswerCache", "ServerSession"]
 
+#: One outgoing container holds at most this many queued bodies / about this many bytes
+#: (a larger body goes alone, as before batching).
+BATCH_BODIES = 256
+BATCH_BYTES = 64 * 1024
 #: Answers kept per session for re-sent requests.
 ANSWERS_PER_SESSION = 64
 #: Bytes of stored answers, DC-wide (oldest forgotten first).
@@ -49,19 +53,23 @@ class AnswerCache:
         return self._items.get((session, msg_id))
 
     def put(self, session: SessionKey, msg_id: int, answer: bytes) -> None:
-        if len(answer) > self.max_bytes:
-            return
+        items = self._items
         key = (session, msg_id)
-        if key in self._items:
+        if key in items or len(answer) > self.max_bytes:
             return
-        self._items[key] = answer
+        items[key] = answer
         self.bytes += len(answer)
-        ids = self._by_session.setdefault(session, deque())
+        ids = self._by_session.get(session)
+        if ids is None:
+            ids = self._by_session[session] = deque()
         ids.append(msg_id)
         if len(ids) > self.per_session:
-            self._drop((session, ids[0]))
+            # the session's oldest answer (every put runs this once a session is full)
+            dropped = items.pop((session, ids.popleft()), None)
+            if dropped is not None:
+                self.bytes -= len(dropped)
         while self.bytes > self.max_bytes:
-            self._drop(next(iter(self._items)))
+            self._drop(next(iter(items)))
 
     def _drop(self, key: tuple[SessionKey, int]) -> None:
         answer = self._items.pop(key, None)
@@ -94,6 +102,9 @@ class ServerSession:
         self.conn: Connection | None = None
         #: msg_ids of requests being executed (a re-sent copy waits for their answer).
         self.running: set[int] = set()
+        #: Bodies waiting for the connection's next flush, and that connection.
+        self._queue: list[Any] = []
+        self._flush_on: Connection | None = None
 
     @property
     def key(self) -> tuple[bytes, int]:
@@ -104,21 +115,55 @@ class ServerSession:
         return self.conn is not None and not self.conn.closed
 
     def send(self, *bodies: Any) -> bool:
-        """Packs ``bodies`` (with anything queued) and writes them to the current connection;
-        False when the session has none (the client will resend or fetch the difference)."""
+        """Queues ``bodies`` for the current connection; False when the session has none (the
+        client will resend or fetch the difference). What a session is sent during one
+        event-loop iteration goes out as one packet (a container): at load a bot session gets
+        many pushes and answers per iteration, and each packet costs an encryption, a header
+        and acks (see ARCHITECTURE.md, "Benchmarks")."""
         conn = self.conn
         if conn is None or conn.closed:
             return False
-        conn.send_payload(self.session.pack(*bodies).packet)
+        self._queue.extend(bodies)
+        if self._flush_on is not conn:
+            self._flush_on = conn
+            conn.want_flush(self)
         return True
 
     def flush(self) -> None:
+        """Sends what the session queued itself (pongs, notifications) with the next batch."""
         conn = self.conn
         if conn is None or conn.closed:
             return
-        packed = self.session.flush()
-        if packed is not None:
-            conn.send_payload(packed.packet)
+        if self._flush_on is not conn:
+            self._flush_on = conn
+            conn.want_flush(self)
+
+    def take_packets(self, conn: Connection) -> list[bytes]:
+        """The encrypted packets of everything queued, for ``conn`` to write now (called by
+        the connection this session asked to flush it)."""
+        if self._flush_on is not conn:
+            return []  # re-attached since: the new connection flushes it
+        self._flush_on = None
+        queue, self._queue = self._queue, []
+        session = self.session
+        packets: list[bytes] = []
+        start = 0
+        while start < len(queue):
+            end, size = start, 0
+            while end < len(queue) and end - start < BATCH_BODIES:
+                body = queue[end]
+                n = len(body) if isinstance(body, bytes) else 0
+                if end > start and size + n > BATCH_BYTES:
+                    break
+                size += n
+                end += 1
+            packets.append(session.pack(*queue[start:end]).packet)
+            start = end
+        if not packets:
+            packed = session.flush()
+            if packed is not None:
+                packets.append(packed.packet)
+        return packets
 
     def set_salt(self, salt: int, *, keep_old: bool) -> None:
         old = self.session.salt
