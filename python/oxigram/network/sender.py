@@ -67,6 +67,11 @@ def is_idempotent(name: str) -> bool:
     }
 
 
+def _expire(fut: asyncio.Future[Any], name: str, wait: float) -> None:
+    if not fut.done():
+        fut.set_exception(RequestTimeoutError(f"{name}: no answer within {wait} s"))
+
+
 @dataclass
 class SenderConfig:
     """Timeouts (seconds) and limits."""
@@ -232,11 +237,13 @@ class Sender:
         self._queue.append(req)
         self._wakeup.set()
         wait = self.config.request_timeout if timeout is None else timeout
+        # One timer instead of wait_for (which adds a waiter future, a callback and a timer
+        # per call): every answer of a busy bot goes through here.
+        timer = fut.get_loop().call_later(wait, _expire, fut, name, wait)
         try:
-            return await asyncio.wait_for(fut, timeout=wait)
-        except asyncio.TimeoutError:
-            raise RequestTimeoutError(f"{name}: no answer within {wait} s") from None
+            return await fut
         finally:
+            timer.cancel()
             self._forget(req)
 
     def _forget(self, req: _Request) -> None:
