@@ -52,13 +52,15 @@ def test_frames_of_one_loop_iteration_leave_in_one_write_in_order(
             async with RawClient(dc.port, dc.rsa_public_key, auth_key=key) as cu:
                 await cu.call("updates.getState")
                 writes: list[int] = []
-                real_write = asyncio.StreamWriter.write
+                (conn,) = dc._connections
+                transport_cls = type(conn.io)
+                real_write = transport_cls.write
 
-                def counting_write(self: asyncio.StreamWriter, data: Any) -> None:
+                def counting_write(self: asyncio.Transport, data: Any) -> None:
                     writes.append(len(data))
                     real_write(self, data)
 
-                asyncio.StreamWriter.write = counting_write  # type: ignore[method-assign]
+                transport_cls.write = counting_write  # type: ignore[method-assign,assignment]
                 try:
                     for i in range(50):  # one iteration: no await in between
                         dc.send_message(bot.id, user.id, f"m{i}")
@@ -67,7 +69,7 @@ def test_frames_of_one_loop_iteration_leave_in_one_write_in_order(
                         upd = await cu.next_update()
                         got += [u.message.message for u in upd.updates]
                 finally:
-                    asyncio.StreamWriter.write = real_write  # type: ignore[method-assign]
+                    transport_cls.write = real_write  # type: ignore[method-assign]
                 assert got == [f"m{i}" for i in range(50)]
                 assert len(writes) == 1, writes  # 50 frames, one write (one send syscall)
 

@@ -81,11 +81,35 @@ async def _continue(coro: Coroutine[Any, Any, Any], first: Any) -> Any:
     return await _Resume(coro, first)
 
 
-class Connection:
-    def __init__(self, dc: LocalDC, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+class DCProtocol(asyncio.Protocol):
+    """asyncio's side of one client connection: hands bytes to its :class:`Connection`."""
+
+    def __init__(self, dc: LocalDC) -> None:
         self.dc = dc
-        self.reader = reader
-        self.writer = writer
+        self.conn: Connection | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.conn = Connection(self.dc, transport)
+        self.dc.connection_opened(self.conn)
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn is not None:
+            self.conn.feed(data)
+
+    def eof_received(self) -> bool:
+        return False  # the client is done: close our side too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.dc.connection_closed(self.conn)
+
+
+class Connection:
+    def __init__(self, dc: LocalDC, io: asyncio.Transport):
+        self.dc = dc
+        self.io = io
         self.transport: Transport | None = None
         self.handshake: ServerHandshake | None = None
         self._stored_key: bytes | None = None
@@ -97,7 +121,10 @@ class Connection:
         self._sessions_out: list[ServerSession] = []  # sessions with bodies queued for us
         self._flush_due = False
         self._loop = asyncio.get_running_loop()
-        peer = writer.get_extra_info("peername")
+        self._head = b""  # bytes before the transport is known
+        self._busy = False  # a handshake step runs in a thread: packets wait behind it
+        self._first_bytes = self._loop.call_later(FIRST_BYTES_TIMEOUT, self.close)
+        peer = io.get_extra_info("peername")
         self.name = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
 
     # --------------------------------------------------------------------------- output
@@ -133,8 +160,8 @@ class Connection:
         out, self._out = self._out, []
         if self.closed or not out:
             return
-        self.writer.write(out[0] if len(out) == 1 else b"".join(out))
-        buffered = self.writer.transport.get_write_buffer_size()
+        self.io.write(out[0] if len(out) == 1 else b"".join(out))
+        buffered = self.io.get_write_buffer_size()
         if buffered > MAX_WRITE_BUFFER:
             log.warning("%s: %d bytes unread by the client, closing", self.name, buffered)
             self.close()
@@ -146,7 +173,7 @@ class Connection:
         if self.transport is not None and not self.closed:
             self._flush()  # answers queued before the error go first
             with contextlib.suppress(Exception):  # best effort
-                self.writer.write(self.transport.pack_error(code))
+                self.io.write(self.transport.pack_error(code))
         self.close()
 
     def close(self) -> None:
@@ -155,41 +182,44 @@ class Connection:
         if self._out or self._sessions_out:
             self._flush()  # what was queued still goes out before the FIN
         self.closed = True
+        self._first_bytes.cancel()
         if self._disconnect is not None:
             self._disconnect.cancel()
-        self.writer.close()
+        self.io.close()
 
     # ---------------------------------------------------------------------------- input
 
-    async def run(self) -> None:
+    # The connection is driven by its protocol's callbacks (no task and no StreamReader per
+    # connection: a read is handled in the callback that received it, which saves a task
+    # wake-up per request on the DC's hot path).
+
+    def feed(self, data: bytes) -> None:
+        """Bytes received from the client (``data_received``)."""
+        if self.closed:
+            return
         try:
-            await self._serve()
-        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
-            pass
-        except MalformedFrameError as exc:
+            if self.transport is None:
+                self._head += data
+                self.transport = accept_transport(self._head, max_frame=self.dc.max_frame)
+                if self.transport is None:
+                    return
+                self._head = b""
+                self._first_bytes.cancel()
+            else:
+                self.transport.feed(data)
+            if not self._busy:
+                self._drain_packets()
+        except Exception as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, MalformedFrameError):
             self.fail(404, f"bad frame: {exc}")
-        except Exception:
-            log.exception("%s: unexpected error", self.name)
-        finally:
-            self.close()
+        elif not isinstance(exc, ConnectionError):
+            log.error("%s: unexpected error", self.name, exc_info=exc)
+        self.close()
 
-    async def _serve(self) -> None:
-        head = b""
-        while self.transport is None:
-            data = await asyncio.wait_for(self.reader.read(64), FIRST_BYTES_TIMEOUT)
-            if not data:
-                return
-            head += data
-            self.transport = accept_transport(head, max_frame=self.dc.max_frame)
-        await self._drain_packets()
-        while not self.closed:
-            data = await self.reader.read(65536)
-            if not data:
-                return
-            self.transport.feed(data)
-            await self._drain_packets()
-
-    async def _drain_packets(self) -> None:
+    def _drain_packets(self) -> None:
         assert self.transport is not None
         for packet in self.transport:
             if self.closed:
@@ -198,9 +228,22 @@ class Connection:
                 continue  # a server never receives quick acks
             payload = packet.payload
             if payload[:8] == _ZERO_KEY:
-                await self._handshake(payload)
-            else:
-                self._encrypted(payload)
+                # The DH step runs in a thread; what follows waits for it, in order.
+                self._busy = True
+                self.io.pause_reading()
+                self.dc.spawn(self._handshake_then_drain(payload))
+                return
+            self._encrypted(payload)
+
+    async def _handshake_then_drain(self, payload: bytes) -> None:
+        try:
+            await self._handshake(payload)
+            self._busy = False
+            if not self.closed:
+                self.io.resume_reading()
+                self._drain_packets()
+        except Exception as exc:
+            self._failed(exc)
 
     # ------------------------------------------------------------------------ handshake
 

@@ -16,7 +16,7 @@ from .. import crypto
 from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, public_key_to_pem
 from . import srp
 from .callbacks import CallbackHub
-from .connection import Connection
+from .connection import Connection, DCProtocol
 from .faults import Faults
 from .messaging import create_message, edit_message
 from .model import (
@@ -94,7 +94,6 @@ class LocalDC:
         self.answers = AnswerCache()
         self._connections: set[Connection] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._conn_tasks: set[asyncio.Task[Any]] = set()
         #: Requests waiting for a future (a press for its bot's answer), see park().
         self._parked: dict[Coroutine[Any, Any, Any], asyncio.Future[Any]] = {}
         self._server: asyncio.Server | None = None
@@ -120,7 +119,8 @@ class LocalDC:
         if self._server is not None:
             return
         self.store.open()
-        self._server = await asyncio.start_server(self._on_client, self.host, self.port)
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(lambda: DCProtocol(self), self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("local DC listening on %s:%d", self.host, self.port)
 
@@ -136,16 +136,6 @@ class LocalDC:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
-        # Connection tasks end by themselves once their socket is closed. They are not
-        # cancelled unless they hang: asyncio (3.11) logs "Exception in callback ...
-        # CancelledError" for a cancelled start_server handler.
-        conn_tasks = list(self._conn_tasks)
-        if conn_tasks:
-            _, hanging = await asyncio.wait(conn_tasks, timeout=STOP_GRACE)
-            for task in hanging:
-                task.cancel()
-            if hanging:
-                await asyncio.wait(hanging, timeout=5)
         if server is not None:
             try:
                 await asyncio.wait_for(server.wait_closed(), 5)
@@ -177,23 +167,12 @@ class LocalDC:
     ) -> None:
         await self.stop()
 
-    async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        conn = Connection(self, reader, writer)
+    def connection_opened(self, conn: Connection) -> None:
         self._connections.add(conn)
         self.stats["connections"] += 1
-        task = asyncio.current_task()
-        if task is not None:
-            self._conn_tasks.add(task)
-        try:
-            await conn.run()
-        except asyncio.CancelledError:
-            if self._server is not None:
-                raise
-            # stop() gave up waiting: end quietly (see stop())
-        finally:
-            self._connections.discard(conn)
-            if task is not None:
-                self._conn_tasks.discard(task)
+
+    def connection_closed(self, conn: Connection) -> None:
+        self._connections.discard(conn)
 
     def park(
         self,
