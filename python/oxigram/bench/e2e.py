@@ -266,9 +266,11 @@ class DCProcess:
 # ============================================================================ raw clients
 
 
-class RawConn:
+class RawConn(asyncio.Protocol):
     """One MTProto connection on the sans-IO layer with an imported auth key: requests by
-    msg_id, resends after ``bad_server_salt``, pushed updates to ``on_update``."""
+    msg_id, resends after ``bad_server_salt``, pushed updates to ``on_update``. An asyncio
+    protocol: a packet is handled in the callback that received it (no reader task), so the
+    users cost as little as they can in the process they share with the bot."""
 
     def __init__(
         self, host: str, port: int, auth_key: bytes, on_update: Callable[[Any], None] | None = None
@@ -278,51 +280,54 @@ class RawConn:
         self.transport = client_transport("intermediate")
         self.on_update = on_update
         self._pending: dict[int, tuple[Any, asyncio.Future[Any] | None]] = {}
-        self._writer: asyncio.StreamWriter | None = None
-        self._reader_task: asyncio.Task[None] | None = None
+        self._io: asyncio.Transport | None = None
+        self._closed: asyncio.Future[None] | None = None
 
     async def open(self) -> None:
-        reader, self._writer = await asyncio.wait_for(
-            asyncio.open_connection(self.host, self.port), CONNECT_TIMEOUT
+        loop = asyncio.get_running_loop()
+        self._closed = loop.create_future()
+        await asyncio.wait_for(
+            loop.create_connection(lambda: self, self.host, self.port), CONNECT_TIMEOUT
         )
-        self._reader_task = asyncio.create_task(self._read(reader))
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._io = transport
 
     def send(self, obj: Any, *, want: bool = True) -> asyncio.Future[Any] | None:
         """Sends ``obj``; its future (None with ``want=False``: the result is dropped)."""
         fut = asyncio.get_running_loop().create_future() if want else None
         packed = self.session.pack(obj)
         self._pending[packed.msg_ids[0]] = (obj, fut)
-        assert self._writer is not None
-        self._writer.write(self.transport.pack(packed.packet))
+        assert self._io is not None
+        self._io.write(self.transport.pack(packed.packet))
         return fut
 
     async def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
+        if self._io is not None:
+            self._io.close()
+        if self._closed is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._writer.wait_closed(), 2)
-        if self._reader_task is not None:
-            self._reader_task.cancel()
-            with contextlib.suppress(BaseException):
-                await asyncio.wait_for(self._reader_task, 2)
+                await asyncio.wait_for(asyncio.shield(self._closed), 2)
 
-    async def _read(self, reader: asyncio.StreamReader) -> None:
+    def data_received(self, data: bytes) -> None:
         try:
-            while True:
-                data = await reader.read(262144)
-                if not data:
-                    break
-                self.transport.feed(data)
-                for packet in self.transport:
-                    if isinstance(packet, Frame):
-                        for event in self.session.unpack(packet.payload):
-                            self._event(event)
-        except (ConnectionError, OxigramError) as exc:
+            self.transport.feed(data)
+            for packet in self.transport:
+                if isinstance(packet, Frame):
+                    for event in self.session.unpack(packet.payload):
+                        self._event(event)
+        except OxigramError as exc:
             log.debug("connection ended: %r", exc)
-        finally:
-            for _, fut in self._pending.values():
-                if fut is not None and not fut.done():
-                    fut.set_exception(ConnectionError("connection closed"))
+            if self._io is not None:
+                self._io.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        for _, fut in self._pending.values():
+            if fut is not None and not fut.done():
+                fut.set_exception(ConnectionError("connection closed"))
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
 
     def _event(self, event: ev.Event) -> None:
         if isinstance(event, ev.RpcResult | ev.RpcError):
@@ -342,8 +347,8 @@ class RawConn:
                 if entry is not None:
                     packed = self.session.pack(entry[0])
                     self._pending[packed.msg_ids[0]] = entry
-                    assert self._writer is not None
-                    self._writer.write(self.transport.pack(packed.packet))
+                    assert self._io is not None
+                    self._io.write(self.transport.pack(packed.packet))
         elif isinstance(event, ev.BadMessage):
             for msg_id in event.msg_ids:
                 entry = self._pending.pop(msg_id, None)
