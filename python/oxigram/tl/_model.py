@@ -54,6 +54,8 @@ class TLObject:
     _tl_true: ClassVar[frozenset[str]] = frozenset()
     _tl_optional: ClassVar[frozenset[str]] = frozenset()
     _tl_required: ClassVar[tuple[str, ...]] = ()
+    _tl_field_set: ClassVar[frozenset[str]] = frozenset()
+    _tl_required_set: ClassVar[frozenset[str]] = frozenset()
     _tl_schema: ClassVar[Schema]
     #: The schema codec's ``encode`` (a plain callable, not a method: ``self._tl_encode(self)``).
     _tl_encode: ClassVar[Callable[[Any], bytes]]
@@ -62,18 +64,20 @@ class TLObject:
     _tl_defaults: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, /, **fields: Any) -> None:
-        allowed = self._tl_fields
-        for key in fields:
-            if key not in allowed:
-                raise TypeError(f"{self._tl_name}() got an unexpected field {key!r}")
-        missing = [f for f in self._tl_required if f not in fields]
-        if missing:
+        # Set operations in C first (the DC and a busy bot build objects per press); the
+        # loops only run to name the culprit.
+        if not self._tl_field_set.issuperset(fields):
+            for key in fields:
+                if key not in self._tl_field_set:
+                    raise TypeError(f"{self._tl_name}() got an unexpected field {key!r}")
+        if not self._tl_required_set <= fields.keys():
+            missing = [f for f in self._tl_required if f not in fields]
             raise TypeError(f"{self._tl_name}() is missing required fields: {', '.join(missing)}")
         # Absent optionals are stored too (as their class defaults), so the encoders find
         # every field with one instance-dict lookup instead of a miss plus a class lookup.
-        values = dict(self._tl_defaults)
+        values = self.__dict__
+        values.update(self._tl_defaults)
         values.update(fields)
-        self.__dict__.update(values)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -162,6 +166,8 @@ class Schema:
             "_tl_true": frozenset(f[0] for f in fields if f[1] == "true"),
             "_tl_optional": frozenset(f[0] for f in fields if f[2]),
             "_tl_required": tuple(f[0] for f in fields if not f[2] and f[1] != "#"),
+            "_tl_field_set": frozenset(f[0] for f in fields if f[1] != "#"),
+            "_tl_required_set": frozenset(f[0] for f in fields if not f[2] and f[1] != "#"),
             "_tl_schema": self,
             "_tl_encode": self._codec.encode,
             "__bytes__": self._bytes,
