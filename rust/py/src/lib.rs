@@ -9,6 +9,7 @@ mod callback_data;
 mod crypto;
 mod errors;
 mod tl;
+mod tl_fast;
 
 /// The extension module. Each area registers its own functions.
 #[pymodule(gil_used = false)]

@@ -22,6 +22,7 @@ use pyo3::types::{
 };
 
 use crate::errors::{error_class, to_py};
+use crate::tl_fast::Fast;
 
 /// A core error or a Python exception raised while building or reading values.
 enum TlErr {
@@ -87,7 +88,10 @@ fn describe(py: Python<'_>, schema: &Schema) -> PyResult<Py<PyAny>> {
     for c in &schema.constructors {
         let fields = PyList::empty(py);
         for f in &c.fields {
-            fields.append((f.name.as_str(), f.ty.as_str(), f.flag.as_str(), f.bit))?;
+            // Interned, like the encoder's keys: the instance dicts built from these names then
+            // hit on a pointer compare.
+            let name = PyString::intern(py, &f.name);
+            fields.append((name, f.ty.as_str(), f.flag.as_str(), f.bit))?;
         }
         items.append((
             c.id,
@@ -704,11 +708,24 @@ impl TLCodec {
         let mut out = OUT.take();
         out.clear();
         out.reserve(256);
-        let result = self
-            .codec
-            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
-            .map_err(|e| into_py(py, e))
-            .map(|()| PyBytes::new(py, &out));
+        let fast = Fast {
+            codec: &self.codec,
+            names: &cls.names,
+            index: &cls.index,
+        };
+        // SAFETY: `obj` is live, the GIL is held, and `ctor_of` found its exact class.
+        let fast_ok = fast
+            .ctor_of(obj.as_ptr())
+            .is_some_and(|c| unsafe { fast.boxed(obj.as_ptr(), c, &mut out) }.is_ok());
+        let result = if fast_ok {
+            Ok(PyBytes::new(py, &out))
+        } else {
+            out.clear();
+            self.codec
+                .encode(&mut PySource { cls, _py: py }, obj, &mut out)
+                .map_err(|e| into_py(py, e))
+                .map(|()| PyBytes::new(py, &out))
+        };
         if out.capacity() <= KEEP_BUFFER {
             OUT.set(out);
         }
