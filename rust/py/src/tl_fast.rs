@@ -152,22 +152,23 @@ impl Fast<'_> {
                 // Missing (a class default, or no attribute): the generic path decides.
                 return Err(bail_clear());
             }
-            // SAFETY: a live borrowed item.
-            let v = unsafe { Owned::borrowed(item) };
+            // Borrowed: no Python code runs before `value` uses it, which takes its own
+            // reference before anything that could (a nested dict being created).
+            let v = item;
             if let Some((w, mask)) = f.flag {
                 // SAFETY: the singletons' addresses.
                 let (t, fa, none) = unsafe { (ffi::Py_True(), ffi::Py_False(), ffi::Py_None()) };
                 let present = if matches!(f.ty, Ty::True) {
                     // Other values would need `bool(v)`, which can run Python code.
-                    if v.0 == t {
+                    if v == t {
                         true
-                    } else if v.0 == fa || v.0 == none {
+                    } else if v == fa || v == none {
                         false
                     } else {
                         return Err(Bail);
                     }
                 } else {
-                    v.0 != none
+                    v != none
                 };
                 if !present {
                     if !matches!(f.ty, Ty::True) {
@@ -181,7 +182,7 @@ impl Fast<'_> {
                 }
             }
             // SAFETY: forwarded contract.
-            unsafe { self.value(&f.ty, v.0, out, depth) }?;
+            unsafe { self.value(&f.ty, v, out, depth) }?;
         }
         if words.iter().zip(absent).any(|(w, a)| w & a != 0) {
             return Err(Bail);
@@ -252,6 +253,9 @@ impl Fast<'_> {
                     out.extend_from_slice(&id.to_le_bytes());
                 }
                 Ty::Vector { boxed, elem, .. } => {
+                    // Held: encoding an item can create a dict, hence run the GC (and its
+                    // finalizers), which could drop the list from its parent.
+                    let _hold = Owned::borrowed(v);
                     let list = vt == std::ptr::addr_of_mut!(ffi::PyList_Type);
                     if !list && vt != std::ptr::addr_of_mut!(ffi::PyTuple_Type) {
                         return Err(Bail);
@@ -275,8 +279,7 @@ impl Fast<'_> {
                         if item.is_null() {
                             return Err(bail_clear());
                         }
-                        let item = Owned::borrowed(item);
-                        self.value(elem, item.0, out, depth)?;
+                        self.value(elem, item, out, depth)?;
                     }
                 }
                 Ty::Bare { .. } | Ty::Boxed { .. } | Ty::Any => {
@@ -293,6 +296,8 @@ impl Fast<'_> {
                     if !matches!(ty, Ty::Bare { .. }) {
                         out.extend_from_slice(&ctor.id.to_le_bytes());
                     }
+                    // Held for the same reason as a list.
+                    let _hold = Owned::borrowed(v);
                     self.body(v, c, out, depth + 1)?;
                 }
                 // int128/int256 are rare (MTProto nonces): the generic path has them.
