@@ -20,6 +20,7 @@ use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
     PyType,
 };
+use pyo3::Borrowed;
 
 use crate::errors::{error_class, to_py};
 use crate::tl_fast::Fast;
@@ -123,11 +124,11 @@ struct Classes {
     owner: usize,
 }
 
-/// Class (type pointer) -> the `TLCodec` object (pointer) that bound it, for the native
-/// `__bytes__`. Only touched with the GIL held (the module is built for GIL-enabled CPython:
-/// abi3, which free-threaded CPython does not load), and never borrowed across a call into
-/// Python code.
-struct Registry(UnsafeCell<Option<IdMap<usize, usize>>>);
+/// Class (type pointer) -> the `TLCodec` object (pointer) that bound it and the class's
+/// constructor index, for the native `__bytes__`. Only touched with the GIL held (the module
+/// is built for GIL-enabled CPython: abi3, which free-threaded CPython does not load), and
+/// never borrowed across a call into Python code.
+struct Registry(UnsafeCell<Option<IdMap<usize, (usize, usize)>>>);
 
 // SAFETY: every access goes through `with_registry`, which needs a `Python` token, i.e. the GIL
 // serializes all accesses.
@@ -135,7 +136,7 @@ unsafe impl Sync for Registry {}
 
 static REGISTRY: Registry = Registry(UnsafeCell::new(None));
 
-fn with_registry<R>(_py: Python<'_>, f: impl FnOnce(&mut IdMap<usize, usize>) -> R) -> R {
+fn with_registry<R>(_py: Python<'_>, f: impl FnOnce(&mut IdMap<usize, (usize, usize)>) -> R) -> R {
     // SAFETY: the GIL is held (the token), `f` runs no Python code, so no other reference to
     // the map exists while it runs.
     let map = unsafe { &mut *REGISTRY.0.get() };
@@ -155,12 +156,21 @@ unsafe extern "C" fn tl_bytes(
         let obj = unsafe { Bound::from_borrowed_ptr(py, slf) };
         let ty = unsafe { ffi::Py_TYPE(slf) } as usize;
         let result = match with_registry(py, |m| m.get(&ty).copied()) {
-            Some(codec) => {
-                // SAFETY: a registered pointer is a live TLCodec (its Drop unregisters it);
-                // the new reference keeps it alive during the call.
-                let codec = unsafe { Bound::from_borrowed_ptr(py, codec as *mut ffi::PyObject) };
-                let codec = unsafe { codec.cast_unchecked::<TLCodec>() };
-                codec.get().encode(py, &obj).map(Bound::into_any)
+            Some((codec, ctor)) => {
+                let codec = codec as *mut ffi::PyObject;
+                // SAFETY: a registered pointer is a live TLCodec (its Drop unregisters it),
+                // and the fast path runs no Python code, so it stays alive without a new
+                // reference.
+                let this = unsafe { Borrowed::from_ptr(py, codec).cast_unchecked::<TLCodec>() };
+                match this.get().encode_fast(py, slf, ctor) {
+                    Some(b) => Ok(b),
+                    None => {
+                        // The generic path can run Python code: hold the codec.
+                        let codec = this.to_owned();
+                        codec.get().encode(py, &obj)
+                    }
+                }
+                .map(Bound::into_any)
             }
             None => obj
                 .get_type()
@@ -229,7 +239,7 @@ impl Drop for TLCodec {
                 with_registry(py, |m| {
                     for c in &cls.classes {
                         let key = c.as_ptr() as usize;
-                        if m.get(&key) == Some(&owner) {
+                        if m.get(&key).is_some_and(|(codec, _)| *codec == owner) {
                             m.remove(&key);
                         }
                     }
@@ -518,6 +528,32 @@ fn data_bytes(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 }
 
 impl TLCodec {
+    /// The fast path ([`Fast`]) for `obj`, an exact instance of the class bound to `ctor`;
+    /// `None` when it gives up (or the classes are not bound), with no exception set.
+    fn encode_fast<'py>(
+        &self,
+        py: Python<'py>,
+        obj: *mut ffi::PyObject,
+        ctor: usize,
+    ) -> Option<Bound<'py, PyBytes>> {
+        let cls = self.classes.get()?;
+        let fast = Fast {
+            codec: &self.codec,
+            names: &cls.names,
+            index: &cls.index,
+        };
+        let mut out = OUT.take();
+        out.clear();
+        // SAFETY: the caller passes a live exact instance of the class of `ctor`, and the GIL
+        // is held.
+        let done = unsafe { fast.boxed(obj, ctor, &mut out) }.is_ok();
+        let result = done.then(|| PyBytes::new(py, &out));
+        if out.capacity() <= KEEP_BUFFER {
+            OUT.set(out);
+        }
+        result
+    }
+
     fn classes(&self, py: Python<'_>) -> PyResult<&Classes> {
         self.classes.get().ok_or_else(|| {
             tl_error(
@@ -668,10 +704,11 @@ impl TLCodec {
             empty: PyTuple::empty(py).unbind(),
             owner: slf.as_ptr() as usize,
         };
-        let keys: Vec<usize> = classes
+        let keys: Vec<(usize, usize)> = classes
             .classes
             .iter()
-            .map(|c| c.as_ptr() as usize)
+            .enumerate()
+            .map(|(i, c)| (c.as_ptr() as usize, i))
             .collect();
         this.classes.set(classes).map_err(|_| {
             tl_error(
@@ -682,8 +719,8 @@ impl TLCodec {
         })?;
         let owner = slf.as_ptr() as usize;
         with_registry(py, |m| {
-            for key in keys {
-                m.insert(key, owner);
+            for (key, ctor) in keys {
+                m.insert(key, (owner, ctor));
             }
         });
         Ok(())
@@ -703,29 +740,24 @@ impl TLCodec {
         obj: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let cls = self.classes(py)?;
+        // SAFETY: the type pointer of a live object, used as a key only.
+        let ty = unsafe { ffi::Py_TYPE(obj.as_ptr()) } as usize;
+        if let Some(b) = cls
+            .index
+            .get(&ty)
+            .and_then(|&ctor| self.encode_fast(py, obj.as_ptr(), ctor))
+        {
+            return Ok(b);
+        }
         // The output buffer is reused between calls of a thread (a nested call, from Python
         // code run during an encode, takes a fresh one).
         let mut out = OUT.take();
         out.clear();
-        out.reserve(256);
-        let fast = Fast {
-            codec: &self.codec,
-            names: &cls.names,
-            index: &cls.index,
-        };
-        // SAFETY: `obj` is live, the GIL is held, and `ctor_of` found its exact class.
-        let fast_ok = fast
-            .ctor_of(obj.as_ptr())
-            .is_some_and(|c| unsafe { fast.boxed(obj.as_ptr(), c, &mut out) }.is_ok());
-        let result = if fast_ok {
-            Ok(PyBytes::new(py, &out))
-        } else {
-            out.clear();
-            self.codec
-                .encode(&mut PySource { cls, _py: py }, obj, &mut out)
-                .map_err(|e| into_py(py, e))
-                .map(|()| PyBytes::new(py, &out))
-        };
+        let result = self
+            .codec
+            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
+            .map_err(|e| into_py(py, e))
+            .map(|()| PyBytes::new(py, &out));
         if out.capacity() <= KEEP_BUFFER {
             OUT.set(out);
         }
