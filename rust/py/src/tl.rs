@@ -20,7 +20,6 @@ use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
     PyType,
 };
-use pyo3::Borrowed;
 
 use crate::errors::{error_class, to_py};
 use crate::tl_fast::Fast;
@@ -157,18 +156,15 @@ unsafe extern "C" fn tl_bytes(
         let ty = unsafe { ffi::Py_TYPE(slf) } as usize;
         let result = match with_registry(py, |m| m.get(&ty).copied()) {
             Some((codec, ctor)) => {
-                let codec = codec as *mut ffi::PyObject;
-                // SAFETY: a registered pointer is a live TLCodec (its Drop unregisters it),
-                // and the fast path runs no Python code, so it stays alive without a new
-                // reference.
-                let this = unsafe { Borrowed::from_ptr(py, codec).cast_unchecked::<TLCodec>() };
-                match this.get().encode_fast(py, slf, ctor) {
+                // SAFETY: a registered pointer is a live TLCodec (its Drop unregisters it);
+                // the new reference keeps it alive during the call (a nested dict being
+                // created can run the GC, hence finalizers, even on the fast path).
+                let codec = unsafe { Bound::from_borrowed_ptr(py, codec as *mut ffi::PyObject) };
+                let codec = unsafe { codec.cast_unchecked::<TLCodec>() };
+                let this = codec.get();
+                match this.encode_fast(py, slf, ctor) {
                     Some(b) => Ok(b),
-                    None => {
-                        // The generic path can run Python code: hold the codec.
-                        let codec = this.to_owned();
-                        codec.get().encode(py, &obj)
-                    }
+                    None => this.encode_generic(py, &obj),
                 }
                 .map(Bound::into_any)
             }
@@ -554,6 +550,28 @@ impl TLCodec {
         result
     }
 
+    /// The generic encoder (every value type, the exact errors of the pure twin).
+    fn encode_generic<'py>(
+        &self,
+        py: Python<'py>,
+        obj: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let cls = self.classes(py)?;
+        // The output buffer is reused between calls of a thread (a nested call, from Python
+        // code run during an encode, takes a fresh one).
+        let mut out = OUT.take();
+        out.clear();
+        let result = self
+            .codec
+            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
+            .map_err(|e| into_py(py, e))
+            .map(|()| PyBytes::new(py, &out));
+        if out.capacity() <= KEEP_BUFFER {
+            OUT.set(out);
+        }
+        result
+    }
+
     fn classes(&self, py: Python<'_>) -> PyResult<&Classes> {
         self.classes.get().ok_or_else(|| {
             tl_error(
@@ -749,19 +767,7 @@ impl TLCodec {
         {
             return Ok(b);
         }
-        // The output buffer is reused between calls of a thread (a nested call, from Python
-        // code run during an encode, takes a fresh one).
-        let mut out = OUT.take();
-        out.clear();
-        let result = self
-            .codec
-            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
-            .map_err(|e| into_py(py, e))
-            .map(|()| PyBytes::new(py, &out));
-        if out.capacity() <= KEEP_BUFFER {
-            OUT.set(out);
-        }
-        result
+        self.encode_generic(py, obj)
     }
 
     /// Decodes one boxed value; with `exact`, trailing bytes raise `TrailingBytesError`.

@@ -6,7 +6,10 @@
 //! It never raises: anything else (a subclass, a missing field, an out-of-range int, a str
 //! with lone surrogates, an int128, ...) makes it give up with [`Bail`], and the caller
 //! encodes the object again with the generic encoder, which produces the bytes or the exact
-//! error of the pure twin. No Python code runs here, so that second pass sees the same values.
+//! error of the pure twin. It calls no Python code itself (only C-API reads), so that second
+//! pass sees the same values; the one way code can still run is the GC, when a nested
+//! object's dict is created, which is why lists and nested objects are held by a reference
+//! while they are encoded, and every field is looked up just before it is written.
 
 use oxigram_core::tl::codec::{
     write_raw, IdMap, ID_BOOL_FALSE, ID_BOOL_TRUE, ID_VECTOR, MAX_FLAG_WORDS,
