@@ -291,3 +291,40 @@ def test_encode_fast_path_fallbacks_same() -> None:
         assert a == b, i
     kinds = [r[0] for r in results[0]]
     assert "ok" in kinds and "err" in kinds
+
+
+def test_bytes_method_objects_behave_like_bound_methods() -> None:
+    """The native ``__bytes__`` reuses its bound objects between calls: a bound one that is
+    held keeps its own object (and keeps it alive), ``bytes()`` keeps nothing alive, and the
+    class attribute takes the object as its argument, as with the pure closure."""
+    import gc
+    import weakref
+
+    for schema in both():
+        cls = schema["messages.setBotCallbackAnswer"]
+        a = cls(query_id=1, cache_time=0, message="a")
+        b = cls(query_id=2, cache_time=0, message="b")
+        held = a.__bytes__
+        assert bytes(b) != bytes(a)
+        assert [bytes(cls(query_id=i, cache_time=i)) for i in range(20)]  # churn the reuse
+        assert held() == bytes(a) == cls.__bytes__(a) == type(a).__bytes__(a)
+        with pytest.raises(TypeError):
+            held(1)
+        ref = weakref.ref(a)
+        del a
+        gc.collect()
+        assert ref() is not None  # held by `held`
+        del held
+        gc.collect()
+        assert ref() is None
+        c = cls(query_id=3, cache_time=0)
+        assert bytes(c)
+        ref = weakref.ref(c)
+        del c
+        assert ref() is None  # bytes() kept no reference (no collection needed)
+        d = cls(query_id=4, cache_time=0)
+        d.again = d.__bytes__  # a cycle through the bound object, freed by the GC
+        ref = weakref.ref(d)
+        del d
+        gc.collect()
+        assert ref() is None

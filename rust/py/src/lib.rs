@@ -10,6 +10,7 @@ mod crypto;
 mod errors;
 mod tl;
 mod tl_fast;
+mod tl_method;
 
 /// The extension module. Each area registers its own functions.
 #[pymodule(gil_used = false)]

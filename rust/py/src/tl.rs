@@ -15,7 +15,6 @@ use oxigram_core::tl::{parse_schema, Codec, Schema};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
     PyType,
@@ -142,8 +141,8 @@ fn with_registry<R>(_py: Python<'_>, f: impl FnOnce(&mut IdMap<usize, (usize, us
     f(map.get_or_insert_with(IdMap::default))
 }
 
-/// `__bytes__` of the generated classes: a method descriptor over this function, so
-/// `bytes(obj)` runs no Python frame. The codec is found by the exact class of `obj`; for
+/// `__bytes__` of the generated classes: the descriptor of [`crate::tl_method`] calls this
+/// function, so `bytes(obj)` runs no Python frame. The codec is found by the exact class of `obj`; for
 /// anything else (a subclass) it calls `type(obj)._tl_encode(obj)` like the pure backend.
 unsafe extern "C" fn tl_bytes(
     slf: *mut ffi::PyObject,
@@ -186,36 +185,6 @@ unsafe extern "C" fn tl_bytes(
         let py = unsafe { Python::assume_attached() };
         pyo3::exceptions::PySystemError::new_err("panic in TL __bytes__").restore(py);
         std::ptr::null_mut()
-    })
-}
-
-/// The `PyMethodDef` of [`tl_bytes`] (leaked once: a descriptor keeps a pointer to it).
-struct BytesDef(*mut ffi::PyMethodDef);
-// SAFETY: written once, read-only afterwards.
-unsafe impl Send for BytesDef {}
-unsafe impl Sync for BytesDef {}
-
-/// The `__bytes__` descriptor shared by every class bound to a native codec.
-fn bytes_descriptor(py: Python<'_>) -> PyResult<&Py<PyAny>> {
-    static DESCR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    static DEF: OnceLock<BytesDef> = OnceLock::new();
-    DESCR.get_or_try_init(py, || {
-        let def = DEF.get_or_init(|| {
-            BytesDef(Box::into_raw(Box::new(ffi::PyMethodDef {
-                ml_name: c"__bytes__".as_ptr(),
-                ml_meth: ffi::PyMethodDefPointer {
-                    PyCFunction: tl_bytes,
-                },
-                ml_flags: ffi::METH_NOARGS,
-                ml_doc: c"The boxed serialization (constructor id first, flags computed).".as_ptr(),
-            })))
-        });
-        // SAFETY: a static method definition; `object` accepts every instance, the class
-        // check is done by `tl_bytes` itself.
-        let ptr = unsafe {
-            ffi::PyDescr_NewMethod(std::ptr::addr_of_mut!(ffi::PyBaseObject_Type), def.0)
-        };
-        Ok(unsafe { Bound::from_owned_ptr_or_err(py, ptr) }?.unbind())
     })
 }
 
@@ -748,7 +717,7 @@ impl TLCodec {
     /// encodes with the codec that bound the object's class (no Python frame).
     #[staticmethod]
     fn bytes_method(py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(bytes_descriptor(py)?.clone_ref(py))
+        Ok(crate::tl_method::descriptor(py, tl_bytes)?.clone_ref(py))
     }
 
     /// Encodes `obj` boxed (constructor id first, flags computed).
