@@ -221,3 +221,110 @@ def test_bytes_method_same_behaviour() -> None:
             bytes(Sub(query_id=1, cache_time=0))
         results.append((ok, str(bad.value), str(bad_str.value), str(sub.value)))
     assert results[0] == results[1]
+
+
+class _Str(str):
+    pass
+
+
+class _Int(int):
+    pass
+
+
+def _fallback_cases(s: Any) -> list[Any]:
+    """Objects off the native encoder's fast path (exact built-ins, every field in the
+    instance dict): each must encode, or fail, exactly as the pure codec does."""
+    set_answer = s["messages.setBotCallbackAnswer"]
+    get_answer = s["messages.getBotCallbackAnswer"]
+    peer = s["inputPeerUser"](user_id=1, access_hash=-2)
+    srp = s["inputCheckPasswordSRP"]
+    no_default = set_answer(query_id=1, cache_time=0)
+    del no_default.__dict__["message"]  # read from the class default instead
+    late_name = set_answer(query_id=1, cache_time=0)
+    setattr(late_name, "".join(["mess", "age"]), "built key")  # equal, not identical, key
+    return [
+        set_answer(query_id=1, cache_time=0, alert=1),  # truthy, not True
+        set_answer(query_id=1, cache_time=0, alert=0),
+        set_answer(query_id=1, cache_time=0, alert="yes"),
+        set_answer(query_id=_Int(5), cache_time=True, message=_Str("sub")),
+        set_answer(query_id=1, cache_time=0, message=bytearray(b"raw")),
+        set_answer(query_id=1, cache_time=0, message=memoryview(b"view")),
+        set_answer(query_id=1, cache_time=0, message="\ud800"),
+        set_answer(query_id=2**63, cache_time=0),
+        set_answer(query_id=1, cache_time=-(2**31) - 1),
+        set_answer(query_id=1, cache_time=None),
+        set_answer(query_id=1, cache_time=0, message="é" * 300),
+        no_default,
+        late_name,
+        get_answer(peer=peer, msg_id=1, data=b"d", password=srp(srp_id=1, A=b"a", M1=b"m")),
+        get_answer(peer=s["peerUser"](user_id=1), msg_id=1),  # Peer where InputPeer belongs
+        get_answer(peer=peer, msg_id=1, password=peer),
+        get_answer(peer=peer, msg_id=1, data=None, game=True),
+        s["user"](id=1, bot=True, bot_info_version=None),  # a shared bit makes it required
+        s["user"](id=1, bot=False, bot_info_version=3),
+        s["messages.deleteMessages"](id=(1, 2, 3)),
+        s["messages.deleteMessages"](id=[1, _Int(2)]),
+        s["messages.deleteMessages"](id=[1, 2**31]),
+        s["messages.deleteMessages"](id={1, 2}),
+        s["msgs_ack"](msg_ids=[]),
+        s["req_pq_multi"](nonce=2**100),
+        s["inputGeoPoint"](lat=1, long=2.5),
+        s["inputGeoPoint"](lat=1.5, long=float("inf"), accuracy_radius=3),
+        s["invokeWithLayer"](layer=229, query=[True, peer]),
+        s["invokeWithLayer"](layer=229, query=False),
+        s.loads(s.dumps(set_answer(query_id=9, cache_time=1, message="decoded"))),
+    ]
+
+
+def test_encode_fast_path_fallbacks_same() -> None:
+    pure, native = both()
+    results = []
+    for s in (pure, native):
+        out = []
+        for obj in _fallback_cases(s):
+            try:
+                out.append(("ok", bytes(obj), s.dumps(obj)))
+            except TLEncodeError as exc:
+                out.append(("err", type(exc).__name__, str(exc)))
+        results.append(out)
+    for i, (a, b) in enumerate(zip(*results, strict=True)):
+        assert a == b, i
+    kinds = [r[0] for r in results[0]]
+    assert "ok" in kinds and "err" in kinds
+
+
+def test_bytes_method_objects_behave_like_bound_methods() -> None:
+    """The native ``__bytes__`` reuses its bound objects between calls: a bound one that is
+    held keeps its own object (and keeps it alive), ``bytes()`` keeps nothing alive, and the
+    class attribute takes the object as its argument, as with the pure closure."""
+    import gc
+    import weakref
+
+    for schema in both():
+        cls = schema["messages.setBotCallbackAnswer"]
+        a = cls(query_id=1, cache_time=0, message="a")
+        b = cls(query_id=2, cache_time=0, message="b")
+        held = a.__bytes__
+        assert bytes(b) != bytes(a)
+        assert [bytes(cls(query_id=i, cache_time=i)) for i in range(20)]  # churn the reuse
+        assert held() == bytes(a) == cls.__bytes__(a) == type(a).__bytes__(a)
+        with pytest.raises(TypeError):
+            held(1)
+        ref = weakref.ref(a)
+        del a
+        gc.collect()
+        assert ref() is not None  # held by `held`
+        del held
+        gc.collect()
+        assert ref() is None
+        c = cls(query_id=3, cache_time=0)
+        assert bytes(c)
+        ref = weakref.ref(c)
+        del c
+        assert ref() is None  # bytes() kept no reference (no collection needed)
+        d = cls(query_id=4, cache_time=0)
+        d.again = d.__bytes__  # a cycle through the bound object, freed by the GC
+        ref = weakref.ref(d)
+        del d
+        gc.collect()
+        assert ref() is None

@@ -9,6 +9,8 @@ mod callback_data;
 mod crypto;
 mod errors;
 mod tl;
+mod tl_fast;
+mod tl_method;
 
 /// The extension module. Each area registers its own functions.
 #[pymodule(gil_used = false)]

@@ -15,13 +15,13 @@ use oxigram_core::tl::{parse_schema, Codec, Schema};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
     PyType,
 };
 
 use crate::errors::{error_class, to_py};
+use crate::tl_fast::Fast;
 
 /// A core error or a Python exception raised while building or reading values.
 enum TlErr {
@@ -87,7 +87,10 @@ fn describe(py: Python<'_>, schema: &Schema) -> PyResult<Py<PyAny>> {
     for c in &schema.constructors {
         let fields = PyList::empty(py);
         for f in &c.fields {
-            fields.append((f.name.as_str(), f.ty.as_str(), f.flag.as_str(), f.bit))?;
+            // Interned, like the encoder's keys: the instance dicts built from these names then
+            // hit on a pointer compare.
+            let name = PyString::intern(py, &f.name);
+            fields.append((name, f.ty.as_str(), f.flag.as_str(), f.bit))?;
         }
         items.append((
             c.id,
@@ -119,11 +122,11 @@ struct Classes {
     owner: usize,
 }
 
-/// Class (type pointer) -> the `TLCodec` object (pointer) that bound it, for the native
-/// `__bytes__`. Only touched with the GIL held (the module is built for GIL-enabled CPython:
-/// abi3, which free-threaded CPython does not load), and never borrowed across a call into
-/// Python code.
-struct Registry(UnsafeCell<Option<IdMap<usize, usize>>>);
+/// Class (type pointer) -> the `TLCodec` object (pointer) that bound it and the class's
+/// constructor index, for the native `__bytes__`. Only touched with the GIL held (the module
+/// is built for GIL-enabled CPython: abi3, which free-threaded CPython does not load), and
+/// never borrowed across a call into Python code.
+struct Registry(UnsafeCell<Option<IdMap<usize, (usize, usize)>>>);
 
 // SAFETY: every access goes through `with_registry`, which needs a `Python` token, i.e. the GIL
 // serializes all accesses.
@@ -131,15 +134,15 @@ unsafe impl Sync for Registry {}
 
 static REGISTRY: Registry = Registry(UnsafeCell::new(None));
 
-fn with_registry<R>(_py: Python<'_>, f: impl FnOnce(&mut IdMap<usize, usize>) -> R) -> R {
+fn with_registry<R>(_py: Python<'_>, f: impl FnOnce(&mut IdMap<usize, (usize, usize)>) -> R) -> R {
     // SAFETY: the GIL is held (the token), `f` runs no Python code, so no other reference to
     // the map exists while it runs.
     let map = unsafe { &mut *REGISTRY.0.get() };
     f(map.get_or_insert_with(IdMap::default))
 }
 
-/// `__bytes__` of the generated classes: a method descriptor over this function, so
-/// `bytes(obj)` runs no Python frame. The codec is found by the exact class of `obj`; for
+/// `__bytes__` of the generated classes: the descriptor of [`crate::tl_method`] calls this
+/// function, so `bytes(obj)` runs no Python frame. The codec is found by the exact class of `obj`; for
 /// anything else (a subclass) it calls `type(obj)._tl_encode(obj)` like the pure backend.
 unsafe extern "C" fn tl_bytes(
     slf: *mut ffi::PyObject,
@@ -151,12 +154,18 @@ unsafe extern "C" fn tl_bytes(
         let obj = unsafe { Bound::from_borrowed_ptr(py, slf) };
         let ty = unsafe { ffi::Py_TYPE(slf) } as usize;
         let result = match with_registry(py, |m| m.get(&ty).copied()) {
-            Some(codec) => {
+            Some((codec, ctor)) => {
                 // SAFETY: a registered pointer is a live TLCodec (its Drop unregisters it);
-                // the new reference keeps it alive during the call.
+                // the new reference keeps it alive during the call (a nested dict being
+                // created can run the GC, hence finalizers, even on the fast path).
                 let codec = unsafe { Bound::from_borrowed_ptr(py, codec as *mut ffi::PyObject) };
                 let codec = unsafe { codec.cast_unchecked::<TLCodec>() };
-                codec.get().encode(py, &obj).map(Bound::into_any)
+                let this = codec.get();
+                match this.encode_fast(py, slf, ctor) {
+                    Some(b) => Ok(b),
+                    None => this.encode_generic(py, &obj),
+                }
+                .map(Bound::into_any)
             }
             None => obj
                 .get_type()
@@ -179,36 +188,6 @@ unsafe extern "C" fn tl_bytes(
     })
 }
 
-/// The `PyMethodDef` of [`tl_bytes`] (leaked once: a descriptor keeps a pointer to it).
-struct BytesDef(*mut ffi::PyMethodDef);
-// SAFETY: written once, read-only afterwards.
-unsafe impl Send for BytesDef {}
-unsafe impl Sync for BytesDef {}
-
-/// The `__bytes__` descriptor shared by every class bound to a native codec.
-fn bytes_descriptor(py: Python<'_>) -> PyResult<&Py<PyAny>> {
-    static DESCR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    static DEF: OnceLock<BytesDef> = OnceLock::new();
-    DESCR.get_or_try_init(py, || {
-        let def = DEF.get_or_init(|| {
-            BytesDef(Box::into_raw(Box::new(ffi::PyMethodDef {
-                ml_name: c"__bytes__".as_ptr(),
-                ml_meth: ffi::PyMethodDefPointer {
-                    PyCFunction: tl_bytes,
-                },
-                ml_flags: ffi::METH_NOARGS,
-                ml_doc: c"The boxed serialization (constructor id first, flags computed).".as_ptr(),
-            })))
-        });
-        // SAFETY: a static method definition; `object` accepts every instance, the class
-        // check is done by `tl_bytes` itself.
-        let ptr = unsafe {
-            ffi::PyDescr_NewMethod(std::ptr::addr_of_mut!(ffi::PyBaseObject_Type), def.0)
-        };
-        Ok(unsafe { Bound::from_owned_ptr_or_err(py, ptr) }?.unbind())
-    })
-}
-
 /// A TL codec over one schema; see `_native.pyi`.
 #[pyclass(name = "TLCodec", module = "oxigram._native", frozen)]
 pub struct TLCodec {
@@ -225,7 +204,7 @@ impl Drop for TLCodec {
                 with_registry(py, |m| {
                     for c in &cls.classes {
                         let key = c.as_ptr() as usize;
-                        if m.get(&key) == Some(&owner) {
+                        if m.get(&key).is_some_and(|(codec, _)| *codec == owner) {
                             m.remove(&key);
                         }
                     }
@@ -514,6 +493,54 @@ fn data_bytes(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 }
 
 impl TLCodec {
+    /// The fast path ([`Fast`]) for `obj`, an exact instance of the class bound to `ctor`;
+    /// `None` when it gives up (or the classes are not bound), with no exception set.
+    fn encode_fast<'py>(
+        &self,
+        py: Python<'py>,
+        obj: *mut ffi::PyObject,
+        ctor: usize,
+    ) -> Option<Bound<'py, PyBytes>> {
+        let cls = self.classes.get()?;
+        let fast = Fast {
+            codec: &self.codec,
+            names: &cls.names,
+            index: &cls.index,
+        };
+        let mut out = OUT.take();
+        out.clear();
+        // SAFETY: the caller passes a live exact instance of the class of `ctor`, and the GIL
+        // is held.
+        let done = unsafe { fast.boxed(obj, ctor, &mut out) }.is_ok();
+        let result = done.then(|| PyBytes::new(py, &out));
+        if out.capacity() <= KEEP_BUFFER {
+            OUT.set(out);
+        }
+        result
+    }
+
+    /// The generic encoder (every value type, the exact errors of the pure twin).
+    fn encode_generic<'py>(
+        &self,
+        py: Python<'py>,
+        obj: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let cls = self.classes(py)?;
+        // The output buffer is reused between calls of a thread (a nested call, from Python
+        // code run during an encode, takes a fresh one).
+        let mut out = OUT.take();
+        out.clear();
+        let result = self
+            .codec
+            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
+            .map_err(|e| into_py(py, e))
+            .map(|()| PyBytes::new(py, &out));
+        if out.capacity() <= KEEP_BUFFER {
+            OUT.set(out);
+        }
+        result
+    }
+
     fn classes(&self, py: Python<'_>) -> PyResult<&Classes> {
         self.classes.get().ok_or_else(|| {
             tl_error(
@@ -664,10 +691,11 @@ impl TLCodec {
             empty: PyTuple::empty(py).unbind(),
             owner: slf.as_ptr() as usize,
         };
-        let keys: Vec<usize> = classes
+        let keys: Vec<(usize, usize)> = classes
             .classes
             .iter()
-            .map(|c| c.as_ptr() as usize)
+            .enumerate()
+            .map(|(i, c)| (c.as_ptr() as usize, i))
             .collect();
         this.classes.set(classes).map_err(|_| {
             tl_error(
@@ -678,8 +706,8 @@ impl TLCodec {
         })?;
         let owner = slf.as_ptr() as usize;
         with_registry(py, |m| {
-            for key in keys {
-                m.insert(key, owner);
+            for (key, ctor) in keys {
+                m.insert(key, (owner, ctor));
             }
         });
         Ok(())
@@ -689,7 +717,7 @@ impl TLCodec {
     /// encodes with the codec that bound the object's class (no Python frame).
     #[staticmethod]
     fn bytes_method(py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(bytes_descriptor(py)?.clone_ref(py))
+        Ok(crate::tl_method::descriptor(py, tl_bytes)?.clone_ref(py))
     }
 
     /// Encodes `obj` boxed (constructor id first, flags computed).
@@ -699,20 +727,16 @@ impl TLCodec {
         obj: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let cls = self.classes(py)?;
-        // The output buffer is reused between calls of a thread (a nested call, from Python
-        // code run during an encode, takes a fresh one).
-        let mut out = OUT.take();
-        out.clear();
-        out.reserve(256);
-        let result = self
-            .codec
-            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
-            .map_err(|e| into_py(py, e))
-            .map(|()| PyBytes::new(py, &out));
-        if out.capacity() <= KEEP_BUFFER {
-            OUT.set(out);
+        // SAFETY: the type pointer of a live object, used as a key only.
+        let ty = unsafe { ffi::Py_TYPE(obj.as_ptr()) } as usize;
+        if let Some(b) = cls
+            .index
+            .get(&ty)
+            .and_then(|&ctor| self.encode_fast(py, obj.as_ptr(), ctor))
+        {
+            return Ok(b);
         }
-        result
+        self.encode_generic(py, obj)
     }
 
     /// Decodes one boxed value; with `exact`, trailing bytes raise `TrailingBytesError`.

@@ -872,7 +872,9 @@ struct Encoder<'a, S: Source> {
     s: &'a mut S,
 }
 
-fn write_raw(out: &mut Vec<u8>, raw: &[u8]) {
+/// Appends `raw` as a TL `string`/`bytes`: length prefix, data, zero padding to 4 bytes.
+/// The caller checks `raw.len() < 2^24`.
+pub fn write_raw(out: &mut Vec<u8>, raw: &[u8]) {
     let len = raw.len();
     if len < 254 {
         out.reserve(len + 4);
