@@ -195,8 +195,8 @@ unsafe fn schedule_pair(
 
 /// One SHA-512 compression of `msg | 0x80 | 0.. | 1536` from `state`, for CPUs with BMI1/2
 /// and AVX-512VL: scalar rounds in inline asm, with the message schedule computed in vector
-/// registers two words at a time *between* the rounds that precede their use. `kw` is scratch
-/// for `K[t] + W[t]` (vector stores, scalar loads).
+/// registers two words at a time *between* the rounds that precede their use. `first` is
+/// [`first_round`] of `state`; `kw` is scratch for `K[t] + W[t]` (vector stores, scalar loads).
 ///
 /// Why interleaved: computing all 80 schedule words first puts a ~500-uop dependent chain in
 /// front of the rounds, which fills the out-of-order window and starves them; spread through
@@ -208,7 +208,12 @@ unsafe fn schedule_pair(
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 #[allow(unused_assignments)] // the last round's `a ^ b` is not used
-unsafe fn compress_tail64_avx512(state: &[u64; 8], msg: &[u64; 8], kw: &mut [u64; 80]) -> [u64; 8] {
+unsafe fn compress_tail64_avx512(
+    state: &[u64; 8],
+    first: &[u64; 2],
+    msg: &[u64; 8],
+    kw: &mut [u64; 80],
+) -> [u64; 8] {
     use core::arch::x86_64::{__m128i, _mm_add_epi64, _mm_loadu_si128, _mm_storeu_si128};
     let words = block_words(msg);
     // SAFETY (loads): every slice passed has at least two words.
@@ -313,7 +318,14 @@ unsafe fn compress_tail64_avx512(state: &[u64; 8], msg: &[u64; 8], kw: &mut [u64
     }
     macro_rules! group {
         ($g:expr) => {
-            round!(a, b, c, d, e, f, g, h, 16 * $g, p, q);
+            if $g == 0 {
+                // Round 0 from a fixed state is two additions of W[0].
+                h = first[0].wrapping_add(msg[0]);
+                d = first[1].wrapping_add(msg[0]);
+                q = a ^ b;
+            } else {
+                round!(a, b, c, d, e, f, g, h, 16 * $g, p, q);
+            }
             round!(h, a, b, c, d, e, f, g, 16 * $g + 1, q, p);
             sched!($g, 0);
             round!(g, h, a, b, c, d, e, f, 16 * $g + 2, p, q);
@@ -448,6 +460,19 @@ unsafe fn iterate_bmi2(
     iterate_with(inner, outer, u, iterations, compress_tail64)
 }
 
+/// Round 0 of a compression from `state`, less `W[0]`: the new `a` and `e` are these plus
+/// `W[0]`. The HMAC states are fixed for the whole loop, so this is computed once per state.
+#[cfg(target_arch = "x86_64")]
+fn first_round(state: &[u64; 8]) -> [u64; 2] {
+    let [a, b, c, d, e, f, g, h] = *state;
+    let t1 = h
+        .wrapping_add(bsig1(e))
+        .wrapping_add((e & f) ^ (!e & g))
+        .wrapping_add(K[0]);
+    let t2 = bsig0(a).wrapping_add((a & b) ^ (a & c) ^ (b & c));
+    [t1.wrapping_add(t2), d.wrapping_add(t1)]
+}
+
 /// The loop over [`compress_tail64_avx512`].
 ///
 /// # Safety
@@ -457,14 +482,23 @@ unsafe fn iterate_bmi2(
 unsafe fn iterate_avx512(
     inner: &[u64; 8],
     outer: &[u64; 8],
-    u: [u64; 8],
+    mut u: [u64; 8],
     iterations: u32,
 ) -> [u64; 8] {
+    let (inner_first, outer_first) = (first_round(inner), first_round(outer));
     let mut kw = [0u64; 80];
-    // SAFETY: the caller guarantees the features `compress_tail64_avx512` needs.
-    iterate_with(inner, outer, u, iterations, |state, msg| unsafe {
-        compress_tail64_avx512(state, msg, &mut kw)
-    })
+    let mut acc = u;
+    for _ in 1..iterations {
+        // SAFETY: the caller guarantees the features `compress_tail64_avx512` needs.
+        unsafe {
+            let inner_hash = compress_tail64_avx512(inner, &inner_first, &u, &mut kw);
+            u = compress_tail64_avx512(outer, &outer_first, &inner_hash, &mut kw);
+        }
+        for (a, w) in acc.iter_mut().zip(&u) {
+            *a ^= w;
+        }
+    }
+    acc
 }
 
 /// The iteration loops, fastest first (feature detection is cached by std).
@@ -669,8 +703,9 @@ mod tests {
             #[cfg(target_arch = "x86_64")]
             if Backend::best() == Backend::Avx512 {
                 let mut kw = [0u64; 80];
+                let first = first_round(&state);
                 // SAFETY: `best` detected every feature the function needs.
-                let got = unsafe { compress_tail64_avx512(&state, &msg, &mut kw) };
+                let got = unsafe { compress_tail64_avx512(&state, &first, &msg, &mut kw) };
                 assert_eq!(got, want);
             }
         }
