@@ -74,3 +74,28 @@ def test_frames_of_one_loop_iteration_leave_in_one_write_in_order(
                 assert len(writes) == 1, writes  # 50 frames, one write (one send syscall)
 
     run(main())
+
+
+def test_messages_queued_for_a_lost_connection_go_out_on_the_next_one(
+    rsa_key: RsaPrivateKey,
+) -> None:
+    async def main() -> None:
+        async with LocalDC(rsa_key=rsa_key) as dc:
+            bot = dc.add_bot("lost_bot")
+            user = dc.add_user("15558002", "Rene")
+            key = os.urandom(256)
+            dc.import_auth_key(key, user.id)
+            first = RawClient(dc.port, dc.rsa_public_key, auth_key=key)
+            await first.connect()
+            await first.call("updates.getState")
+            (conn,) = dc._connections
+            dc.send_message(bot.id, user.id, "while you were away")  # queued for the flush
+            conn.io.abort()  # the socket dies before that flush runs
+            await first.close()
+            async with RawClient(dc.port, dc.rsa_public_key, auth_key=key) as second:
+                second.session = first.session  # the same MTProto session, a new connection
+                await second.call("help.getConfig")
+                upd = await second.next_update()
+                assert [u.message.message for u in upd.updates] == ["while you were away"]
+
+    run(main())

@@ -102,7 +102,7 @@ class DCProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.conn is not None:
-            self.conn.close()
+            self.conn.lost()
             self.dc.connection_closed(self.conn)
 
 
@@ -152,6 +152,9 @@ class Connection:
 
     def _flush(self) -> None:
         self._flush_due = False
+        if not self.closed and self.io.is_closing():
+            self.lost()  # reset or aborted since: keep the sessions' messages for later
+            return
         if self._sessions_out and self.transport is not None:
             sessions, self._sessions_out = self._sessions_out, []
             for ss in sessions:
@@ -175,6 +178,20 @@ class Connection:
             with contextlib.suppress(Exception):  # best effort
                 self.io.write(self.transport.pack_error(code))
         self.close()
+
+    def lost(self) -> None:
+        """The socket is gone: nothing queued can be written. Sessions keep what they had
+        queued for it; it goes out on the client's next connection."""
+        if self.closed:
+            return
+        self.closed = True
+        sessions, self._sessions_out = self._sessions_out, []
+        for ss in sessions:
+            ss.release(self)
+        self._out = []
+        self._first_bytes.cancel()
+        if self._disconnect is not None:
+            self._disconnect.cancel()
 
     def close(self) -> None:
         if self.closed:
@@ -281,7 +298,9 @@ class Connection:
             self.fail(404, f"undecryptable packet: {exc}")
             return
         ss = dc.session_for(record, plain.session_id)
-        ss.conn = self
+        if ss.conn is not self:
+            ss.conn = self
+            ss.flush()  # what was queued for its previous connection, if anything
         try:
             events = ss.session.receive(plain)
         except ReplayedMessageError as exc:

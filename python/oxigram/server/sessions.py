@@ -138,6 +138,12 @@ class ServerSession:
             self._flush_on = conn
             conn.want_flush(self)
 
+    def release(self, conn: Connection) -> None:
+        """``conn`` closed before it could flush us: what is queued stays queued and goes
+        out on the connection the client uses next (it asks for a flush when it does)."""
+        if self._flush_on is conn:
+            self._flush_on = None
+
     def take_packets(self, conn: Connection) -> list[bytes]:
         """The encrypted packets of everything queued, for ``conn`` to write now (called by
         the connection this session asked to flush it)."""
