@@ -12,7 +12,9 @@ from oxigram.mtproto.random_pool import RandomPool
 _urandom = os.urandom
 
 
-def test_slices_come_from_one_block_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def urandom_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes asked of ``os.urandom`` during the test."""
     calls: list[int] = []
 
     def urandom(n: int) -> bytes:
@@ -20,26 +22,23 @@ def test_slices_come_from_one_block_per_call(monkeypatch: pytest.MonkeyPatch) ->
         return _urandom(n)
 
     monkeypatch.setattr(random_pool.os, "urandom", urandom)
+    return calls
+
+
+def test_slices_come_from_one_block_per_call(urandom_calls: list[int]) -> None:
     pool = RandomPool(block=64)
     parts = [pool(12) for _ in range(5)]  # 60 bytes: one block
-    assert calls == [64]
+    assert urandom_calls == [64]
     assert all(len(p) == 12 for p in parts)
     assert len(set(parts)) == 5
     assert len(pool(12)) == 12  # 72 > 64: a new block, the 4 left over are skipped
-    assert calls == [64, 64]
+    assert urandom_calls == [64, 64]
 
 
-def test_large_requests_bypass_the_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-
-    def urandom(n: int) -> bytes:
-        calls.append(n)
-        return _urandom(n)
-
-    monkeypatch.setattr(random_pool.os, "urandom", urandom)
+def test_large_requests_bypass_the_pool(urandom_calls: list[int]) -> None:
     pool = RandomPool(block=64)
     assert len(pool(100)) == 100
-    assert calls == [100]
+    assert urandom_calls == [100]
 
 
 def test_no_byte_is_handed_out_twice() -> None:
