@@ -111,7 +111,9 @@ def decrypt_message(auth_key: Buffer, packet: Buffer, *, sender: Sender) -> byte
 def srp_password_hash(password: str | Buffer, salt1: Buffer, salt2: Buffer) -> bytes:
     """x = PH2(password, salt1, salt2), 32 bytes (PBKDF2-HMAC-SHA512, 100000 iterations).
     A ``str`` password is encoded as UTF-8. Non-str/bytes-like password:
-    ``"password must be str, bytes, bytearray or memoryview, not {type}"`` (InvalidTypeError)."""
+    ``"password must be str, bytes, bytearray or memoryview, not {type}"`` (InvalidTypeError);
+    a ``str`` with a lone surrogate: ``"password is not encodable as UTF-8 (it contains a lone
+    surrogate, U+D800-U+DFFF)"`` (InvalidInputError). The same for every ``password`` below."""
 
 def srp_verifier(password: str | Buffer, salt1: Buffer, salt2: Buffer, g: int, p: Buffer) -> bytes:
     """v = g^x mod p as 256 big-endian bytes (what a server stores). Checks p and g like

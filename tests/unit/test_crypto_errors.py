@@ -1368,3 +1368,20 @@ def test_rsa_fingerprint_values() -> None:
         eb = e.to_bytes((e.bit_length() + 7) // 8, "big")
         expected = struct.unpack("<q", hashlib.sha1(tl(nb) + tl(eb)).digest()[12:20])[0]
         assert crypto.rsa_fingerprint(n, e) == expected
+
+
+@pytest.mark.parametrize("name", ["srp_password_hash", "srp_verifier", "srp_answer"])
+def test_password_with_a_lone_surrogate(name: str) -> None:
+    # "\ud800" is a valid Python str that UTF-8 cannot encode: an input error, not
+    # UnicodeEncodeError, and the same on both backends.
+    args: dict[str, Any] = {"password": "pw\ud800", "salt1": b"s1", "salt2": b"s2"}
+    if name != "srp_password_hash":
+        args |= {"g": 3, "p": LP}
+    if name == "srp_answer":
+        args["srp_B"] = b"\x02"
+    expect(
+        InvalidInputError,
+        "password is not encodable as UTF-8 (it contains a lone surrogate, U+D800-U+DFFF)",
+        getattr(crypto, name),
+        **args,
+    )

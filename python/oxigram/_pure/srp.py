@@ -34,7 +34,12 @@ def _salted(data: bytes, salt: bytes) -> bytes:
 
 def _password_bytes(password: object) -> bytes:
     if isinstance(password, str):
-        return password.encode("utf-8")
+        try:
+            return password.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: bad input, as on the native side
+            raise InvalidInputError(
+                "password is not encodable as UTF-8 (it contains a lone surrogate, U+D800-U+DFFF)"
+            ) from None
     if isinstance(password, (bytes, bytearray, memoryview)):
         return as_buffer(password, "password")
     raise InvalidTypeError(

@@ -103,9 +103,17 @@ fn sender_arg(obj: &Bound<'_, PyAny>) -> PyResult<Sender> {
     }
 }
 
+/// The error for a `str` password that UTF-8 cannot encode (same text as the pure twin's).
+const PASSWORD_NOT_UTF8: &str =
+    "password is not encodable as UTF-8 (it contains a lone surrogate, U+D800-U+DFFF)";
+
 fn password_arg<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Buf<'a>> {
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Buf::Owned(s.to_cow()?.as_bytes().to_vec()));
+        // A lone surrogate has no UTF-8 form: bad input, not a UnicodeEncodeError.
+        let Ok(text) = s.to_cow() else {
+            return Err(Error::invalid(PASSWORD_NOT_UTF8.to_string())).py_err(obj.py());
+        };
+        return Ok(Buf::Owned(text.as_bytes().to_vec()));
     }
     buffer(obj, "password").map_err(|_| {
         type_error(
