@@ -118,3 +118,32 @@ def test_replays_and_huge_or_nested_containers(rsa_key: RsaPrivateKey) -> None:
                 assert (await other.call("help.getNearestDc")).this_dc == 2
 
     run(main())
+
+
+def test_a_flood_of_pings_in_one_read_is_answered_in_several_containers(
+    rsa_key: RsaPrivateKey,
+) -> None:
+    # 1,200 pings in one TCP write: their pongs wait for one flush, more than a container
+    # holds (1024). They go out in as many containers as needed, and the request that came
+    # after them is answered.
+    async def main() -> None:
+        async with LocalDC(rsa_key=rsa_key) as dc:
+            key = os.urandom(256)
+            dc.import_auth_key(key)
+            async with RawClient(dc.port, dc.rsa_public_key, auth_key=key) as c:
+                await c.call("help.getConfig")
+                assert c.session is not None
+                data = b""
+                for p in range(3):
+                    pings = [tl.schema["ping"](ping_id=p * 1000 + i) for i in range(400)]
+                    data += c.transport.pack(c.session.pack(*pings).packet)
+                request = tl.schema["help.getConfig"]()
+                packed = c.session.pack(request)
+                fut = asyncio.get_running_loop().create_future()
+                c._pending[packed.msg_ids[0]] = (request, fut)
+                c.write_raw(data + c.transport.pack(packed.packet))
+                config = await asyncio.wait_for(fut, 10)
+                assert config._tl_name == "config"
+                assert (await c.call("help.getConfig"))._tl_name == "config"
+
+    run(main())

@@ -114,6 +114,7 @@ def test_mutated_vectors(valid: bytes, data: st.DataObject) -> None:
         {"_": "req_pq_multi", "nonce": b"short"},
         {"_": "req_pq_multi", "nonce": 2**128},
         {"_": "req_pq_multi", "nonce": -(2**127)},
+        {"_": "req_pq_multi", "nonce": True},  # a bool is an int to Python, not a nonce
         {"_": "user", "id": 1, "bot": True},  # bit 14 also carries bot_info_version
         {"_": "messages.deleteMessages", "id": (1, "2")},
         {"_": "rpc_error", "error_code": 1, "error_message": "\ud800"},

@@ -230,17 +230,24 @@ class Session:
     def pack(self, *bodies: Any) -> Packed:
         """Encrypts ``bodies`` (TL objects, serialized bytes or :class:`Outgoing`) with any
         queued service messages and pending acks: one message alone, else a container."""
-        outbox = self._outbox
-        self._outbox = []
         acks = self._pending_acks
         self._pending_acks = []
-        queued: list[Any] = [*outbox, *bodies]
-        for start in range(0, len(acks), _MAX_ACKS):
-            queued.append(_msgs_ack(acks[start : start + _MAX_ACKS]))
+        ack_messages = [
+            _msgs_ack(acks[start : start + _MAX_ACKS]) for start in range(0, len(acks), _MAX_ACKS)
+        ]
+        if len(bodies) + len(ack_messages) > MAX_CONTAINER:
+            self._pending_acks = acks
+            raise InvalidInputError(
+                f"{len(bodies) + len(ack_messages)} messages exceed a container's {MAX_CONTAINER}"
+            )
+        # Queued service messages fill the room left; the rest wait for the next pack
+        # (``needs_flush`` stays true), so a flood of pings cannot overflow a container.
+        room = MAX_CONTAINER - len(bodies) - len(ack_messages)
+        outbox = self._outbox[:room]
+        self._outbox = self._outbox[room:]
+        queued: list[Any] = [*outbox, *bodies, *ack_messages]
         if not queued:
             raise InvalidInputError("nothing to pack")
-        if len(queued) > MAX_CONTAINER:
-            raise InvalidInputError(f"{len(queued)} messages exceed a container's {MAX_CONTAINER}")
         messages: list[Inner] = []
         content_ids: list[int] = []
         any_response = False

@@ -239,11 +239,14 @@ class Sender:
         wait = self.config.request_timeout if timeout is None else timeout
         # One timer instead of wait_for (which adds a waiter future, a callback and a timer
         # per call): every answer of a busy bot goes through here.
-        timer = fut.get_loop().call_later(wait, _expire, fut, name, wait)
+        timer = None
         try:
+            if wait is not None:  # None: no timeout (what wait_for accepted too)
+                timer = fut.get_loop().call_later(wait, _expire, fut, name, wait)
             return await fut
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
             self._forget(req)
 
     def _forget(self, req: _Request) -> None:

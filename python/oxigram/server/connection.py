@@ -158,7 +158,13 @@ class Connection:
         if self._sessions_out and self.transport is not None:
             sessions, self._sessions_out = self._sessions_out, []
             for ss in sessions:
-                for packet in ss.take_packets(self):
+                try:
+                    packets = ss.take_packets(self)
+                except Exception:  # a bug, not input: that session's batch is lost, logged
+                    log.exception("%s: packing a session's messages failed", self.name)
+                    ss.release(self)
+                    continue
+                for packet in packets:
                     self._out.append(self.transport.pack(packet))
         out, self._out = self._out, []
         if self.closed or not out:

@@ -165,10 +165,12 @@ class ServerSession:
                 end += 1
             packets.append(session.pack(*queue[start:end]).packet)
             start = end
-        if not packets:
+        if not packets or session.needs_flush:
             packed = session.flush()
             if packed is not None:
                 packets.append(packed.packet)
+        while session.needs_flush:  # more service messages than one container holds
+            packets.append(session.pack().packet)
         return packets
 
     def set_salt(self, salt: int, *, keep_old: bool) -> None:

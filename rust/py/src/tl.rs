@@ -386,7 +386,8 @@ impl<'py> Source for PySource<'_, 'py> {
         Ok(Some(v.extract::<i64>().ok()))
     }
     fn big(&mut self, v: &Self::Value, size: usize) -> Result<Option<Option<Vec<u8>>>, TlErr> {
-        if !v.is_instance_of::<PyInt>() {
+        // A bool is an int to Python, but no nonce: refused, as the pure codec does.
+        if !v.is_instance_of::<PyInt>() || v.is_instance_of::<PyBool>() {
             return Ok(None);
         }
         let bits = size * 8;

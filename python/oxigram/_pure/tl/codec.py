@@ -788,7 +788,7 @@ class TLCodec:
                 raise TLEncodeError(f"{path}: value out of range for {ty}") from None
         elif kind in ("int128", "int256"):
             size = 16 if kind == "int128" else 32
-            if isinstance(value, int):
+            if isinstance(value, int) and not isinstance(value, bool):  # no bool nonces
                 if not -(1 << (size * 8 - 1)) <= value < 1 << (size * 8):
                     raise TLEncodeError(f"{path}: value out of range for {ty}")
             elif isinstance(value, (bytes, bytearray, memoryview)):
