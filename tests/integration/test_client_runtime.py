@@ -166,3 +166,25 @@ def test_reconnect_salt_and_sessions_faults(tmp_path: Path) -> None:
                 assert (await c.get_me()).id == bot.id
 
     run(main)
+
+
+def test_a_request_that_cannot_be_serialized_fails_alone() -> None:
+    # A wrong field type is found when the sender serializes the request: that request
+    # raises TLEncodeError, and the client keeps serving the others.
+    async def main() -> None:
+        async with LocalDC(port=0) as dc:
+            bot = dc.add_bot("encode_bot")
+            async with client(dc, MemorySession()) as c:
+                await c.login_bot(bot.token)
+                bad = c.schema["messages.setBotCallbackAnswer"](query_id="x", cache_time=0)
+                # in the same batch as a good request, then on its own
+                failed, config = await asyncio.gather(
+                    c.invoke(bad), c.help.getConfig(), return_exceptions=True
+                )
+                assert isinstance(failed, errors.TLEncodeError)
+                assert config._tl_name == "config"
+                with pytest.raises(errors.TLEncodeError):
+                    await c.invoke(bad)
+                assert (await c.help.getConfig())._tl_name == "config"
+
+    run(main)

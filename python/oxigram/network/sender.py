@@ -424,7 +424,9 @@ class Sender:
                         await conn.send(session.pack_again(sent).packet)
                 while self._queue:
                     batch, self._queue = self._queue[:500], self._queue[500:]
-                    await conn.send(self._pack(session, batch))
+                    packet = self._pack(session, batch)
+                    if packet is not None:
+                        await conn.send(packet)
                 if session.needs_flush or len(session.pending_acks) >= 1:
                     packed = session.flush()
                     if packed is not None:
@@ -432,17 +434,38 @@ class Sender:
             except ConnectionLostError:
                 return  # the reader sees it too and reconnects
 
-    def _pack(self, session: Session, batch: list[_Request]) -> bytes:
-        bodies = []
+    def _pack(self, session: Session, batch: list[_Request]) -> bytes | None:
+        """The packet of ``batch``; None when none of it could be serialized. A request that
+        cannot be (a wrong field type, ...) fails with that error and is left out: the
+        write loop must live on for the others."""
+        bodies: list[bytes] = []
+        ok: list[_Request] = []
         for req in batch:
             body = req.body
-            req.wrapped = False
+            wrapped = False
             if not req.service and not self._init_done and self._wrap_first is not None:
                 body = self._wrap_first(body)
-                req.wrapped = True
-            bodies.append(body)
-        packed = session.pack(*bodies)
-        for req, msg_id, inner in zip(batch, packed.msg_ids, packed.sent, strict=True):
+                wrapped = True
+            try:
+                data = body if type(body) is bytes else tl.dumps(body)
+            except Exception as exc:  # TLEncodeError and kin: the caller's to see
+                if not req.future.done():
+                    req.future.set_exception(exc)
+                continue
+            req.wrapped = wrapped
+            bodies.append(data)
+            ok.append(req)
+        if not ok:
+            return None
+        try:
+            packed = session.pack(*bodies)
+        except Exception as exc:
+            log.exception("packing %d requests failed", len(ok))
+            for req in ok:
+                if not req.future.done():
+                    req.future.set_exception(exc)
+            return None
+        for req, msg_id, inner in zip(ok, packed.msg_ids, packed.sent, strict=True):
             req.msg_id = msg_id
             req.sent = inner
             req.acked = False
