@@ -111,6 +111,19 @@ thread_local! {
 /// Largest encode buffer kept for the next call.
 const KEEP_BUFFER: usize = 64 * 1024;
 
+/// Runs `f` on this thread's encode buffer, emptied; the buffer is kept for the next call
+/// unless it grew large. A nested call (Python code run during an encode encoding again)
+/// gets a fresh one.
+fn with_out_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut out = OUT.take();
+    out.clear();
+    let result = f(&mut out);
+    if out.capacity() <= KEEP_BUFFER {
+        OUT.set(out);
+    }
+    result
+}
+
 /// The classes given to `bind`, ready for the builder.
 struct Classes {
     classes: Vec<Py<PyType>>,
@@ -160,12 +173,10 @@ unsafe extern "C" fn tl_bytes(
                 // created can run the GC, hence finalizers, even on the fast path).
                 let codec = unsafe { Bound::from_borrowed_ptr(py, codec as *mut ffi::PyObject) };
                 let codec = unsafe { codec.cast_unchecked::<TLCodec>() };
-                let this = codec.get();
-                match this.encode_fast(py, slf, ctor) {
-                    Some(b) => Ok(b),
-                    None => this.encode_generic(py, &obj),
-                }
-                .map(Bound::into_any)
+                codec
+                    .get()
+                    .encode_as(py, &obj, Some(ctor))
+                    .map(Bound::into_any)
             }
             None => obj
                 .get_type()
@@ -508,16 +519,12 @@ impl TLCodec {
             names: &cls.names,
             index: &cls.index,
         };
-        let mut out = OUT.take();
-        out.clear();
-        // SAFETY: the caller passes a live exact instance of the class of `ctor`, and the GIL
-        // is held.
-        let done = unsafe { fast.boxed(obj, ctor, &mut out) }.is_ok();
-        let result = done.then(|| PyBytes::new(py, &out));
-        if out.capacity() <= KEEP_BUFFER {
-            OUT.set(out);
-        }
-        result
+        with_out_buffer(|out| {
+            // SAFETY: the caller passes a live exact instance of the class of `ctor`, and the
+            // GIL is held.
+            let done = unsafe { fast.boxed(obj, ctor, out) }.is_ok();
+            done.then(|| PyBytes::new(py, out))
+        })
     }
 
     /// The generic encoder (every value type, the exact errors of the pure twin).
@@ -527,19 +534,26 @@ impl TLCodec {
         obj: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let cls = self.classes(py)?;
-        // The output buffer is reused between calls of a thread (a nested call, from Python
-        // code run during an encode, takes a fresh one).
-        let mut out = OUT.take();
-        out.clear();
-        let result = self
-            .codec
-            .encode(&mut PySource { cls, _py: py }, obj, &mut out)
-            .map_err(|e| into_py(py, e))
-            .map(|()| PyBytes::new(py, &out));
-        if out.capacity() <= KEEP_BUFFER {
-            OUT.set(out);
+        with_out_buffer(|out| {
+            self.codec
+                .encode(&mut PySource { cls, _py: py }, obj, out)
+                .map_err(|e| into_py(py, e))
+                .map(|()| PyBytes::new(py, out))
+        })
+    }
+
+    /// `obj` encoded: on the fast path when `ctor` (its class's constructor) is known and
+    /// the fast path takes it, else by the generic encoder.
+    fn encode_as<'py>(
+        &self,
+        py: Python<'py>,
+        obj: &Bound<'py, PyAny>,
+        ctor: Option<usize>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        match ctor.and_then(|c| self.encode_fast(py, obj.as_ptr(), c)) {
+            Some(b) => Ok(b),
+            None => self.encode_generic(py, obj),
         }
-        result
     }
 
     fn classes(&self, py: Python<'_>) -> PyResult<&Classes> {
@@ -730,14 +744,7 @@ impl TLCodec {
         let cls = self.classes(py)?;
         // SAFETY: the type pointer of a live object, used as a key only.
         let ty = unsafe { ffi::Py_TYPE(obj.as_ptr()) } as usize;
-        if let Some(b) = cls
-            .index
-            .get(&ty)
-            .and_then(|&ctor| self.encode_fast(py, obj.as_ptr(), ctor))
-        {
-            return Ok(b);
-        }
-        self.encode_generic(py, obj)
+        self.encode_as(py, obj, cls.index.get(&ty).copied())
     }
 
     /// Decodes one boxed value; with `exact`, trailing bytes raise `TrailingBytesError`.
