@@ -243,8 +243,11 @@ class Session:
         # Queued service messages fill the room left; the rest wait for the next pack
         # (``needs_flush`` stays true), so a flood of pings cannot overflow a container.
         room = MAX_CONTAINER - len(bodies) - len(ack_messages)
-        outbox = self._outbox[:room]
-        self._outbox = self._outbox[room:]
+        outbox = self._outbox
+        if len(outbox) <= room:  # the usual case: all of it, no copies
+            self._outbox = []
+        else:
+            outbox, self._outbox = outbox[:room], outbox[room:]
         queued: list[Any] = [*outbox, *bodies, *ack_messages]
         if not queued:
             raise InvalidInputError("nothing to pack")

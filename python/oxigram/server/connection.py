@@ -195,9 +195,7 @@ class Connection:
         for ss in sessions:
             ss.release(self)
         self._out = []
-        self._first_bytes.cancel()
-        if self._disconnect is not None:
-            self._disconnect.cancel()
+        self._cancel_timers()
 
     def close(self) -> None:
         if self.closed:
@@ -205,10 +203,13 @@ class Connection:
         if self._out or self._sessions_out:
             self._flush()  # what was queued still goes out before the FIN
         self.closed = True
+        self._cancel_timers()
+        self.io.close()
+
+    def _cancel_timers(self) -> None:
         self._first_bytes.cancel()
         if self._disconnect is not None:
             self._disconnect.cancel()
-        self.io.close()
 
     # ---------------------------------------------------------------------------- input
 

@@ -40,8 +40,6 @@ _DEFAULT_KEY: RsaPrivateKey | None = None
 MAX_SESSIONS = 8192
 #: Frame size bound (Telegram's own limit is about 1 MiB of payload).
 MAX_FRAME = 2 * 1024 * 1024
-#: Seconds ``stop()`` lets open connections end by themselves before cancelling them.
-STOP_GRACE = 2.0
 
 
 def default_rsa_key() -> RsaPrivateKey:

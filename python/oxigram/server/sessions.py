@@ -64,10 +64,7 @@ class AnswerCache:
             ids = self._by_session[session] = deque()
         ids.append(msg_id)
         if len(ids) > self.per_session:
-            # the session's oldest answer (every put runs this once a session is full)
-            dropped = items.pop((session, ids.popleft()), None)
-            if dropped is not None:
-                self.bytes -= len(dropped)
+            self._drop((session, ids[0]))
         while self.bytes > self.max_bytes:
             self._drop(next(iter(items)))
 
@@ -77,7 +74,11 @@ class AnswerCache:
             self.bytes -= len(answer)
         ids = self._by_session.get(key[0])
         if ids is not None:
-            ids.remove(key[1])  # at most per_session long
+            # The oldest, once a session is full (every put): popleft, not a search.
+            if ids and ids[0] == key[1]:
+                ids.popleft()
+            else:
+                ids.remove(key[1])  # at most per_session long
             if not ids:
                 del self._by_session[key[0]]
 
@@ -165,11 +166,11 @@ class ServerSession:
                 end += 1
             packets.append(session.pack(*queue[start:end]).packet)
             start = end
-        if not packets or session.needs_flush:
+        if not packets:  # only acks or service messages, if anything
             packed = session.flush()
             if packed is not None:
                 packets.append(packed.packet)
-        while session.needs_flush:  # more service messages than one container holds
+        while session.needs_flush:  # more service messages than the containers held
             packets.append(session.pack().packet)
         return packets
 

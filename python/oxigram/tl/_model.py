@@ -156,18 +156,20 @@ class Schema:
         result: str,
     ) -> type[TLObject]:
         ns, pyname = python_name(name)
+        names = tuple(f[0] for f in fields if f[1] != "#")
+        required = tuple(f[0] for f in fields if not f[2] and f[1] != "#")
         attrs: dict[str, Any] = {
             "_tl_name": name,
             "_tl_id": cid,
             "_tl_type": result,
             "_tl_is_function": is_function,
-            "_tl_fields": tuple(f[0] for f in fields if f[1] != "#"),
+            "_tl_fields": names,
             "_tl_field_types": {f[0]: f[1] for f in fields if f[1] != "#"},
             "_tl_true": frozenset(f[0] for f in fields if f[1] == "true"),
             "_tl_optional": frozenset(f[0] for f in fields if f[2]),
-            "_tl_required": tuple(f[0] for f in fields if not f[2] and f[1] != "#"),
-            "_tl_field_set": frozenset(f[0] for f in fields if f[1] != "#"),
-            "_tl_required_set": frozenset(f[0] for f in fields if not f[2] and f[1] != "#"),
+            "_tl_required": required,
+            "_tl_field_set": frozenset(names),
+            "_tl_required_set": frozenset(required),
             "_tl_schema": self,
             "_tl_encode": self._codec.encode,
             "__bytes__": self._bytes,
