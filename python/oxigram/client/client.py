@@ -331,7 +331,8 @@ class Client:
             result = await self.sender.invoke(
                 obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
             )
-        self._after_result(result)
+        if result is not True:  # boolTrue (every callback answer): nothing to remember or push
+            self._after_result(result)
         return result
 
     # ================================================================== DC migration
