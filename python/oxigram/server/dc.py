@@ -139,6 +139,7 @@ class LocalDC:
     async def restart(self) -> None:
         """Stops and starts on the same port; the state is kept (a database is re-read)."""
         await self.stop()
+        self.state.store.reload()
         await self.start()
 
     async def __aenter__(self) -> LocalDC:

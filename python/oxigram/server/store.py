@@ -69,16 +69,19 @@ class Store:
     # -------------------------------------------------------------------- persistence
 
     def open(self) -> None:
-        """Opens the database, if any, and reads everything from it (what was in memory is
-        replaced: the file has every change, and a reopened store is as a new one)."""
+        """Opens (and loads) the database, if any."""
         if self.path is None or self._db is not None:
             return
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.executescript(_SCHEMA)
-        self._reset()
         self._load(self._db)
 
-    def _reset(self) -> None:
+    def reload(self) -> None:
+        """With a database, replaces what is in memory by what the file has, as a new store
+        would (a restart); without one, does nothing (memory is the only copy)."""
+        if self.path is None:
+            return
+        self.close()
         self.accounts.clear()
         self.keys.reset()
         self.messages.clear()
@@ -86,6 +89,7 @@ class Store:
         self.log.clear()
         self.next_user_id = 100_000
         self.next_msg_id = 1
+        self.open()
 
     def close(self) -> None:
         if self._db is not None:
