@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .model import AuthKeyRecord
 
-__all__ = ["AuthKeys", "KeySink"]
+__all__ = ["AuthKeys", "KeySink", "random_salt"]
 
 
 def random_salt() -> int:
