@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod args;
 mod callback_data;
 mod crypto;
 mod errors;
