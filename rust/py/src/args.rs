@@ -82,31 +82,56 @@ impl Deref for Buffer<'_> {
     }
 }
 
-/// A buffer of exactly `N` bytes, checked by `check` (which names the argument in its error).
-/// Borrowed from `bytes`; a copied buffer is kept as an array.
-fn sized<'a, const N: usize>(
-    buf: Buffer<'a>,
-    check: impl FnOnce(&[u8]) -> std::result::Result<&[u8; N], CoreError>,
-) -> Result<Cow<'a, [u8; N]>> {
-    Ok(match buf.0 {
-        Cow::Borrowed(b) => Cow::Borrowed(check(b)?),
-        Cow::Owned(v) => Cow::Owned(*check(&v)?),
-    })
+/// `N` bytes: borrowed from a `bytes` object, or the copy of a mutable buffer, boxed so that
+/// the 256-byte kinds move as a pointer.
+enum Array<'a, const N: usize> {
+    Borrowed(&'a [u8; N]),
+    Owned(Box<[u8; N]>),
+}
+
+impl<'a, const N: usize> Array<'a, N> {
+    /// `buf` after `check` (which names the argument when the length is not `N`).
+    fn checked(
+        buf: Buffer<'a>,
+        check: impl Fn(&[u8]) -> std::result::Result<&[u8; N], CoreError>,
+    ) -> Result<Self> {
+        Ok(match buf.0 {
+            Cow::Borrowed(b) => Self::Borrowed(check(b)?),
+            Cow::Owned(v) => {
+                check(&v)?;
+                // The length is N, so this keeps the copy's allocation.
+                let Ok(array) = Box::<[u8; N]>::try_from(v.into_boxed_slice()) else {
+                    unreachable!("length checked above")
+                };
+                Self::Owned(array)
+            }
+        })
+    }
+}
+
+impl<const N: usize> Deref for Array<'_, N> {
+    type Target = [u8; N];
+    fn deref(&self) -> &[u8; N] {
+        match self {
+            Self::Borrowed(a) => a,
+            Self::Owned(a) => a,
+        }
+    }
 }
 
 /// A buffer of exactly `N` bytes: `InvalidInputError("{name} must be {N} bytes, not {n}")`.
-pub struct Fixed<'a, const N: usize>(Cow<'a, [u8; N]>);
+pub struct Fixed<'a, const N: usize>(Array<'a, N>);
 
 impl<'a, const N: usize> Fixed<'a, N> {
     /// The argument `name` (type, then length).
     pub fn arg(obj: &'a Bound<'_, PyAny>, name: &str) -> Result<Self> {
-        sized(Buffer::arg(obj, name)?, |b| fixed::<N>(name, b)).map(Self)
+        Array::checked(Buffer::arg(obj, name)?, |b| fixed::<N>(name, b)).map(Self)
     }
 
     /// An optional argument: `None` stays `None`.
     pub fn opt(obj: Option<&'a Bound<'_, PyAny>>, name: &str) -> Result<Option<Self>> {
         match Buffer::opt(obj, name)? {
-            Some(b) => sized(b, |b| fixed::<N>(name, b)).map(|c| Some(Self(c))),
+            Some(b) => Array::checked(b, |b| fixed::<N>(name, b)).map(|a| Some(Self(a))),
             None => Ok(None),
         }
     }
@@ -121,12 +146,12 @@ impl<const N: usize> Deref for Fixed<'_, N> {
 
 /// An MTProto auth key, the `auth_key` argument: 256 bytes
 /// (`InvalidInputError("auth_key must be 256 bytes, not {n}")`).
-pub struct AuthKey<'a>(Cow<'a, [u8; 256]>);
+pub struct AuthKey<'a>(Array<'a, 256>);
 
 impl<'a> AuthKey<'a> {
     /// The `auth_key` argument (type, then length).
     pub fn arg(obj: &'a Bound<'_, PyAny>) -> Result<Self> {
-        sized(Buffer::arg(obj, "auth_key")?, check_auth_key).map(Self)
+        Array::checked(Buffer::arg(obj, "auth_key")?, check_auth_key).map(Self)
     }
 }
 
@@ -140,13 +165,13 @@ impl Deref for AuthKey<'_> {
 /// The 256-byte prime of a 2048-bit group, named and checked for its protocol: `dh_prime`
 /// (`DHSecurityError`) or SRP's `p` (`SRPSecurityError`), `"{name} must be 256 bytes, not {n}"`.
 /// Only the length: whether it is a safe prime is `check_group`'s (cached) business.
-pub struct Prime256<'a>(Cow<'a, [u8; 256]>);
+pub struct Prime256<'a>(Array<'a, 256>);
 
 impl<'a> Prime256<'a> {
     /// The prime argument of `usage` (type, then length).
     pub fn arg(obj: &'a Bound<'_, PyAny>, usage: GroupUse) -> Result<Self> {
         let buf = Buffer::arg(obj, usage.prime_name())?;
-        sized(buf, |b| usage.prime256(b)).map(Self)
+        Array::checked(buf, |b| usage.prime256(b)).map(Self)
     }
 }
 
