@@ -196,6 +196,18 @@ def rsa_key_near_top() -> RSAKey:
     return RSAKey(n=p * q, e=e, d=pow(e, -1, (p - 1) * (q - 1)))
 
 
+# ------------------------------------------------------------------------- pytest plugin
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """oxigram's pytest plugin comes with the package's ``pytest11`` entry point; a source
+    tree used without that install (PYTHONPATH) registers it here, under the same name."""
+    from oxigram.testing import plugin
+
+    if not config.pluginmanager.is_registered(plugin):
+        config.pluginmanager.register(plugin, "oxigram")
+
+
 # -------------------------------------------------------------------------------- report
 
 
