@@ -43,6 +43,13 @@ def _close(loop: asyncio.AbstractEventLoop) -> None:
         loop.close()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests marked for pytest-asyncio's strict mode run here too, unchanged.
+    config.addinivalue_line(
+        "markers", "asyncio: an async test (run by oxigram's plugin without pytest-asyncio)"
+    )
+
+
 @pytest.fixture
 def oxigram_loop() -> Iterator[asyncio.AbstractEventLoop]:
     """The event loop the test and oxigram's fixtures run on (new for each test)."""
