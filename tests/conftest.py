@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import oxigram
+from terminal import Terminal
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_VECTORS = REPO.parent / "shared" / "vectors"
@@ -206,6 +207,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if not config.pluginmanager.is_registered(plugin):
         config.pluginmanager.register(plugin, "oxigram")
+
+
+# ----------------------------------------------------------------------------- terminal
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    """A stream that is a terminal, for output drawn only on one (progress bars)."""
+    term = Terminal()
+    try:
+        yield term
+    finally:
+        term.output()
 
 
 # -------------------------------------------------------------------------------- report
