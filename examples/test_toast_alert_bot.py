@@ -22,7 +22,7 @@ from toast_alert_bot import KEYBOARD, greet, setup
 
 from oxigram import errors
 from oxigram.client import Button, Client
-from oxigram.testing import press, send_buttons
+from oxigram.testing import press, self_id, send_buttons, start_chat
 
 pytestmark = pytest.mark.asyncio
 
@@ -57,6 +57,16 @@ async def test_start_sends_the_keyboard(make_bot: MakeClient, user: Client) -> N
 
     assert [b.text for b in message.buttons] == ["Hello", "Warn"]
     assert (await message.click(text="Hello")).message == "Hello!"
+
+
+async def test_a_bot_cannot_write_first(bot: Client, user: Client) -> None:
+    """As on Telegram: the bot knows the user only once the user wrote to it."""
+    with pytest.raises(errors.PeerNotFoundError, match="/start"):
+        await bot.send_message(self_id(user), "Hi!", buttons=KEYBOARD)
+
+    await start_chat(user, bot)  # the user sends /start
+
+    await bot.send_message(self_id(user), "Hi!", buttons=KEYBOARD)
 
 
 async def test_every_press_is_answered_once(make_bot: MakeClient, make_user: MakeClient) -> None:

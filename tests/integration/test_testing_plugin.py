@@ -1,7 +1,8 @@
 """oxigram's pytest plugin as a user meets it: a separate pytest process in an empty folder
 runs the complete example test (examples/test_toast_alert_bot.py) without pytest-asyncio,
-under pytest-asyncio in strict and in auto mode; the plugin is inert in a run that does not
-use it, and a hanging test fails after ``oxigram_timeout``."""
+under pytest-asyncio in strict and in auto mode, and the README's test as written; the
+plugin is inert in a run that does not use it, and a hanging test fails after
+``oxigram_timeout``."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_the_entry_point_names_the_plugin() -> None:
 def test_the_example_passes_without_pytest_asyncio(example: Path) -> None:
     proc = run_pytest(example, "-p", "no:asyncio", "--strict-markers")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    assert "5 passed" in proc.stdout
+    assert "6 passed" in proc.stdout
 
 
 @pytest.mark.parametrize("mode", ["strict", "auto"])
@@ -74,7 +75,7 @@ def test_the_example_passes_under_pytest_asyncio(example: Path, mode: str) -> No
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert f"asyncio: mode={mode}" in proc.stdout.lower().replace("mode.", "")
-    assert "5 passed" in proc.stdout
+    assert "6 passed" in proc.stdout
 
 
 INERT = """
@@ -121,3 +122,21 @@ def test_a_hanging_test_fails_after_the_timeout(tmp_path: Path) -> None:
     proc = run_pytest(tmp_path, "-p", "no:asyncio", "-o", "oxigram_timeout=1")
     assert proc.returncode == 1
     assert "did not finish within 1 s (ini: oxigram_timeout)" in proc.stdout
+
+
+def readme_test() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Testing your bot", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize("asyncio_plugin", ["none", "pytest-asyncio auto mode"])
+def test_the_readme_test_passes_as_written(tmp_path: Path, asyncio_plugin: str) -> None:
+    (tmp_path / "test_readme.py").write_text(readme_test())
+    if asyncio_plugin == "none":
+        proc = run_pytest(tmp_path, "-p", "no:asyncio")
+    else:
+        pytest.importorskip("pytest_asyncio")
+        proc = run_pytest(tmp_path, "-o", "asyncio_mode=auto")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "1 passed" in proc.stdout
