@@ -45,7 +45,8 @@ class Sandbox:
         self.client_options = dict(client_options or {})
         self.clients: list[Client] = []
         self.accounts: dict[Client, Bot | User] = {}
-        self._numbers = itertools.count(1)
+        self._bots = itertools.count(1)
+        self._users = itertools.count(1)
 
     async def start(self) -> Sandbox:
         await self.dc.start()
@@ -89,7 +90,7 @@ class Sandbox:
         it. ``setup``: a ``setup(bot)`` function that registers handlers with
         ``@bot.on_callback_query``, or a registry with ``install(bot)`` (such as
         ``oxigram.scale.Handlers``); it runs before the login, so no press is missed."""
-        n = next(self._numbers)
+        n = next(self._bots)
         account = self.dc.add_bot(username or ("test_bot" if n == 1 else f"test{n}_bot"))
         client = self.client()
         if setup is not None:
@@ -113,7 +114,7 @@ class Sandbox:
     ) -> Client:
         """A user account (Alice, Bob, Carol...; ``password``: its 2FA password) and a
         client logged in as it (login code, then the password if there is one)."""
-        n = next(self._numbers)
+        n = next(self._users)
         name = first_name or (_NAMES[n - 1] if n <= len(_NAMES) else f"User{n}")
         account = self.dc.add_user(
             phone or f"1555{n:07d}", name, password=password, username=username
