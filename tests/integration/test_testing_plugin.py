@@ -111,17 +111,27 @@ def test_the_plugin_is_inert_when_unused(tmp_path: Path) -> None:
 HANGS = """
 import asyncio
 
+import pytest
+
 
 async def test_hangs(local_dc):
     await asyncio.sleep(30)
+
+
+async def test_times_out_on_its_own(local_dc):
+    with pytest.raises(asyncio.TimeoutError) as info:
+        await asyncio.wait_for(asyncio.sleep(30), 0.01)
+    assert "oxigram_timeout" not in str(info.value)
 """
 
 
 def test_a_hanging_test_fails_after_the_timeout(tmp_path: Path) -> None:
     (tmp_path / "test_hangs.py").write_text(HANGS)
-    proc = run_pytest(tmp_path, "-p", "no:asyncio", "-o", "oxigram_timeout=1")
+    proc = run_pytest(tmp_path, "-p", "no:asyncio", "-o", "oxigram_timeout=1", "-rA")
     assert proc.returncode == 1
-    assert "did not finish within 1 s (ini: oxigram_timeout)" in proc.stdout
+    failed = "FAILED test_hangs.py::test_hangs - TimeoutError: did not finish within 1 s"
+    assert failed in proc.stdout, proc.stdout[-3000:]
+    assert "PASSED test_hangs.py::test_times_out_on_its_own" in proc.stdout
 
 
 def readme_test() -> str:

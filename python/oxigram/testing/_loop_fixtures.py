@@ -23,10 +23,19 @@ def timeout_of(config: pytest.Config) -> float:
 
 
 def _run(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeout: float) -> T:
-    try:
-        return loop.run_until_complete(asyncio.wait_for(coro, timeout))
-    except asyncio.TimeoutError:
-        raise TimeoutError(f"did not finish within {timeout:g} s (ini: oxigram_timeout)") from None
+    """Runs ``coro`` on ``loop``, cancelled after ``timeout`` s (a TimeoutError raised by
+    the code under test itself passes through unchanged)."""
+
+    async def bounded() -> T:
+        task = asyncio.ensure_future(coro)
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise TimeoutError(f"did not finish within {timeout:g} s (ini: oxigram_timeout)")
+        return task.result()
+
+    return loop.run_until_complete(bounded())
 
 
 def _close(loop: asyncio.AbstractEventLoop) -> None:
