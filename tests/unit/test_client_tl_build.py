@@ -29,8 +29,9 @@ BOUND = {k: v for k, v in vars(Builders).items() if isinstance(v, tl_build._Boun
 NAMES = {
     k: v
     for k, v in vars(tl_build).items()
-    if k.isupper() and not k.startswith("_") and isinstance(v, str)
+    if k.isupper() and not k.endswith("_TYPE") and isinstance(v, str)
 }
+TYPES = {k: v for k, v in vars(tl_build).items() if k.endswith("_TYPE")}
 
 
 @cache
@@ -59,11 +60,17 @@ def test_name_constant_is_the_constructor_it_says(const: str) -> None:
     assert name in tl.schema and not tl.schema[name]._tl_is_function
 
 
+@pytest.mark.parametrize("const", sorted(TYPES))
+def test_type_constant_is_the_type_it_says(const: str) -> None:
+    tl_type = TYPES[const]
+    assert snake(tl_type).upper() + "_TYPE" == const
+    assert any(tl.schema[n]._tl_type == tl_type for n in tl.schema.names())
+
+
 def test_name_sets_hold_their_names() -> None:
     assert {"chat", "chatForbidden"} == tl_build.CHATS
     assert {"channel", "channelForbidden"} == tl_build.CHANNELS
     assert {"message", "messageService", "messageEmpty"} == tl_build.MESSAGES
-    assert tl_build.INPUT_PEER_TYPES == ("InputPeer", "InputUser", "InputChannel")
 
 
 @pytest.mark.parametrize("codec", codec_modules())

@@ -134,32 +134,29 @@ def isa(obj: object, cls: type[T]) -> TypeGuard[T]:
     return getattr(obj, "_tl_name", None) == cls._tl_name
 
 
-# Boxed types, for the checks that accept any constructor of one.
-_INPUT_PEER: Final = types.InputPeerEmpty._tl_type
-_PEER: Final = types.PeerUser._tl_type
-_UPDATE: Final = types.UpdateNewMessage._tl_type
-_UPDATES: Final = types.UpdateShort._tl_type
-#: The boxed types a method's peer parameter may have (``PeerResolver.convert``).
-INPUT_PEER_TYPES: Final = (
-    _INPUT_PEER,
-    types.InputUserEmpty._tl_type,
-    types.InputChannelEmpty._tl_type,
-)
+# Boxed types, for the checks that accept any constructor of one: the TL type in upper snake
+# case and ``_TYPE`` (``INPUT_PEER_TYPE`` is ``InputPeer``).
+INPUT_PEER_TYPE: Final = types.InputPeerEmpty._tl_type
+INPUT_USER_TYPE: Final = types.InputUserEmpty._tl_type
+INPUT_CHANNEL_TYPE: Final = types.InputChannelEmpty._tl_type
+PEER_TYPE: Final = types.PeerUser._tl_type
+UPDATE_TYPE: Final = types.UpdateNewMessage._tl_type
+UPDATES_TYPE: Final = types.UpdateShort._tl_type
 
 
 def is_input_peer(obj: object) -> TypeGuard[types.TypeInputPeer]:
     """Any ``InputPeer`` constructor."""
-    return getattr(obj, "_tl_type", None) == _INPUT_PEER
+    return getattr(obj, "_tl_type", None) == INPUT_PEER_TYPE
 
 
 def is_peer(obj: object) -> TypeGuard[types.TypePeer]:
     """Any ``Peer`` constructor (``peerUser``, ``peerChat``, ``peerChannel``)."""
-    return getattr(obj, "_tl_type", None) == _PEER
+    return getattr(obj, "_tl_type", None) == PEER_TYPE
 
 
 def is_update_or_updates(obj: object) -> bool:
     """An ``Update`` or an ``Updates`` (``updateShortMessage``, ``updates``...)."""
-    return getattr(obj, "_tl_type", None) in (_UPDATE, _UPDATES)
+    return getattr(obj, "_tl_type", None) in (UPDATE_TYPE, UPDATES_TYPE)
 
 
 # Constructor names, for comparisons on hot paths and for sets: the TL name in upper snake
