@@ -5,8 +5,11 @@ The rule for this layer: messages are built with the generated classes of the sh
 (``tl.types.Pong(msg_id=..., ping_id=...)``, ``tl.functions.Ping(ping_id=...)``), whatever
 API layer the client loaded: ``mtproto.tl`` is not versioned with the API, a loaded layer
 gets the same service part (``tl.load_schema``), and an object serializes with its own
-schema, so the bytes are the same. Decoded objects come from the session's schema and are
-matched by constructor name against the constants here (hot paths: one string comparison).
+schema, so the bytes are the same. Objects the session decodes come from its schema (the
+client's, possibly a loaded layer) and are matched by constructor name against the constants
+here (on the per-message path: one string comparison). The auth-key exchange decodes with
+the shipped schema itself, so ``handshake.py`` checks classes (``isinstance``) instead.
+
 Each constant comes from a stub class, so no name is spelled as a string and a typo is a
 mypy error; a constant is the TL name in upper case (``BAD_MSG_NOTIFICATION`` is
 ``bad_msg_notification``), an id constant adds ``_ID``.
