@@ -30,7 +30,6 @@ from ..errors import (
 )
 from ..tl import types
 from . import events as ev
-from . import service as sv
 from .framing import Role
 from .messages import (
     CONTAINER_ID,
@@ -48,6 +47,32 @@ from .messages import (
 )
 from .msgid import Clock, MsgIds
 from .random_pool import RandomPool
+from .service import (
+    BAD_MSG_NOTIFICATION,
+    BAD_MSG_NOTIFICATION_ID,
+    BAD_SERVER_SALT,
+    BAD_SERVER_SALT_ID,
+    DESTROY_SESSION_NONE_ID,
+    DESTROY_SESSION_OK_ID,
+    FUTURE_SALTS,
+    FUTURE_SALTS_ID,
+    HTTP_WAIT,
+    MSG_DETAILED_INFO,
+    MSG_NEW_DETAILED_INFO,
+    MSG_RESEND_ANS_REQ,
+    MSG_RESEND_REQ,
+    MSGS_ACK,
+    MSGS_ACK_ID,
+    MSGS_ALL_INFO,
+    MSGS_STATE_INFO_ID,
+    MSGS_STATE_REQ,
+    NEW_SESSION_CREATED,
+    PING,
+    PING_DELAY_DISCONNECT,
+    PONG,
+    PONG_ID,
+    RPC_ERROR,
+)
 
 __all__ = ["Outgoing", "Packed", "Session", "rpc_error", "rpc_result"]
 
@@ -58,23 +83,26 @@ MAX_PAST = 300
 MAX_FUTURE = 30
 _MAX_ACKS = 8192
 
-
-_MSGS_ACK = sv.MSGS_ACK_ID
-_BAD_MSG = sv.BAD_MSG_NOTIFICATION_ID
-_BAD_SALT = sv.BAD_SERVER_SALT_ID
-_CLOCK_FIXERS = {_BAD_MSG, _BAD_SALT}
+_CLOCK_FIXERS = {BAD_MSG_NOTIFICATION_ID, BAD_SERVER_SALT_ID}
 # Never content-related (bad_msg 34 otherwise); bad_msg/bad_salt follow Telegram's usage.
-_NOT_CONTENT = {_MSGS_ACK, CONTAINER_ID, GZIP_ID, MSG_COPY_ID, _BAD_MSG, _BAD_SALT}
+_NOT_CONTENT = {
+    MSGS_ACK_ID,
+    CONTAINER_ID,
+    GZIP_ID,
+    MSG_COPY_ID,
+    BAD_MSG_NOTIFICATION_ID,
+    BAD_SERVER_SALT_ID,
+}
 # Server messages that answer a client message get msg_id = 1 mod 4, the rest 3 mod 4.
 _RESPONSES = {
     RPC_RESULT_ID,
-    _BAD_MSG,
-    _BAD_SALT,
-    sv.PONG_ID,
-    sv.FUTURE_SALTS_ID,
-    sv.MSGS_STATE_INFO_ID,
-    sv.DESTROY_SESSION_OK_ID,
-    sv.DESTROY_SESSION_NONE_ID,
+    BAD_MSG_NOTIFICATION_ID,
+    BAD_SERVER_SALT_ID,
+    PONG_ID,
+    FUTURE_SALTS_ID,
+    MSGS_STATE_INFO_ID,
+    DESTROY_SESSION_OK_ID,
+    DESTROY_SESSION_NONE_ID,
 }
 
 
@@ -112,12 +140,12 @@ def rpc_error(req_msg_id: int, code: int, message: str) -> bytes:
     return rpc_result(req_msg_id, err, gzip=False)
 
 
-_DETAILED_INFO = frozenset((sv.MSG_DETAILED_INFO, sv.MSG_NEW_DETAILED_INFO))
+_DETAILED_INFO = frozenset((MSG_DETAILED_INFO, MSG_NEW_DETAILED_INFO))
 # Requests a server may send that a client has no use for.
 _IGNORED_FROM_SERVER = frozenset(
-    (sv.MSGS_STATE_REQ, sv.MSG_RESEND_REQ, sv.MSG_RESEND_ANS_REQ, sv.MSGS_ALL_INFO)
+    (MSGS_STATE_REQ, MSG_RESEND_REQ, MSG_RESEND_ANS_REQ, MSGS_ALL_INFO)
 )
-_PINGS = frozenset((sv.PING, sv.PING_DELAY_DISCONNECT))
+_PINGS = frozenset((PING, PING_DELAY_DISCONNECT))
 
 _unpack_id = struct.Struct("<I").unpack_from
 _VECTOR_ID = 0x1CB5C415
@@ -126,7 +154,7 @@ _VECTOR_ID = 0x1CB5C415
 def _msgs_ack(msg_ids: list[int]) -> bytes:
     """``msgs_ack{msg_ids}`` serialized directly (the same bytes as the TL codec's; the
     service message every client packet carries)."""
-    return struct.pack(f"<IIi{len(msg_ids)}q", _MSGS_ACK, _VECTOR_ID, len(msg_ids), *msg_ids)
+    return struct.pack(f"<IIi{len(msg_ids)}q", MSGS_ACK_ID, _VECTOR_ID, len(msg_ids), *msg_ids)
 
 
 class _SeenIds:
@@ -507,7 +535,7 @@ class Session:
             log.warning("undecodable result for request %d: %s", req_msg_id, exc)
             out.append(ev.RpcDecodeError(req_msg_id, exc))
             return
-        if getattr(result, "_tl_name", None) == sv.RPC_ERROR:
+        if getattr(result, "_tl_name", None) == RPC_ERROR:
             out.append(ev.RpcError(req_msg_id, result.error_code, result.error_message))
         else:
             out.append(ev.RpcResult(req_msg_id, result))
@@ -524,19 +552,19 @@ class Session:
 
     def _client_service(self, msg_id: int, obj: Any, out: list[ev.Event]) -> None:
         name = getattr(obj, "_tl_name", "")
-        if name == sv.PONG:
+        if name == PONG:
             out.append(ev.Pong(obj.msg_id, obj.ping_id))
-        elif name == sv.MSGS_ACK:
+        elif name == MSGS_ACK:
             out.append(ev.Acked(tuple(obj.msg_ids)))
-        elif name == sv.BAD_SERVER_SALT:
+        elif name == BAD_SERVER_SALT:
             self.salt = obj.new_server_salt
             out.append(ev.ResendRequest(self._resend_ids(obj.bad_msg_id), 48))
-        elif name == sv.BAD_MSG_NOTIFICATION:
+        elif name == BAD_MSG_NOTIFICATION:
             self._bad_msg(msg_id, obj, out)
-        elif name == sv.NEW_SESSION_CREATED:
+        elif name == NEW_SESSION_CREATED:
             self.salt = obj.server_salt
             out.append(ev.NewSession(obj.first_msg_id, obj.unique_id, obj.server_salt))
-        elif name == sv.FUTURE_SALTS:
+        elif name == FUTURE_SALTS:
             out.append(ev.RpcResult(obj.req_msg_id, obj))
         elif name in _DETAILED_INFO:
             self._pending_acks.append(obj.answer_msg_id)  # the server asks for this ack
@@ -565,14 +593,14 @@ class Session:
         # seq_no parity (protocol.md 3.3): msgs_ack never content-related, every request
         # always; pings and http_wait are accepted either way (clients disagree on them).
         name = getattr(obj, "_tl_name", "")
-        if name == sv.MSGS_ACK:
+        if name == MSGS_ACK:
             if self._seq_no_wrong(msg_id, seq_no, False, out):
                 return
             out.append(ev.Acked(tuple(obj.msg_ids)))
         elif name in _PINGS:
             self._outbox.append(Outgoing(types.Pong(msg_id=msg_id, ping_id=obj.ping_id)))
             out.append(ev.Ping(msg_id, obj.ping_id, getattr(obj, "disconnect_delay", None)))
-        elif name == sv.HTTP_WAIT:
+        elif name == HTTP_WAIT:
             log.debug("ignoring http_wait")
         elif not self._seq_no_wrong(msg_id, seq_no, True, out):
             out.append(ev.Request(msg_id, obj))
