@@ -71,6 +71,8 @@ def test_name_sets_hold_their_names() -> None:
     assert {"chat", "chatForbidden"} == tl_build.CHATS
     assert {"channel", "channelForbidden"} == tl_build.CHANNELS
     assert {"message", "messageService", "messageEmpty"} == tl_build.MESSAGES
+    assert {"updates", "updatesCombined"} == tl_build.UPDATES_WITH_LISTS
+    assert {"updateBotCallbackQuery", "updateInlineBotCallbackQuery"} == tl_build.CALLBACK_QUERIES
 
 
 @pytest.mark.parametrize("codec", codec_modules())
@@ -188,6 +190,25 @@ def test_boxed_type_predicates() -> None:
     assert tl_build.is_update_or_updates(_an_update())
     assert not tl_build.is_update_or_updates(tl.functions.updates.GetState())
     assert not tl_build.is_update_or_updates(None)
+    # A function is a request for its type, not one of its constructors.
+    assert tl_build.boxed_type(tl.functions.messages.GetMessages(id=[])) is None
+    assert tl_build.boxed_type(types.PeerUser(user_id=1)) == "Peer"
+    assert tl_build.boxed_type("Peer") is None
+    # Every Updates constructor and nothing else, at the shipped layer and the loaded one.
+    updates = {
+        "updatesTooLong",
+        "updateShortMessage",
+        "updateShortChatMessage",
+        "updateShort",
+        "updatesCombined",
+        "updates",
+        "updateShortSentMessage",
+    }
+    for schema in (tl.schema, full):
+        classes = [schema[n] for n in schema.names()]
+        # Bare instances, as the codecs make them (no __init__).
+        found = {c._tl_name for c in classes if tl_build.is_updates(c.__new__(c))}
+        assert found == updates
 
 
 def _an_update() -> Any:

@@ -27,6 +27,7 @@ from .tl_build import (
     INPUT_USER_TYPE,
     MESSAGES,
     Builders,
+    boxed_type,
     is_input_peer,
     is_peer,
     is_update_or_updates,
@@ -137,7 +138,7 @@ class PeerResolver:
     async def convert(self, tl_type: str, value: Any) -> Any:
         """``value`` as ``tl_type`` (``InputPeer``, ``InputUser``, ``InputChannel``); other
         values pass through."""
-        if tl_type not in _PEER_TYPES or getattr(value, "_tl_type", None) == tl_type:
+        if tl_type not in _PEER_TYPES or boxed_type(value) == tl_type:
             return value
         ip = await self.input_peer(value)
         if tl_type == INPUT_PEER_TYPE:

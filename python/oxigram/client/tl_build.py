@@ -30,7 +30,16 @@ from typing import Any, Final, Generic, TypeGuard, TypeVar, overload
 from .. import tl
 from ..tl import functions, types
 
-__all__ = ["Builders", "is_input_peer", "is_peer", "is_update_or_updates", "isa", "name_of"]
+__all__ = [
+    "Builders",
+    "boxed_type",
+    "is_input_peer",
+    "is_peer",
+    "is_update_or_updates",
+    "is_updates",
+    "isa",
+    "name_of",
+]
 
 T = TypeVar("T", bound=tl.TLObject)
 
@@ -144,19 +153,33 @@ UPDATE_TYPE: Final = types.UpdateNewMessage._tl_type
 UPDATES_TYPE: Final = types.UpdateShort._tl_type
 
 
+def boxed_type(obj: object) -> str | None:
+    """The boxed type ``obj`` is a constructor of; ``None`` for a function (``_tl_type`` is
+    then what it returns) and for anything that is not a TL object."""
+    if getattr(obj, "_tl_is_function", True):
+        return None
+    return getattr(obj, "_tl_type", None)
+
+
 def is_input_peer(obj: object) -> TypeGuard[types.TypeInputPeer]:
     """Any ``InputPeer`` constructor."""
-    return getattr(obj, "_tl_type", None) == INPUT_PEER_TYPE
+    return boxed_type(obj) == INPUT_PEER_TYPE
 
 
 def is_peer(obj: object) -> TypeGuard[types.TypePeer]:
     """Any ``Peer`` constructor (``peerUser``, ``peerChat``, ``peerChannel``)."""
-    return getattr(obj, "_tl_type", None) == PEER_TYPE
+    return boxed_type(obj) == PEER_TYPE
+
+
+def is_updates(obj: object) -> TypeGuard[types.TypeUpdates]:
+    """Any ``Updates`` constructor: what the server pushes (``updates``, ``updateShort``,
+    ``updatesTooLong``...) and what a method may answer with."""
+    return boxed_type(obj) == UPDATES_TYPE
 
 
 def is_update_or_updates(obj: object) -> bool:
     """An ``Update`` or an ``Updates`` (``updateShortMessage``, ``updates``...)."""
-    return getattr(obj, "_tl_type", None) in (UPDATE_TYPE, UPDATES_TYPE)
+    return boxed_type(obj) in (UPDATE_TYPE, UPDATES_TYPE)
 
 
 # Constructor names, for comparisons on hot paths and for sets: the TL name in upper snake
@@ -187,3 +210,7 @@ UPDATE_INLINE_BOT_CALLBACK_QUERY: Final = types.UpdateInlineBotCallbackQuery._tl
 CHATS: Final = frozenset((CHAT, CHAT_FORBIDDEN))
 CHANNELS: Final = frozenset((CHANNEL, CHANNEL_FORBIDDEN))
 MESSAGES: Final = frozenset((MESSAGE, MESSAGE_SERVICE, MESSAGE_EMPTY))
+#: The ``Updates`` that hold a list of updates with their users and chats.
+UPDATES_WITH_LISTS: Final = frozenset((UPDATES, UPDATES_COMBINED))
+#: What a button press arrives as.
+CALLBACK_QUERIES: Final = frozenset((UPDATE_BOT_CALLBACK_QUERY, UPDATE_INLINE_BOT_CALLBACK_QUERY))

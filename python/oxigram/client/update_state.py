@@ -35,9 +35,8 @@ from .tl_build import (
     UPDATE_SHORT_CHAT_MESSAGE,
     UPDATE_SHORT_MESSAGE,
     UPDATE_SHORT_SENT_MESSAGE,
-    UPDATES,
-    UPDATES_COMBINED,
     UPDATES_TOO_LONG,
+    UPDATES_WITH_LISTS,
     Builders,
     isa,
     name_of,
@@ -50,7 +49,6 @@ log = logging.getLogger(__name__)
 # Per-update checks compare names with these (one string comparison, no predicate call).
 _CHANNEL_MESSAGE = frozenset((UPDATE_NEW_CHANNEL_MESSAGE, UPDATE_EDIT_CHANNEL_MESSAGE))
 _SHORT_MESSAGES = frozenset((UPDATE_SHORT_MESSAGE, UPDATE_SHORT_CHAT_MESSAGE))
-_CONTAINERS = frozenset((UPDATES, UPDATES_COMBINED))
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,7 @@ class UpdateMachine:
         elif name == UPDATE_SHORT:
             self._one(obj.update, (), (), out)
             self._set_date(obj.date)
-        elif name in _CONTAINERS:
+        elif name in UPDATES_WITH_LISTS:
             self._seq_container(obj, out)
         else:
             log.debug("not an Updates object: %s", name or type(obj).__name__)
