@@ -183,7 +183,7 @@ def is_update_or_updates(obj: object) -> bool:
 
 
 # Constructor names, for comparisons on hot paths and for sets: the TL name in upper snake
-# case (``UPDATE_SHORT`` is ``updateShort``, ``UPDATES_DIFFERENCE`` is ``updates.difference``).
+# case (``UPDATE_SHORT`` is ``updateShort``; a namespace would join with ``_``).
 USER: Final = types.User._tl_name
 CHAT: Final = types.Chat._tl_name
 CHAT_FORBIDDEN: Final = types.ChatForbidden._tl_name
