@@ -17,7 +17,7 @@ from .. import tl
 from ..errors import CallbackDataTooLongError
 from ..tl import types
 from .callback_data import CallbackData
-from .tl_build import Builders, isa, name_of
+from .tlobjects import Builders, isa, name_of
 
 __all__ = ["MAX_DATA", "Button", "ButtonInfo", "buttons_of", "check_data", "inline_markup"]
 

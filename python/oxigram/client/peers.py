@@ -19,7 +19,7 @@ from .. import tl
 from ..errors import PeerNotFoundError
 from ..tl import types
 from .storage import Entity, SessionStorage
-from .tl_build import (
+from .tlobjects import (
     CHANNELS,
     CHATS,
     INPUT_CHANNEL_TYPE,

@@ -26,7 +26,7 @@ from typing import Any
 from .. import tl
 from ..tl import functions, types
 from .storage import UpdateState
-from .tl_build import (
+from .tlobjects import (
     PEER_CHANNEL,
     UPDATE_CHANNEL_TOO_LONG,
     UPDATE_EDIT_CHANNEL_MESSAGE,

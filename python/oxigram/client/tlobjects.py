@@ -1,6 +1,11 @@
 """The client's one place for TL objects: building them from the client's schema and
 telling them apart, typed by the generated stubs.
 
+Unlike the local DC (``server/tlobjects.py``), which speaks only the shipped schema and so
+uses the generated classes and ``isinstance``, a client may run with a layer the user loaded
+(``Client(..., schema=...)``): its objects must be made by that schema's classes (a codec
+encodes only its own), and what it decodes are instances of those, not of ``tl.types``.
+
 Building: :class:`Builders` is bound to one schema (the shipped one, or a layer the user
 loaded with ``Client(..., schema=...)``) and has one attribute per constructor the client
 makes, typed as the stub class of that constructor::
@@ -106,7 +111,7 @@ class Builders:
     keyboard_inline_button_row = _Bound(types.KeyboardInlineButtonRow)
     reply_inline_markup = _Bound(types.ReplyInlineMarkup)
 
-    # connection, login, callbacks (client.py, callbacks.py, pressing.py, callback_methods.py)
+    # connection, login, callbacks (client.py, callbacks.py, pressing.py, messages.py)
     invoke_with_layer = _Bound(functions.InvokeWithLayer)
     init_connection = _Bound(functions.InitConnection)
     help_get_config = _Bound(functions.help.GetConfig)

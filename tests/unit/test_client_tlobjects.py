@@ -1,4 +1,4 @@
-"""client/tl_build.py: the builders make objects of the schema they are bound to (either
+"""client/tlobjects.py: the builders make objects of the schema they are bound to (either
 codec, the shipped schema or a full layer loaded at run time), every name the module uses
 is the one its attribute says, and the predicates match by name across schemas."""
 
@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from oxigram import tl
-from oxigram.client import tl_build
-from oxigram.client.tl_build import Builders, isa
+from oxigram.client import tlobjects
+from oxigram.client.tlobjects import Builders, isa
 from oxigram.tl import types
 from oxigram.tl._model import shipped_text
 from tl_support import SHARED_TL, codec_modules, shipped
@@ -25,13 +25,13 @@ def snake(tl_name: str) -> str:
     return words.replace(".", "_").lower()
 
 
-BOUND = {k: v for k, v in vars(Builders).items() if isinstance(v, tl_build._Bound)}
+BOUND = {k: v for k, v in vars(Builders).items() if isinstance(v, tlobjects._Bound)}
 NAMES = {
     k: v
-    for k, v in vars(tl_build).items()
+    for k, v in vars(tlobjects).items()
     if k.isupper() and not k.endswith("_TYPE") and isinstance(v, str)
 }
-TYPES = {k: v for k, v in vars(tl_build).items() if k.endswith("_TYPE")}
+TYPES = {k: v for k, v in vars(tlobjects).items() if k.endswith("_TYPE")}
 
 
 @cache
@@ -68,11 +68,11 @@ def test_type_constant_is_the_type_it_says(const: str) -> None:
 
 
 def test_name_sets_hold_their_names() -> None:
-    assert {"chat", "chatForbidden"} == tl_build.CHATS
-    assert {"channel", "channelForbidden"} == tl_build.CHANNELS
-    assert {"message", "messageService", "messageEmpty"} == tl_build.MESSAGES
-    assert {"updates", "updatesCombined"} == tl_build.UPDATES_WITH_LISTS
-    assert {"updateBotCallbackQuery", "updateInlineBotCallbackQuery"} == tl_build.CALLBACK_QUERIES
+    assert {"chat", "chatForbidden"} == tlobjects.CHATS
+    assert {"channel", "channelForbidden"} == tlobjects.CHANNELS
+    assert {"message", "messageService", "messageEmpty"} == tlobjects.MESSAGES
+    assert {"updates", "updatesCombined"} == tlobjects.UPDATES_WITH_LISTS
+    assert {"updateBotCallbackQuery", "updateInlineBotCallbackQuery"} == tlobjects.CALLBACK_QUERIES
 
 
 @pytest.mark.parametrize("codec", codec_modules())
@@ -173,27 +173,27 @@ def test_isa_matches_by_name_across_schemas() -> None:
     assert not isa(ours, types.PeerChat)
     for value in (None, "peerUser", 4, b"peerUser"):
         assert not isa(value, types.PeerUser)
-    assert tl_build.name_of(ours) == "peerUser" and tl_build.name_of("peerUser") == ""
+    assert tlobjects.name_of(ours) == "peerUser" and tlobjects.name_of("peerUser") == ""
 
 
 def test_boxed_type_predicates() -> None:
     full = full_layer()
-    assert tl_build.is_input_peer(types.InputPeerSelf())
-    assert tl_build.is_input_peer(full["inputPeerChat"](chat_id=1))
-    assert not tl_build.is_input_peer(types.InputUserSelf())
+    assert tlobjects.is_input_peer(types.InputPeerSelf())
+    assert tlobjects.is_input_peer(full["inputPeerChat"](chat_id=1))
+    assert not tlobjects.is_input_peer(types.InputUserSelf())
     # A constructor whose name starts like an InputPeer's but is another type.
-    assert not tl_build.is_input_peer(full["inputPeerNotifySettings"]())
-    assert tl_build.is_peer(types.PeerChannel(channel_id=1))
-    assert not tl_build.is_peer(full["peerSettings"]())
-    assert not tl_build.is_peer("peerUser")
-    assert tl_build.is_update_or_updates(types.UpdateShort(update=_an_update(), date=1))
-    assert tl_build.is_update_or_updates(_an_update())
-    assert not tl_build.is_update_or_updates(tl.functions.updates.GetState())
-    assert not tl_build.is_update_or_updates(None)
+    assert not tlobjects.is_input_peer(full["inputPeerNotifySettings"]())
+    assert tlobjects.is_peer(types.PeerChannel(channel_id=1))
+    assert not tlobjects.is_peer(full["peerSettings"]())
+    assert not tlobjects.is_peer("peerUser")
+    assert tlobjects.is_update_or_updates(types.UpdateShort(update=_an_update(), date=1))
+    assert tlobjects.is_update_or_updates(_an_update())
+    assert not tlobjects.is_update_or_updates(tl.functions.updates.GetState())
+    assert not tlobjects.is_update_or_updates(None)
     # A function is a request for its type, not one of its constructors.
-    assert tl_build.boxed_type(tl.functions.messages.GetMessages(id=[])) is None
-    assert tl_build.boxed_type(types.PeerUser(user_id=1)) == "Peer"
-    assert tl_build.boxed_type("Peer") is None
+    assert tlobjects.boxed_type(tl.functions.messages.GetMessages(id=[])) is None
+    assert tlobjects.boxed_type(types.PeerUser(user_id=1)) == "Peer"
+    assert tlobjects.boxed_type("Peer") is None
     # Every Updates constructor and nothing else, at the shipped layer and the loaded one.
     updates = {
         "updatesTooLong",
@@ -207,7 +207,7 @@ def test_boxed_type_predicates() -> None:
     for schema in (tl.schema, full):
         classes = [schema[n] for n in schema.names()]
         # Bare instances, as the codecs make them (no __init__).
-        found = {c._tl_name for c in classes if tl_build.is_updates(c.__new__(c))}
+        found = {c._tl_name for c in classes if tlobjects.is_updates(c.__new__(c))}
         assert found == updates
 
 
