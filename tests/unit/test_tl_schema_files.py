@@ -248,3 +248,44 @@ def test_generator_checks_every_id() -> None:
     assert f"a#{declaration_crc('a = B'):08x} = B;" in gen.render("a = B;\n// LAYER 1")
     assert "inputMediaUploadedDocument#037c9330 " in gen.render(reference_text("main_api.tl"))
     assert "boolTrue" not in gen.render("boolTrue#997275b5 = Bool;\n// LAYER 1")
+
+
+TRICKY = [
+    "a x:Vector<bytes> y:flags.0?bytes flags:# = B;",  # a later flags word: an error
+    "a flags:# y:flags.0?bytes z:flags.1?true v:vector<%B> = B;",
+    "a {X:Type} flags:# q:!X w:flags.31?Vector<Vector<long>> = X;",
+    "---functions---\na {X:Type} q:!X = X;\nb\n  c:int\n  = B;",
+    "vector {t:Type} # [ t ] = Vector t;\nint128 4*[ int ] = Int128;",
+    "a  b:int  =  B ;",
+    "a#00000001 = B;",
+    "a x:int> = B;",
+    "a x:f.0?int = B;",
+    "a f:# x:f.32?int = B;",
+    "a f:# x:f.0?# = B;",
+    "a x:!Y = B;",
+    "a x:true = B;",
+    "a x:int x:long = B;",
+    "a 1x:int = B;",
+    "a {x:Int} = B;",
+    "a x = B;",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_both_parsers_agree(text: str) -> None:
+    """The pure reader and the native one give the same constructors or the same error."""
+    native = pytest.importorskip("oxigram._native")
+
+    def outcome(parse: Any) -> Any:
+        try:
+            return parse(text)
+        except TLSchemaError as exc:
+            return str(exc)
+
+    assert outcome(parse_schema) == outcome(native.TLCodec.parse_schema)
+
+
+def test_both_parsers_agree_on_the_layer() -> None:
+    native = pytest.importorskip("oxigram._native")
+    for text in (reference_text("main_api.tl"), (SHIPPED / "api.tl").read_text("utf-8")):
+        assert parse_schema(text) == native.TLCodec.parse_schema(text)

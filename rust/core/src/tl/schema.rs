@@ -117,10 +117,23 @@ fn normalize(tokens: &[&str]) -> String {
                 _ => (*tok, ""),
             }
         };
+        if i == 0 || !body.contains(['<', '>', '{', '}']) {
+            // The common token: copied whole.
+            if !body.is_empty() || !tail.is_empty() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push_str(body);
+                out.push_str(tail);
+            }
+            space = true;
+            continue;
+        }
         for c in body.chars().chain(tail.chars()) {
             match c {
-                '<' if i > 0 => space = true,
-                '>' | '{' | '}' if i > 0 => {}
+                '<' => space = true,
+                '>' | '{' | '}' => {}
                 c => {
                     if space && !out.is_empty() {
                         out.push(' ');
@@ -330,7 +343,12 @@ pub fn parse_schema(text: &str) -> Result<Schema> {
             start = lineno;
         }
         pending.push(code);
-        let joined = pending.join(" ");
+        // Most declarations are one line: read it in place rather than joined.
+        let joined: std::borrow::Cow<'_, str> = if pending.len() == 1 {
+            code.into()
+        } else {
+            pending.join(" ").into()
+        };
         let Some(semi) = joined.find(';') else {
             continue;
         };
