@@ -123,7 +123,6 @@ fn normalize(tokens: &[&str]) -> String {
                 if space && !out.is_empty() {
                     out.push(' ');
                 }
-                space = false;
                 out.push_str(body);
                 out.push_str(tail);
             }
