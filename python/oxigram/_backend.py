@@ -2,40 +2,92 @@
 
 Chosen once, at import. ``OXIGRAM_BACKEND=native`` or ``python`` forces one; otherwise native
 is used when it loads and the pure twin when it does not. Every other module imports the
-functions from here and never from ``_native`` or ``_pure`` directly.
+implementation from here and never from ``_native`` or ``_pure`` directly; code that compares
+the two (the benchmarks) asks for each one by name with :func:`load`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from types import ModuleType
+from typing import TYPE_CHECKING, Literal
 
 from .errors import BackendUnavailableError, InvalidInputError
 
-__all__ = ["backend", "impl"]
+__all__ = ["Implementation", "backend", "impl", "load", "selected"]
 
 _ENV = "OXIGRAM_BACKEND"
 
+Name = Literal["native", "python"]
 
-def _load() -> tuple[str, ModuleType]:
+
+class Implementation:
+    """One backend.
+
+    ``crypto`` is the module with every function and class of ``_native.pyi`` except
+    ``TLCodec`` (``oxigram._native`` or ``oxigram._pure``); ``tl`` is the module with
+    ``TLCodec`` (``oxigram._native`` or ``oxigram._pure.tl``, imported on first use: the pure
+    codec takes ~13 ms to import and not every program decodes TL).
+    """
+
+    def __init__(self, name: Name, crypto: ModuleType) -> None:
+        self.name: Name = name
+        self.crypto = crypto
+
+    @functools.cached_property
+    def tl(self) -> ModuleType:
+        if self.name == "native":
+            return self.crypto
+        from ._pure import tl
+
+        return tl
+
+    def __repr__(self) -> str:
+        return f"<oxigram backend {self.name!r}>"
+
+
+@functools.cache
+def load(name: Name) -> Implementation:
+    """The backend called ``name``, whichever is selected. ``load("native")`` raises
+    :class:`~oxigram.errors.BackendUnavailableError` (an ``ImportError``) when the native
+    module cannot be imported."""
+    if name == "python":
+        from . import _pure
+
+        return Implementation("python", _pure)
+    if name != "native":
+        raise InvalidInputError(f"backend must be 'native' or 'python', not {name!r}")
+    try:
+        from . import _native
+    except ImportError as exc:
+        raise BackendUnavailableError(f"oxigram._native cannot be imported: {exc}") from exc
+    return Implementation("native", _native)
+
+
+def _select() -> Implementation:
     wanted = os.environ.get(_ENV, "").strip().lower()
     if wanted not in ("", "native", "python"):
         raise InvalidInputError(f"{_ENV} must be 'native' or 'python', not {wanted!r}")
     if wanted == "python":
-        from . import _pure
-
-        return "python", _pure
+        return load("python")
     try:
-        from . import _native
-    except ImportError as exc:
+        return load("native")
+    except BackendUnavailableError as exc:
         if wanted == "native":
             raise BackendUnavailableError(
-                f"{_ENV}=native but oxigram._native cannot be imported: {exc}"
-            ) from exc
-        from . import _pure
-
-        return "python", _pure
-    return "native", _native
+                f"{_ENV}=native but oxigram._native cannot be imported: {exc.__cause__}"
+            ) from exc.__cause__
+        return load("python")
 
 
-backend, impl = _load()
+#: The backend picked at import.
+selected = _select()
+#: Its name, ``"native"`` or ``"python"`` (also ``oxigram.backend``).
+backend: Name = selected.name
+if TYPE_CHECKING:
+    # For the type checker the crypto module is the stub: the contract both backends keep.
+    from . import _native as impl
+else:
+    #: Its crypto module (``oxigram.crypto`` re-exports every name of it).
+    impl = selected.crypto
