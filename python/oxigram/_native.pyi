@@ -149,6 +149,11 @@ def srp_answer(
 
 # ---------------------------------------------------------------- handshake: pq, RSA, DH
 
+TELEGRAM_DH_PRIME: bytes
+"""Telegram's 2048-bit safe prime (core.telegram.org/mtproto/auth_key), 256 big-endian bytes,
+used with g = 3 for the DH handshake and 2FA SRP. Its safe-prime verdict is known in advance,
+so :func:`check_dh_prime` and the SRP functions accept it without running the primality test."""
+
 def factorize(pq: int) -> tuple[int, int]:
     """Splits pq into (p, q) with p <= q and p * q == pq, p the smallest prime factor...
     (Pollard-Brent). ``FactorizationError``: ``"pq must be in 4..2**64-1, not {pq}"``,

@@ -24,9 +24,13 @@ from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
-from . import _native as native
-from . import _pure as pure
-from .mtproto.handshake import TELEGRAM_DH_PRIME
+from . import _backend
+from .crypto import TELEGRAM_DH_PRIME
+
+# The table compares both backends, whichever is selected; importing this module fails (an
+# ImportError) when the native one cannot load.
+native = _backend.load("native").crypto
+pure = _backend.load("python").crypto
 
 __all__ = ["Row", "format_table", "measure", "rows"]
 

@@ -281,3 +281,50 @@ def test_duplicates_concurrency_order_flood_edit_inline() -> None:
                 await wait_until(lambda: dc.get_message(inline.msg_id).text == "inline edited")
 
     run(main)
+
+
+def test_a_press_meeting_a_disconnected_client_stays_answerable() -> None:
+    """A query is claimed only when its answer can be sent: an answer that meets the client
+    between connections (no sender, as while it moves to another DC) raises
+    NotConnectedError and leaves the query open, for the handler's next answer or, failing
+    that, the deadline answer once the client is back."""
+
+    async def main() -> None:
+        async with LocalDC(port=0, answer_timeout=3.0) as dc:
+            b_acc = dc.add_bot("cb_gone_bot")
+            ann = dc.add_user("15550321", "Ann")
+            async with (
+                logged_in(dc, b_acc.id, bot=True) as bot,
+                logged_in(dc, ann.id, bot=False) as user,
+            ):
+                bot.callbacks.config.deadline_answer.text = "back later"
+                outcome: dict[str, Any] = {}
+
+                @bot.on_callback_query(data=b"retry")
+                async def retry(q: CallbackQuery) -> None:
+                    sender, bot.sender = bot.sender, None
+                    try:
+                        with pytest.raises(errors.NotConnectedError):
+                            await q.answer("lost")
+                        outcome["open"] = not q.answered
+                    finally:
+                        bot.sender = sender
+                    outcome["sent"] = await q.answer("back")
+
+                @bot.on_callback_query(data=b"silent", deadline=0.5)
+                async def silent(q: CallbackQuery) -> None:
+                    # the automatic answer after this handler meets no connection
+                    sender, bot.sender = bot.sender, None
+                    asyncio.get_running_loop().call_later(0.2, setattr, bot, "sender", sender)
+
+                m = dc.send_message(b_acc.id, ann.id, "m", [SB.callback("r", b"retry")])
+                answer = await user.request_callback_answer("@cb_gone_bot", m, b"retry")
+                assert answer.message == "back"
+                assert outcome == {"open": True, "sent": True}
+
+                m = dc.send_message(b_acc.id, ann.id, "m", [SB.callback("s", b"silent")])
+                answer = await user.request_callback_answer("@cb_gone_bot", m, b"silent")
+                assert answer.message == "back later"
+                assert bot.callback_stats.deadline == 1
+
+    run(main)

@@ -94,7 +94,7 @@ def test_service_messages_containers_gzip_and_wrappers(rsa_key: RsaPrivateKey) -
                 assert await c.ping(7) > 0
                 auth = await login_bot(c, bot.token)
                 assert auth.user.id == bot.id and auth.user.bot
-                record = dc.store.auth_keys[next(iter(dc.store.auth_keys))]
+                record = next(iter(dc.engine.keys.records.values()))
                 assert record.layer == tl.LAYER
                 # several requests in one container, answered separately
                 futures = c.send(

@@ -52,7 +52,7 @@ def test_frames_of_one_loop_iteration_leave_in_one_write_in_order(
             async with RawClient(dc.port, dc.rsa_public_key, auth_key=key) as cu:
                 await cu.call("updates.getState")
                 writes: list[int] = []
-                (conn,) = dc._connections
+                (conn,) = dc.engine._connections
                 transport_cls = type(conn.io)
                 real_write = transport_cls.write
 
@@ -88,7 +88,7 @@ def test_messages_queued_for_a_lost_connection_go_out_on_the_next_one(
             first = RawClient(dc.port, dc.rsa_public_key, auth_key=key)
             await first.connect()
             await first.call("updates.getState")
-            (conn,) = dc._connections
+            (conn,) = dc.engine._connections
             dc.send_message(bot.id, user.id, "while you were away")  # queued for the flush
             conn.io.abort()  # the socket dies before that flush runs
             await first.close()

@@ -100,6 +100,18 @@ def pyi_public_names() -> set[str]:
     return {n for n in names if not n.startswith("_")}
 
 
+def pyi_constants() -> dict[str, str]:
+    """Public constants of the stub (``NAME: type``, not type aliases) and their types."""
+    return {
+        node.target.id: ast.unparse(node.annotation)
+        for node in _pyi_tree().body
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and not node.target.id.startswith("_")
+        and ast.unparse(node.annotation) != "TypeAlias"
+    }
+
+
 def runtime_params(fn: Callable[..., Any]) -> list[Param]:
     sig = inspect.signature(fn)
     return [
@@ -155,6 +167,7 @@ def load_native() -> ModuleType:
 
 STUB = pyi_functions()
 CLASSES = pyi_classes()
+CONSTANTS = pyi_constants()
 # Where the pure twin of each stub class lives; ``oxigram._pure`` (and ``oxigram.crypto``)
 # unless listed here.
 PURE_CLASS_HOME = {"TLCodec": "oxigram._pure.tl"}
@@ -183,13 +196,13 @@ def test_stub_classes_are_parsed() -> None:
 
 
 def test_crypto_all_matches_stub() -> None:
-    assert sorted(crypto.__all__) == sorted(set(STUB) | PURE_TOP_CLASSES)
+    assert sorted(crypto.__all__) == sorted(set(STUB) | PURE_TOP_CLASSES | set(CONSTANTS))
     for name in crypto.__all__:
         assert getattr(crypto, name) is getattr(oxigram._backend.impl, name)
 
 
 def test_pure_names_match_stub() -> None:
-    assert sorted(_pure.__all__) == sorted(set(STUB) | PURE_TOP_CLASSES)
+    assert sorted(_pure.__all__) == sorted(set(STUB) | PURE_TOP_CLASSES | set(CONSTANTS))
     assert public_functions(_pure) == set(STUB), "public functions of oxigram._pure"
     assert public_classes(_pure) == PURE_TOP_CLASSES, "public classes of oxigram._pure"
 
@@ -245,3 +258,16 @@ def test_native_signature_matches_stub(name: str) -> None:
         f"oxigram._native.{name} has no __text_signature__"
     )
     assert runtime_params(fn) == STUB[name]
+
+
+def test_stub_constants_are_parsed() -> None:
+    assert CONSTANTS == {"TELEGRAM_DH_PRIME": "bytes"}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTANTS))
+def test_constants_match_stub(name: str) -> None:
+    native = load_native()
+    kind = {"bytes": bytes}[CONSTANTS[name]]
+    assert type(getattr(_pure, name)) is kind
+    assert type(getattr(native, name)) is kind
+    assert getattr(native, name) == getattr(_pure, name)

@@ -17,21 +17,21 @@ def test_u64_primality_matches_trial_division() -> None:
 
 
 def test_telegram_prime_passes_the_full_uncached_check() -> None:
-    assert primes.is_safe_prime_2048(primes.TELEGRAM_PRIME)
+    assert primes.is_safe_prime_2048(primes.TELEGRAM_DH_PRIME)
 
 
 def test_safe_prime_rejections() -> None:
-    p = int.from_bytes(primes.TELEGRAM_PRIME, "big")
+    p = int.from_bytes(primes.TELEGRAM_DH_PRIME, "big")
     assert not primes.is_safe_prime_2048((p + 4).to_bytes(256, "big"))
     assert not primes.is_safe_prime_2048((p >> 1).to_bytes(256, "big"))  # top bit clear
-    assert not primes.is_safe_prime_2048(primes.TELEGRAM_PRIME[:255])
+    assert not primes.is_safe_prime_2048(primes.TELEGRAM_DH_PRIME[:255])
     # 2^2048 - 1 is 3 mod 4 with the top bit set but divisible by 3.
     assert not primes.is_safe_prime_2048(b"\xff" * 256)
 
 
 def test_generator_rule_for_the_telegram_prime() -> None:
-    verdicts = {g: primes.dh_verdict(primes.TELEGRAM_PRIME, g) for g in range(0, 10)}
+    verdicts = {g: primes.dh_verdict(primes.TELEGRAM_DH_PRIME, g) for g in range(0, 10)}
     ok = {g for g, v in verdicts.items() if v is primes.Verdict.OK}
-    p = int.from_bytes(primes.TELEGRAM_PRIME, "big")
+    p = int.from_bytes(primes.TELEGRAM_DH_PRIME, "big")
     # g generates the order-q subgroup iff it is a quadratic residue (Euler's criterion).
     assert ok == {g for g in range(2, 8) if pow(g, (p - 1) // 2, p) == 1}

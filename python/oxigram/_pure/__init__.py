@@ -11,6 +11,7 @@ from .handshake import new_nonce_hash, server_salt, tmp_aes_key_iv
 from .ige import ige256_decrypt, ige256_encrypt
 from .message import auth_key_id, decrypt_message, encrypt_message, message_kdf
 from .pq import factorize, powmod
+from .primes import TELEGRAM_DH_PRIME
 from .rsa import (
     rsa_decrypt,
     rsa_encrypt_legacy,
@@ -21,6 +22,7 @@ from .rsa import (
 from .srp import srp_answer, srp_password_hash, srp_verifier
 
 __all__ = [
+    "TELEGRAM_DH_PRIME",
     "AesCtr256",
     "auth_key_id",
     "callback_data_pack",

@@ -23,7 +23,7 @@ import hashlib
 
 __all__ = [
     "SAFE_PRIME_ROUNDS",
-    "TELEGRAM_PRIME",
+    "TELEGRAM_DH_PRIME",
     "Verdict",
     "dh_verdict",
     "is_prime_u64",
@@ -110,10 +110,11 @@ def is_safe_prime_2048(p: bytes) -> bool:
     return is_probable_prime(pn >> 1, SAFE_PRIME_ROUNDS)
 
 
-# The prime Telegram uses today for DH and SRP (printed on core.telegram.org/mtproto/auth_key),
-# pre-verified so the first login does not pay ~0.6 s of pure-Python Miller-Rabin; a unit test
-# runs the full check on it.
-TELEGRAM_PRIME = bytes.fromhex(
+#: Telegram's 2048-bit safe prime (core.telegram.org/mtproto/auth_key), used with g = 3 for DH
+#: and 2FA SRP; ``oxigram._pure.TELEGRAM_DH_PRIME``, the twin of the native constant. Pre-verified
+#: so the first login does not pay ~0.6 s of pure-Python Miller-Rabin; a unit test runs the full
+#: check on it.
+TELEGRAM_DH_PRIME = bytes.fromhex(
     "c71caeb9c6b1c9048e6c522f70f13f73980d40238e3e21c14934d037563d930f"
     "48198a0aa7c14058229493d22530f4dbfa336f6e0ac925139543aed44cce7c37"
     "20fd51f69458705ac68cd4fe6b6b13abdc9746512969328454f18faf8c595f64"
@@ -126,7 +127,7 @@ TELEGRAM_PRIME = bytes.fromhex(
 
 # Bounded so a hostile peer sending many primes cannot grow it without limit.
 _CACHE_LIMIT = 64
-_safe_prime_cache: dict[bytes, bool] = {TELEGRAM_PRIME: True}
+_safe_prime_cache: dict[bytes, bool] = {TELEGRAM_DH_PRIME: True}
 
 
 def is_safe_prime_2048_cached(p: bytes) -> bool:
@@ -135,7 +136,7 @@ def is_safe_prime_2048_cached(p: bytes) -> bool:
         verdict = is_safe_prime_2048(p)
         if len(_safe_prime_cache) >= _CACHE_LIMIT:
             _safe_prime_cache.clear()
-            _safe_prime_cache[TELEGRAM_PRIME] = True
+            _safe_prime_cache[TELEGRAM_DH_PRIME] = True
         _safe_prime_cache[p] = verdict
     return verdict
 

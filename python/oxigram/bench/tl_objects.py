@@ -15,6 +15,7 @@ from functools import cache, partial
 from io import BytesIO
 from typing import Any
 
+from .. import _backend
 from ..tl import Schema
 from ..tl._model import shipped_text
 
@@ -54,13 +55,10 @@ REQUESTS = ("set", "get", "get-nopw")
 
 @cache
 def oxigram_schema(impl: str) -> Schema:
-    """The shipped schema over the native (``oxigram-native``) or pure codec (ImportError
+    """The shipped schema over the native (``oxigram-native``) or pure codec (an ImportError
     when the native module does not load)."""
-    if impl == "oxigram-native":
-        from .. import _native as module
-    else:
-        from .._pure import tl as module  # type: ignore[no-redef]
-    return Schema(shipped_text(), codec=module)
+    backend = _backend.load("native" if impl == "oxigram-native" else "python")
+    return Schema(shipped_text(), codec=backend.tl)
 
 
 def telethon_request(which: str) -> Any:

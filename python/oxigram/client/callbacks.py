@@ -12,8 +12,14 @@ Rules (ARCHITECTURE.md, "Callback API"):
   the handler's own later ``answer()`` returns False with a log line.
 * One answer per query: the first ``answer()`` claims the query synchronously; later calls
   return False without network.
-* Answers go straight to the sender with ``timeout`` and ``flood_sleep_threshold`` equal to
-  the time left before the deadline, so a flood wait never pushes an answer past it.
+* Answers go through the client port's ``invoke`` with ``timeout`` and
+  ``flood_sleep_threshold`` equal to the time left before the deadline, so a flood wait never
+  pushes an answer past it. A query is claimed only when its answer can be sent: an answer
+  that meets a disconnected client leaves the query open (the deadline answer, or a later
+  ``answer()``, can still go).
+* Scale-out plugs in through public hooks, not subclasses: an :class:`AnswerGate` claims
+  every answer from an outside authority (the worker's Redis claim);
+  :meth:`CallbackRouter.divert` hands arriving presses to someone else (the front's stream).
 * A query_id seen before (bounded LRU) is not handled again.
 * Handlers run as tasks, at most ``max_concurrent`` at once, optionally one at a time per
   chat (``ordered_per_chat``); the deadline timer starts when the update arrives, so a
@@ -28,23 +34,25 @@ import inspect
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ..errors import AnswerTooLongError, ClientError, OxigramError
+from ..errors import AnswerTooLongError, ClientError, NotConnectedError, OxigramError
 from .buttons import check_data, inline_markup
 from .callback_data import CallbackData, CallbackDataFilter
 from .callback_stats import CallbackStats
-
-if TYPE_CHECKING:
-    from .client import Client
+from .port import ClientPort
 
 __all__ = [
+    "CALLBACK_UPDATES",
     "MAX_ANSWER_TEXT",
+    "Answer",
+    "AnswerGate",
     "CallbackConfig",
     "CallbackQuery",
     "CallbackRouter",
+    "Diversion",
     "check_answer_text",
 ]
 
@@ -52,10 +60,13 @@ log = logging.getLogger(__name__)
 
 #: Telegram shows at most 200 characters of a callback answer.
 MAX_ANSWER_TEXT = 200
-_CALLBACK_UPDATES = ("updateBotCallbackQuery", "updateInlineBotCallbackQuery")
+#: The updates that are callback queries (a press of an inline button).
+CALLBACK_UPDATES = ("updateBotCallbackQuery", "updateInlineBotCallbackQuery")
 
 CallbackHandler = Callable[["CallbackQuery"], Awaitable[Any]]
 Predicate = Callable[["CallbackQuery"], "bool | Awaitable[bool]"]
+#: ``divert(update, users, chats)``: takes a press instead of the router (see ``divert``).
+Diversion = Callable[[Any, Sequence[Any], Sequence[Any]], None]
 
 
 def check_answer_text(text: str | None) -> None:
@@ -99,6 +110,37 @@ class CallbackConfig:
     ordered_per_chat: bool = False
     #: How many recent query ids are remembered to drop duplicates.
     dedupe_size: int = 4096
+
+
+class AnswerGate(Protocol):
+    """An outside authority over a router's answers (``CallbackRouter(port, gate=...)``).
+
+    The scale-out worker's gate is a Redis claim per query, so that "one answer per press"
+    holds across processes. The router calls it, on the event loop, around every answer it
+    sends (handler, auto and deadline alike) and when it is done with a press.
+    """
+
+    async def claim(self, query: CallbackQuery) -> float | None:
+        """Claims the right to answer ``query`` from the outside authority; called after the
+        router claimed it locally (its answer can be sent), before sending. Returns the
+        seconds the answer may take, or None to send nothing (somebody else answers it;
+        ``answer()`` returns False)."""
+        ...
+
+    def sent(self, query: CallbackQuery) -> None:
+        """The server accepted the answer."""
+        ...
+
+    def refused(self, query: CallbackQuery, error: OxigramError) -> bool:
+        """Sending failed with ``error``. True: the failure means the query was answered
+        elsewhere (``QUERY_ID_INVALID``), so ``answer()`` returns False quietly; False: the
+        router counts, logs and (for a handler's ``answer()``) raises it as usual."""
+        ...
+
+    def finished(self, query: CallbackQuery) -> None:
+        """The router is done with ``query``: its handler ran and any automatic answer was
+        sent or failed (a deadline answer may still follow), or ``answer_late`` returned."""
+        ...
 
 
 @dataclass
@@ -163,22 +205,21 @@ class CallbackQuery:
         deep links). True when sent; False when the query was already answered (second call,
         or the deadline answer went first)."""
         check_answer_text(text)
-        return await self._router.send_answer(self, Answer(text, alert, url, cache_time), "handler")
+        return await self._router.answer(self, Answer(text, alert, url, cache_time), "handler")
 
     async def get_message(self) -> Any | None:
         """The message with the button (fetched on the first call; None for inline ones)."""
         if self.msg_id is None:
             return None
         if self._message is None:
-            client = self._router.client
-            s = client.schema
+            port = self._router.port
+            s = port.schema
             ids = [s["inputMessageID"](id=self.msg_id)]
             if getattr(self.peer, "_tl_name", "") == "peerChannel":
-                assert client.peers is not None
-                channel = await client.peers.convert("InputChannel", self.peer)
-                res = await client.invoke(s["channels.getMessages"](channel=channel, id=ids))
+                channel = await port.get_input_channel(self.peer)
+                res = await port.invoke(s["channels.getMessages"](channel=channel, id=ids))
             else:
-                res = await client.invoke(s["messages.getMessages"](id=ids))
+                res = await port.invoke(s["messages.getMessages"](id=ids))
             msgs = [m for m in res.messages if getattr(m, "_tl_name", "") == "message"]
             self._message = msgs[0] if msgs else None
         return self._message
@@ -188,34 +229,49 @@ class CallbackQuery:
     ) -> Any:
         """Edits the message with the button (``messages.editMessage``), or the inline
         message (``messages.editInlineBotMessage`` on the DC its id names)."""
-        client = self._router.client
+        port = self._router.port
         markup = reply_markup if reply_markup is not None else None
         if buttons is not None:
             markup = inline_markup(buttons)
-        s = client.schema
+        s = port.schema
         if self.inline_message_id is not None:
             ident = self.inline_message_id
-            if ident.dc_id != client.dc_id:
+            if ident.dc_id != port.dc_id:
                 raise ClientError(
                     f"inline message {ident.id} lives on DC {ident.dc_id}; this client is "
-                    f"connected to DC {client.dc_id} only (multi-DC is not implemented)"
+                    f"connected to DC {port.dc_id} only (multi-DC is not implemented)"
                 )
-            return await client.invoke(
+            return await port.invoke(
                 s["messages.editInlineBotMessage"](id=ident, message=text, reply_markup=markup)
             )
-        peer = await client.get_input_peer(self.peer)
-        return await client.invoke(
+        peer = await port.get_input_peer(self.peer)
+        return await port.invoke(
             s["messages.editMessage"](peer=peer, id=self.msg_id, message=text, reply_markup=markup)
         )
 
 
 class CallbackRouter:
-    """One per client (``client.callbacks``): receives callback updates as they arrive."""
+    """One per client (``client.callbacks``): receives callback updates as they arrive, runs
+    the handlers and answers through the client port.
 
-    def __init__(self, client: Client, config: CallbackConfig | None = None) -> None:
-        self.client = client
+    Public hooks for scale-out: ``gate`` (an :class:`AnswerGate`) claims every answer from
+    an outside authority; :meth:`divert` sends arriving presses elsewhere; :meth:`forget`
+    lets a press seen before run again; :meth:`answer_late` answers a press that is past its
+    deadline without running a handler.
+    """
+
+    def __init__(
+        self,
+        port: ClientPort,
+        config: CallbackConfig | None = None,
+        *,
+        gate: AnswerGate | None = None,
+    ) -> None:
+        self.port = port
         self.config = config or CallbackConfig()
         self.stats = CallbackStats()
+        self._gate = gate
+        self._diversion: Diversion | None = None
         self._routes: list[_Route] = []
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -254,24 +310,50 @@ class CallbackRouter:
 
     # ------------------------------------------------------------------ arrival
 
+    def divert(self, to: Diversion | None) -> Diversion | None:
+        """From now on every arriving callback update goes to ``to(update, users, chats)``
+        (the users and chats of its ``Updates`` object) instead of this router: nothing is
+        deduplicated, remembered, run or answered here. ``None`` ends the diversion. Returns
+        the previous diversion. The scale-out front puts presses on its stream this way."""
+        previous, self._diversion = self._diversion, to
+        return previous
+
     def on_raw(self, obj: Any) -> None:
         """Called by the client for every incoming ``Updates`` object, before the update
         machine (callback updates carry no pts, so nothing orders them)."""
         name = getattr(obj, "_tl_name", "")
+        if self._diversion is not None:
+            self._divert(obj, name)
+            return
         if name == "updateShort":
             updates = [obj.update]
         elif name in ("updates", "updatesCombined"):
-            updates = [u for u in obj.updates if u._tl_name in _CALLBACK_UPDATES]
-            if updates and self.client.peers is not None:
-                self.client.peers.remember(obj.users, obj.chats)
+            updates = [u for u in obj.updates if u._tl_name in CALLBACK_UPDATES]
+            if updates:
+                self.port.remember_entities(obj.users, obj.chats)
         else:
             return
         now = asyncio.get_running_loop().time()
         for u in updates:
-            if getattr(u, "_tl_name", "") in _CALLBACK_UPDATES:
+            if getattr(u, "_tl_name", "") in CALLBACK_UPDATES:
                 self.feed(u, now)
 
+    def _divert(self, obj: Any, name: str) -> None:
+        assert self._diversion is not None
+        if name == "updateShort":
+            updates, users, chats = [obj.update], (), ()
+        elif name in ("updates", "updatesCombined"):
+            updates, users, chats = obj.updates, obj.users, obj.chats
+        else:
+            return
+        for u in updates:
+            if getattr(u, "_tl_name", "") in CALLBACK_UPDATES:
+                self._diversion(u, users, chats)
+
     def feed(self, update: Any, received: float) -> None:
+        """Handles one callback update that arrived at ``received`` (event loop time):
+        dropped when its query id was seen before, else its deadline timer starts and its
+        handler runs in a task."""
         self.stats.received += 1
         if update.query_id in self._seen:
             self.stats.duplicates += 1
@@ -287,6 +369,23 @@ class CallbackRouter:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def forget(self, query_id: int) -> None:
+        """Forgets that ``query_id`` was seen, so :meth:`feed` handles it again (a worker
+        taking over a press another worker dropped)."""
+        self._seen.pop(query_id, None)
+
+    async def answer_late(self, update: Any, received: float) -> bool:
+        """Sends the deadline answer to a press that is already past its deadline, without
+        running a handler (a worker taking over an old press); the press counts as seen.
+        True when the answer was sent."""
+        q = CallbackQuery(self, update, received)
+        self._seen[q.query_id] = None
+        try:
+            return await self.answer(q, self.config.deadline_answer, "deadline")
+        finally:
+            if self._gate is not None:
+                self._gate.finished(q)
+
     def _arm(self, q: CallbackQuery, deadline: float) -> None:
         old = self._timers.pop(q.query_id, None)
         if old is not None:
@@ -300,7 +399,7 @@ class CallbackRouter:
         if q._claimed:
             return
         log.warning("query %d: deadline reached, sending the default answer", q.query_id)
-        task = asyncio.create_task(self.send_answer(q, self.config.deadline_answer, "deadline"))
+        task = asyncio.create_task(self.answer(q, self.config.deadline_answer, "deadline"))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -366,10 +465,12 @@ class CallbackRouter:
                     except Exception:
                         log.exception("callback handler %r failed on %r", route.handler, q)
             if not q._claimed and self.config.auto_answer:
-                await self.send_answer(q, Answer(), "auto")
+                await self.answer(q, Answer(), "auto")
         finally:
             if q._claimed:
                 self._cancel_timer(q)
+            if self._gate is not None:
+                self._gate.finished(q)
 
     def _cancel_timer(self, q: CallbackQuery) -> None:
         timer = self._timers.pop(q.query_id, None)
@@ -378,7 +479,13 @@ class CallbackRouter:
 
     # ------------------------------------------------------------------ answering
 
-    async def send_answer(self, q: CallbackQuery, answer: Answer, source: str) -> bool:
+    async def answer(self, q: CallbackQuery, answer: Answer, source: str) -> bool:
+        """Sends ``answer`` to ``q`` once: ``source`` is ``"handler"`` (``q.answer()``),
+        ``"auto"`` or ``"deadline"``. False when ``q`` was answered already, the gate
+        refused, or (auto and deadline answers) the answer failed; a handler's answer raises
+        its failure. Without a connection nothing is claimed, so ``q`` stays answerable:
+        a handler's answer raises :class:`~oxigram.errors.NotConnectedError`, the others
+        return False (the deadline answer may still go once the client is back)."""
         if q._claimed:
             if source == "handler" and q.answered_by == "deadline":
                 self.stats.late_answers += 1
@@ -386,21 +493,33 @@ class CallbackRouter:
                     "query %d: answer() after the deadline answer was sent: ignored", q.query_id
                 )
             return False
+        port = self.port
+        if not port.is_connected():
+            self.stats.failed += 1
+            log.warning("query %d: answer (%s) not sent: not connected", q.query_id, source)
+            if source == "handler":
+                raise NotConnectedError("the client is not connected; the query is still open")
+            return False
+        # Claimed before the first await: a concurrent second answer() sees it.
         q._claimed = True
         q.answered_by = source
         self._cancel_timer(q)
-        client = self.client
-        sender = client.sender
         loop = asyncio.get_running_loop()
-        deadline = self.config.deadline
-        left = 10.0 if deadline is None else max(0.5, q.received + deadline + 2.0 - loop.time())
-        req = answer.request(client.schema, q.query_id)
-        if sender is None:
-            self.stats.failed += 1
-            raise ClientError("the client is not connected")
+        gate = self._gate
+        if gate is None:
+            deadline = self.config.deadline
+            left = 10.0 if deadline is None else max(0.5, q.received + deadline + 2.0 - loop.time())
+        else:
+            claimed = await gate.claim(q)
+            if claimed is None:
+                return False
+            left = claimed
+        req = answer.request(port.schema, q.query_id)
         try:
-            await sender.invoke(req, timeout=left, flood_sleep_threshold=left)
+            await port.invoke(req, timeout=left, flood_sleep_threshold=left)
         except OxigramError as exc:
+            if gate is not None and gate.refused(q, exc):
+                return False
             self.stats.failed += 1
             log.warning("query %d: answer (%s) failed: %r", q.query_id, source, exc)
             if source == "handler":
@@ -408,6 +527,8 @@ class CallbackRouter:
             return False
         q.latency = loop.time() - q.received
         self.stats.record(source, q.latency)
+        if gate is not None:
+            gate.sent(q)
         return True
 
     # ------------------------------------------------------------------ life cycle

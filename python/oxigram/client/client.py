@@ -5,6 +5,10 @@
 the function of the loaded schema by name (MadelineProto style: ``client.messages.
 getBotCallbackAnswer(peer="@bot", msg_id=1)``), converting peer arguments (see
 :mod:`.peers`). ``login_bot`` / ``login_user`` log in; ``on_update`` registers handlers.
+
+``Client`` implements :class:`~.port.ClientPort` (what features may use of it) and exposes
+each feature module (``callbacks``, ``pressing``, ``messages``) through thin methods that pass
+``self``: the rule is in the package docstring (``oxigram.client``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import inspect
 import logging
 import os
 import platform
-from collections.abc import Awaitable, Callable, Iterable
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from .. import crypto, tl
@@ -33,9 +38,12 @@ from ..errors import (
 from ..mtproto.rsa_keys import RsaPublicKey, public_key_from_pem
 from ..mtproto.transports import TransportKind
 from ..network.sender import AuthState, Sender, SenderConfig
-from .callback_methods import CallbackMethods
-from .callbacks import CallbackRouter
+from .callback_data import CallbackData, CallbackDataFilter
+from .callback_stats import CallbackStats
+from .callbacks import CallbackConfig, CallbackHandler, CallbackRouter, Predicate
+from .messages import get_message, send_message
 from .peers import PeerResolver
+from .pressing import CallbackAnswer, Message, request_callback_answer
 from .storage import DcInfo, MemorySession, SessionStorage, SQLiteSession, UpdateState
 from .update_state import UpdateMachine
 from .updates import Handler, UpdateDispatcher
@@ -106,7 +114,7 @@ def _load_keys(keys: Iterable[RsaPublicKey | str | bytes]) -> list[RsaPublicKey]
     return out
 
 
-class Client(CallbackMethods):
+class Client:
     """An MTProto client for one account on one DC.
 
     ``session``: a path (SQLite file), a :class:`SessionStorage`, or ``None`` (memory).
@@ -289,20 +297,42 @@ class Client(CallbackMethods):
 
     # ================================================================== calls
 
-    async def invoke(self, obj: Any, *, timeout: float | None = None) -> Any:
-        """Sends a TL function object; returns its result (RPC errors raise)."""
+    def is_connected(self) -> bool:
+        """True when :meth:`invoke` can send (connected, not closed, not between DCs)."""
+        return self.sender is not None
+
+    @property
+    def request_timeout(self) -> float:
+        """Seconds a request waits for its result when ``invoke`` gets no ``timeout``."""
+        return self.config.request_timeout
+
+    async def invoke(
+        self,
+        obj: Any,
+        *,
+        timeout: float | None = None,
+        flood_sleep_threshold: float | None = None,
+    ) -> Any:
+        """Sends a TL function object; returns its result (RPC errors raise). A FLOOD_WAIT
+        up to ``flood_sleep_threshold`` seconds (default: the client's setting) is slept
+        through and the call repeated; a longer one raises."""
         if self.sender is None:
             raise NotConnectedError("the client is not connected (use `async with client`)")
         try:
-            result = await self.sender.invoke(obj, timeout=timeout)
+            result = await self.sender.invoke(
+                obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
+            )
         except SeeOtherError as exc:
             if not self._may_migrate(exc):
                 raise
             await self._migrate(exc)
             if self.sender is None:
                 raise NotConnectedError("the client was closed during a DC migration") from exc
-            result = await self.sender.invoke(obj, timeout=timeout)
-        self._after_result(result)
+            result = await self.sender.invoke(
+                obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
+            )
+        if result is not True:  # boolTrue (every callback answer): nothing to remember or push
+            self._after_result(result)
         return result
 
     # ================================================================== DC migration
@@ -421,6 +451,18 @@ class Client(CallbackMethods):
             raise NotConnectedError("the client is not connected")
         return await self.peers.input_peer(peer)
 
+    async def get_input_channel(self, peer: Any) -> Any:
+        """``peer`` as an InputChannel (``PeerNotFoundError`` when it is no channel)."""
+        if self.peers is None:
+            raise NotConnectedError("the client is not connected")
+        return await self.peers.convert("InputChannel", peer)
+
+    def remember_entities(self, users: Iterable[Any], chats: Iterable[Any]) -> None:
+        """Puts ``User`` and ``Chat`` objects in the session's entity cache, so their peers
+        resolve later (nothing happens before ``connect``)."""
+        if self.peers is not None:
+            self.peers.remember(users, chats)
+
     # ================================================================== updates
 
     def on_update(self, handler: Handler) -> Handler:
@@ -513,3 +555,73 @@ class Client(CallbackMethods):
             self.schema["users.getUsers"](id=[self.schema["inputUserSelf"]()])
         )
         return users[0]
+
+    # ================================================================== callback API
+    # Thin methods over the feature modules callbacks.py, pressing.py and messages.py.
+
+    @property
+    def callbacks(self) -> CallbackRouter:
+        """The bot-side router; ``client.callbacks.config`` is its :class:`CallbackConfig`."""
+        if self._callbacks is None:
+            self._callbacks = CallbackRouter(self, CallbackConfig())
+        return self._callbacks
+
+    @property
+    def callback_stats(self) -> CallbackStats:
+        """Press-to-answer statistics (count, answered by handler / auto / deadline, p50,
+        p99)."""
+        return self.callbacks.stats
+
+    def on_callback_query(
+        self,
+        *,
+        data: bytes | str | None = None,
+        prefix: bytes | str | None = None,
+        regex: str | bytes | re.Pattern[bytes] | None = None,
+        predicate: Predicate | None = None,
+        cls: type[CallbackData] | CallbackDataFilter[Any] | None = None,
+        deadline: float | bool | None = False,
+    ) -> Callable[[CallbackHandler], CallbackHandler]:
+        """Decorator: ``handler(query)`` for presses whose data equals ``data``, starts with
+        ``prefix``, matches ``regex`` (``query.match``), unpacks as ``cls`` (a
+        :class:`CallbackData` class or ``Cls.filter(...)``; ``query.typed``) and satisfies
+        ``predicate`` (sync or async). ``deadline``: seconds for this handler (``None``: no
+        deadline answer; default: ``callbacks.config.deadline``)."""
+
+        def register(handler: CallbackHandler) -> CallbackHandler:
+            return self.callbacks.add(
+                handler,
+                data=data,
+                prefix=prefix,
+                regex=regex,
+                predicate=predicate,
+                cls=cls,
+                deadline=deadline,
+            )
+
+        return register
+
+    async def request_callback_answer(
+        self,
+        peer: Any,
+        msg_id: int,
+        data: bytes | str | CallbackData | None = None,
+        *,
+        game: bool = False,
+        password: str | Any = None,
+        timeout: float | None = None,
+    ) -> CallbackAnswer:
+        """Presses a button: ``messages.getBotCallbackAnswer``. ``peer``: username, chat id,
+        Update, Message or InputPeer. ``password``: the 2FA password (SRP proof computed off
+        the event loop) or an ``InputCheckPasswordSRP``. Never re-sent."""
+        return await request_callback_answer(
+            self, peer, msg_id, data, game=game, password=password, timeout=timeout
+        )
+
+    async def send_message(self, peer: Any, text: str, *, buttons: Sequence[Any] = ()) -> Any:
+        """``messages.sendMessage`` with an inline keyboard (rows of ``Button``s)."""
+        return await send_message(self, peer, text, buttons=buttons)
+
+    async def get_message(self, msg_id: int) -> Message | None:
+        """The message ``msg_id`` of a private chat or basic group, clickable."""
+        return await get_message(self, msg_id)

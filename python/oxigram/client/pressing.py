@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import (
     CallbackAnswerTimeoutError,
@@ -23,9 +23,7 @@ from ..errors import (
 )
 from .buttons import ButtonInfo, buttons_of, check_data
 from .callback_data import CallbackData
-
-if TYPE_CHECKING:
-    from .client import Client
+from .port import ClientPort
 
 __all__ = ["CallbackAnswer", "Message", "request_callback_answer"]
 
@@ -56,7 +54,7 @@ class CallbackAnswer:
 
 
 async def request_callback_answer(
-    client: Client,
+    port: ClientPort,
     peer: Any,
     msg_id: int,
     data: bytes | str | CallbackData | None = None,
@@ -68,21 +66,23 @@ async def request_callback_answer(
     raw = None if data is None else check_data(data)
     if game and raw is not None:
         raise InvalidInputError("a game press carries no data: pass data=None with game=True")
-    input_peer = await client.get_input_peer(peer)
+    """Presses a button: ``messages.getBotCallbackAnswer`` (``Client.request_callback_answer``
+    documents the arguments)."""
+    input_peer = await port.get_input_peer(peer)
     proof = password
     if isinstance(password, str):
-        proof = await client.password_check(password)
+        proof = await port.password_check(password)
         if getattr(proof, "_tl_name", "") == "inputCheckPasswordEmpty":
             raise PasswordMissingError(400, "PASSWORD_MISSING", "messages.getBotCallbackAnswer")
-    req = client.schema["messages.getBotCallbackAnswer"](
+    req = port.schema["messages.getBotCallbackAnswer"](
         game=game or None, peer=input_peer, msg_id=msg_id, data=raw, password=proof
     )
     loop = asyncio.get_running_loop()
     start = loop.time()
     try:
-        result = await client.invoke(req, timeout=timeout)
+        result = await port.invoke(req, timeout=timeout)
     except RequestTimeoutError:
-        wait = timeout if timeout is not None else client.config.request_timeout
+        wait = timeout if timeout is not None else port.request_timeout
         raise CallbackAnswerTimeoutError(
             f"no answer to the press on message {msg_id} within {wait} s; the press was sent "
             f"and may have reached the bot (it is not re-sent)"
@@ -93,7 +93,7 @@ async def request_callback_answer(
 class Message:
     """A TL ``message`` with its client, so its buttons can be clicked."""
 
-    def __init__(self, client: Client, message: Any) -> None:
+    def __init__(self, client: ClientPort, message: Any) -> None:
         self.client = client
         self.raw = message
         self.id: int = message.id

@@ -1,8 +1,11 @@
-"""RSA keys for the handshake: generation (server role), fingerprints, PKCS#1 PEM.
+"""RSA keys for the handshake: generation (server role), fingerprints, PEM in and out.
 
-Standard library only. PKCS#1 is what Telegram publishes and what Telethon's ``add_key``
-reads: ``RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`` (RFC 8017
-A.1.1), and for the private key the nine-field ``RSAPrivateKey`` (A.1.2).
+Standard library only, with a small DER reader of its own. PKCS#1 is what Telegram publishes
+today and what Telethon's ``add_key`` reads: ``RSAPublicKey ::= SEQUENCE { modulus INTEGER,
+publicExponent INTEGER }`` (RFC 8017 A.1.1), and for the private key the nine-field
+``RSAPrivateKey`` (A.1.2). Public keys are also read (and written on request) in the X.509
+``SubjectPublicKeyInfo`` form, ``-----BEGIN PUBLIC KEY-----`` (RFC 5280 4.1.2.7), which is what
+``openssl rsa -pubout`` prints and what Telegram Desktop shipped for some keys until 2021.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import crypto
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, InvalidTypeError
 
 __all__ = [
     "RsaPrivateKey",
@@ -119,15 +122,17 @@ def _der_length(n: int) -> bytes:
     return bytes([0x80 | len(raw)]) + raw
 
 
+def _der_tlv(tag: int, body: bytes) -> bytes:
+    return bytes([tag]) + _der_length(len(body)) + body
+
+
 def _der_int(value: int) -> bytes:
     # Minimal two's complement: a leading zero byte keeps a set top bit positive.
-    raw = value.to_bytes(value.bit_length() // 8 + 1, "big")
-    return b"\x02" + _der_length(len(raw)) + raw
+    return _der_tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
 
 
 def _der_sequence(values: list[int]) -> bytes:
-    body = b"".join(_der_int(v) for v in values)
-    return b"\x30" + _der_length(len(body)) + body
+    return _der_tlv(0x30, b"".join(_der_int(v) for v in values))
 
 
 def _read_tlv(data: bytes, pos: int, tag: int) -> tuple[bytes, int]:
@@ -158,9 +163,44 @@ def _der_read_sequence(der: bytes) -> list[int]:
     return values
 
 
+# rsaEncryption, OID 1.2.840.113549.1.1.1 (RFC 8017 A.1), as the body of its DER encoding.
+_RSA_ENCRYPTION = bytes.fromhex("2a864886f70d010101")
+_DER_NULL = b"\x05\x00"
+
+
+def _spki_wrap(pkcs1: bytes) -> bytes:
+    """``SEQUENCE { SEQUENCE { rsaEncryption, NULL }, BIT STRING { pkcs1 } }``."""
+    algorithm = _der_tlv(0x30, _der_tlv(0x06, _RSA_ENCRYPTION) + _DER_NULL)
+    return _der_tlv(0x30, algorithm + _der_tlv(0x03, b"\x00" + pkcs1))
+
+
+def _spki_unwrap(der: bytes) -> bytes:
+    """The PKCS#1 ``RSAPublicKey`` inside a ``SubjectPublicKeyInfo`` (the inverse of
+    ``_spki_wrap``); any other algorithm is refused."""
+    info, end = _read_tlv(der, 0, 0x30)
+    if end != len(der):
+        raise InvalidInputError("bad DER: trailing bytes")
+    algorithm, pos = _read_tlv(info, 0, 0x30)
+    bits, pos = _read_tlv(info, pos, 0x03)
+    if pos != len(info):
+        raise InvalidInputError("bad DER: trailing bytes in SubjectPublicKeyInfo")
+    oid, pos = _read_tlv(algorithm, 0, 0x06)
+    if oid != _RSA_ENCRYPTION:
+        raise InvalidInputError("not an RSA key: the SubjectPublicKeyInfo names another algorithm")
+    # RFC 3279 2.3.1 asks for NULL parameters; some writers leave them out.
+    if algorithm[pos:] not in (b"", _DER_NULL):
+        raise InvalidInputError("bad DER: rsaEncryption takes NULL parameters")
+    if not bits:
+        raise InvalidInputError("bad DER: the key's BIT STRING is empty")
+    if bits[0] != 0:
+        raise InvalidInputError("bad DER: the key's BIT STRING must have no unused bits")
+    return bits[1:]
+
+
 # ------------------------------------------------------------------------------------- PEM
 
 _PUBLIC = "RSA PUBLIC KEY"
+_SPKI = "PUBLIC KEY"
 _PRIVATE = "RSA PRIVATE KEY"
 
 
@@ -170,24 +210,40 @@ def _pem(label: str, der: bytes) -> str:
     return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
 
 
-def _unpem(label: str, pem: str | bytes) -> bytes:
-    text = pem.decode("ascii") if isinstance(pem, bytes) else pem
-    match = re.search(rf"-----BEGIN {label}-----(.*?)-----END {label}-----", text, re.S)
+def _unpem(pem: str | bytes, *labels: str) -> tuple[str, bytes]:
+    """The label and the DER bytes of the first PEM block carrying one of ``labels``."""
+    if isinstance(pem, bytes):
+        try:
+            text = pem.decode("ascii")
+        except UnicodeDecodeError:
+            raise InvalidInputError("a PEM block is ASCII text") from None
+    elif isinstance(pem, str):
+        text = pem
+    else:
+        raise InvalidTypeError(f"a PEM block is str or bytes, not {type(pem).__name__}")
+    names = "|".join(re.escape(label) for label in labels)
+    match = re.search(rf"-----BEGIN ({names})-----(.*?)-----END \1-----", text, re.S)
     if match is None:
-        raise InvalidInputError(f"no '{label}' PEM block found")
+        wanted = " or ".join(f"'{label}'" for label in labels)
+        raise InvalidInputError(f"no {wanted} PEM block found")
     try:
-        return base64.b64decode("".join(match.group(1).split()), validate=True)
+        return match.group(1), base64.b64decode("".join(match.group(2).split()), validate=True)
     except ValueError:
         raise InvalidInputError("bad base64 in PEM block") from None
 
 
-def public_key_to_pem(key: RsaPublicKey | RsaPrivateKey) -> str:
-    """PKCS#1 ``-----BEGIN RSA PUBLIC KEY-----`` (what Telethon's ``rsa.add_key`` takes)."""
-    return _pem(_PUBLIC, _der_sequence([key.n, key.e]))
+def public_key_to_pem(key: RsaPublicKey | RsaPrivateKey, *, spki: bool = False) -> str:
+    """PKCS#1 ``-----BEGIN RSA PUBLIC KEY-----`` (what Telethon's ``rsa.add_key`` takes), or
+    with ``spki=True`` the X.509 ``-----BEGIN PUBLIC KEY-----`` form of the same key."""
+    pkcs1 = _der_sequence([key.n, key.e])
+    return _pem(_SPKI, _spki_wrap(pkcs1)) if spki else _pem(_PUBLIC, pkcs1)
 
 
 def public_key_from_pem(pem: str | bytes) -> RsaPublicKey:
-    values = _der_read_sequence(_unpem(_PUBLIC, pem))
+    """The first public key in ``pem``: PKCS#1 (``RSA PUBLIC KEY``) or X.509
+    ``SubjectPublicKeyInfo`` (``PUBLIC KEY``). Malformed input raises ``InvalidInputError``."""
+    label, der = _unpem(pem, _PUBLIC, _SPKI)
+    values = _der_read_sequence(_spki_unwrap(der) if label == _SPKI else der)
     if len(values) != 2 or min(values) <= 0:
         raise InvalidInputError("an RSA public key has two positive integers")
     return RsaPublicKey(n=values[0], e=values[1])
@@ -202,7 +258,8 @@ def private_key_to_pem(key: RsaPrivateKey) -> str:
 
 
 def private_key_from_pem(pem: str | bytes) -> RsaPrivateKey:
-    values = _der_read_sequence(_unpem(_PRIVATE, pem))
+    _, der = _unpem(pem, _PRIVATE)
+    values = _der_read_sequence(der)
     if len(values) != 9 or values[0] != 0:
         raise InvalidInputError("not a two-prime PKCS#1 RSA private key")
     _, n, e, d, p, q = values[:6]

@@ -1,7 +1,7 @@
 """The front: holds the bot's update stream and puts every callback query on a Redis stream.
 
 It is an oxigram :class:`~oxigram.client.Client` logged in as the bot whose callback router
-is replaced by :class:`Front`'s: every ``updateBotCallbackQuery`` /
+is diverted to :class:`Front` (``CallbackRouter.divert``): every ``updateBotCallbackQuery`` /
 ``updateInlineBotCallbackQuery`` becomes one XADD (batched, retried while Redis is away).
 The front never drops a press silently:
 
@@ -20,12 +20,13 @@ import heapq
 import logging
 import time
 from collections import Counter, OrderedDict, deque
+from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from ..client.callbacks import _CALLBACK_UPDATES, Answer, CallbackRouter
+from ..client.callbacks import Answer
 from ..client.client import Client
 from ..errors import OxigramError, QueryIdInvalidError
 from .common import ScaleConfig, encode_entry
@@ -44,23 +45,8 @@ async def ensure_group(redis: Redis, config: ScaleConfig) -> None:
             raise
 
 
-class _FrontRouter(CallbackRouter):
-    def __init__(self, front: Front) -> None:
-        super().__init__(front.client)
-        self.front = front
-
-    def on_raw(self, obj: Any) -> None:
-        name = getattr(obj, "_tl_name", "")
-        if name == "updateShort":
-            updates, users, chats = [obj.update], [], []
-        elif name in ("updates", "updatesCombined"):
-            updates, users, chats = obj.updates, obj.users, obj.chats
-        else:
-            return
-        now = time.time()
-        for u in updates:
-            if getattr(u, "_tl_name", "") in _CALLBACK_UPDATES:
-                self.front.accept(u, now, users, chats)
+def _ignore(update: Any, users: Sequence[Any], chats: Sequence[Any]) -> None:
+    log.debug("front stopped: press %d not taken", update.query_id)
 
 
 class Front:
@@ -72,7 +58,7 @@ class Front:
         self.redis = redis
         self.config = config or ScaleConfig()
         self.stats: Counter[str] = Counter()
-        self._router = _FrontRouter(self)
+        self._intake = self._arrived  # one bound method: stop() recognises its diversion
         self._outbox: deque[tuple[int, dict[str, bytes]]] = deque()
         self._unpublished: dict[int, float] = {}  # query id -> wall receive time
         self._published: set[int] = set()
@@ -103,7 +89,7 @@ class Front:
 
     async def start(self) -> None:
         await ensure_group(self.redis, self.config)
-        self.client._callbacks = self._router
+        self.client.callbacks.divert(self._intake)
         loop = asyncio.get_running_loop()
         for coro, name in (
             (self._publisher(), "publisher"),
@@ -113,8 +99,12 @@ class Front:
             self._tasks.append(loop.create_task(coro, name=f"oxigram-front-{name}"))
 
     async def stop(self) -> None:
-        if self.client._callbacks is self._router:
-            self.client._callbacks = None
+        # Presses that still arrive are not put on the stream, nor handled by the client's
+        # own router (it would auto-answer them empty): the front simply stops taking them.
+        router = self.client.callbacks
+        previous = router.divert(_ignore)
+        if previous is not self._intake:  # somebody diverted after us: theirs stays
+            router.divert(previous)
         for task in self._tasks:
             task.cancel()
         pending = self._tasks + list(self._answer_tasks)
@@ -130,7 +120,14 @@ class Front:
 
     # ------------------------------------------------------------------ arrival
 
-    def accept(self, update: Any, received: float, users: list[Any], chats: list[Any]) -> None:
+    def _arrived(self, update: Any, users: Sequence[Any], chats: Sequence[Any]) -> None:
+        self.accept(update, time.time(), users, chats)
+
+    def accept(
+        self, update: Any, received: float, users: Sequence[Any], chats: Sequence[Any]
+    ) -> None:
+        """One press that arrived at ``received`` (wall clock), with the users and chats of
+        its ``Updates``: shed, or queued for the stream with its deadline."""
         qid: int = update.query_id
         self.stats["received"] += 1
         if qid in self._seen:

@@ -1,7 +1,7 @@
 """A worker: reads presses from the stream through the consumer group, runs the handlers and
 answers over its own MTProto session of the bot.
 
-Exactly one answer per press:
+Exactly one answer per press, through the router's public :class:`AnswerGate` hook:
 
 * the first ``answer()`` (handler, auto or deadline) takes the query's claim in Redis
   (``SET oxigram:answer:<id> sending:<consumer> NX PX <time left>``) before it sends;
@@ -28,7 +28,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from ..client.callbacks import Answer, CallbackConfig, CallbackQuery, CallbackRouter
+from ..client.callbacks import CallbackConfig, CallbackQuery, CallbackRouter
 from ..client.client import Client
 from ..errors import OxigramError, QueryIdInvalidError
 from .common import Entry, Handlers, ScaleConfig, decode_entry
@@ -41,55 +41,33 @@ log = logging.getLogger(__name__)
 _REDIS_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 
-class _WorkerRouter(CallbackRouter):
-    """The client's router with the answer path going through the Redis claim."""
+class _ClaimGate:
+    """The worker's :class:`~oxigram.client.callbacks.AnswerGate`: an answer is sent only
+    under the query's Redis claim; "done" and XACK after the server accepted it."""
 
-    def __init__(self, worker: Worker, config: CallbackConfig) -> None:
-        super().__init__(worker.client, config)
+    def __init__(self, worker: Worker) -> None:
         self.worker = worker
 
-    async def _run(self, q: CallbackQuery) -> None:
-        try:
-            await super()._run(q)
-        finally:
-            self.worker._finished(q.query_id)
+    async def claim(self, query: CallbackQuery) -> float | None:
+        cfg = self.worker.config
+        now = asyncio.get_running_loop().time()
+        left = max(0.5, query.received + cfg.deadline + cfg.answer_grace - now)
+        left = min(left, cfg.claim_ttl)
+        return left if await self.worker.claim(query.query_id, left) else None
 
-    async def send_answer(self, q: CallbackQuery, answer: Answer, source: str) -> bool:
-        if q._claimed:
-            if source == "handler" and q.answered_by == "deadline":
-                self.stats.late_answers += 1
-                log.warning("query %d: answer() after the deadline answer: ignored", q.query_id)
-            return False
-        q._claimed = True
-        q.answered_by = source
-        self._cancel_timer(q)
-        w = self.worker
-        loop = asyncio.get_running_loop()
-        left = max(0.5, q.received + w.config.deadline + w.config.answer_grace - loop.time())
-        left = min(left, w.config.claim_ttl)
-        if not await w.claim(q.query_id, left):
-            return False
-        req = answer.request(self.client.schema, q.query_id)
-        sender = self.client.sender
-        try:
-            if sender is None:
-                raise OxigramError("the worker's client is not connected")
-            await sender.invoke(req, timeout=left, flood_sleep_threshold=left)
-        except OxigramError as exc:
-            if isinstance(exc, QueryIdInvalidError):
-                w.stats["already_answered"] += 1
-                w.done(q.query_id)
-                return False
-            self.stats.failed += 1
-            w.release(q.query_id)
-            log.warning("query %d: answer (%s) failed: %r", q.query_id, source, exc)
-            if source == "handler":
-                raise
-            return False
-        q.latency = loop.time() - q.received
-        self.stats.record(source, q.latency)
-        w.done(q.query_id)
-        return True
+    def sent(self, query: CallbackQuery) -> None:
+        self.worker.done(query.query_id)
+
+    def refused(self, query: CallbackQuery, error: OxigramError) -> bool:
+        if isinstance(error, QueryIdInvalidError):  # somebody answered it: done
+            self.worker.stats["already_answered"] += 1
+            self.worker.done(query.query_id)
+            return True
+        self.worker.release(query.query_id)
+        return False
+
+    def finished(self, query: CallbackQuery) -> None:
+        self.worker._finished(query.query_id)
 
 
 class Worker:
@@ -110,13 +88,14 @@ class Worker:
         self.config = config or ScaleConfig()
         self.name = name or f"{socket.gethostname()}-{os.getpid()}"
         cfg = self.config
-        self.router = _WorkerRouter(
-            self,
+        self.router = CallbackRouter(
+            client,
             CallbackConfig(
                 deadline=cfg.deadline,
                 deadline_answer=cfg.deadline_answer,
                 max_concurrent=cfg.max_concurrent,
             ),
+            gate=_ClaimGate(self),
         )
         handlers.install(self.router)
         self.stats: Counter[str] = Counter()
@@ -255,30 +234,21 @@ class Worker:
                 self.stats["busy_elsewhere"] += 1  # being answered; looked at again later
                 continue
             update, users, chats = e.decode()
-            if self.client.peers is not None:
-                self.client.peers.remember(users, chats)
+            self.client.remember_entities(users, chats)
             self._entries[e.query_id] = [e.entry_id]
             received = now_loop - age
             self.stats["handled"] += 1
             if age > cfg.deadline:
                 self.stats["deadline_path"] += 1
-                q = CallbackQuery(self.router, update, received)
-                self.router._seen[q.query_id] = None
-                task = loop.create_task(self._deadline_now(q))
+                task = loop.create_task(self.router.answer_late(update, received))
                 self._bg.add(task)
                 task.add_done_callback(self._bg.discard)
             else:
-                self.router._seen.pop(e.query_id, None)  # a take-over may repeat a press
+                self.router.forget(e.query_id)  # a take-over may repeat a press
                 self.router.feed(update, received)
         self._room_check()
         if expired:
             await self.redis.xack(cfg.stream, cfg.group, *expired)
-
-    async def _deadline_now(self, q: CallbackQuery) -> None:
-        try:
-            await self.router.send_answer(q, self.config.deadline_answer, "deadline")
-        finally:
-            self._finished(q.query_id)
 
     async def _read_loop(self, stop: asyncio.Event) -> None:
         cfg = self.config

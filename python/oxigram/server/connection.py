@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, Generator
-from typing import TYPE_CHECKING, Any
+from collections import Counter
+from collections.abc import Callable, Coroutine, Generator
+from typing import Any, Protocol
 
 from ..errors import (
     MalformedFrameError,
@@ -24,16 +25,18 @@ from ..mtproto import events as ev
 from ..mtproto.framing import Frame
 from ..mtproto.handshake import ServerHandshake
 from ..mtproto.messages import decrypt
+from ..mtproto.rsa_keys import RsaPrivateKey
 from ..mtproto.session import rpc_error
 from ..mtproto.transports import Transport, accept_transport
 from . import dispatcher
-from .rpc import Context
-from .sessions import ServerSession
+from .context import Context, ServingDc
+from .faults import Faults
+from .keys import AuthKeys
+from .model import AuthKeyRecord
+from .sessions import ServerSession, SessionTable
+from .state import State
 
-if TYPE_CHECKING:
-    from .dc import LocalDC
-
-__all__ = ["Connection"]
+__all__ = ["Connection", "DCProtocol", "EngineSide"]
 
 log = logging.getLogger(__name__)
 
@@ -81,17 +84,43 @@ async def _continue(coro: Coroutine[Any, Any, Any], first: Any) -> Any:
     return await _Resume(coro, first)
 
 
+class EngineSide(ServingDc, Protocol):
+    """What a connection uses of the engine that accepted it (``engine.Engine``)."""
+
+    state: State
+    keys: AuthKeys
+    sessions: SessionTable
+    faults: Faults
+    stats: Counter[str]
+    rsa_key: RsaPrivateKey
+    max_frame: int
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], /) -> asyncio.Task[Any]: ...
+
+    def park(
+        self,
+        coro: Coroutine[Any, Any, Any],
+        fut: asyncio.Future[Any],
+        step: Callable[[Coroutine[Any, Any, Any], Any], None],
+        /,
+    ) -> None: ...
+
+    def connection_opened(self, conn: Connection, /) -> None: ...
+
+    def connection_closed(self, conn: Connection, /) -> None: ...
+
+
 class DCProtocol(asyncio.Protocol):
     """asyncio's side of one client connection: hands bytes to its :class:`Connection`."""
 
-    def __init__(self, dc: LocalDC) -> None:
-        self.dc = dc
+    def __init__(self, engine: EngineSide) -> None:
+        self.engine = engine
         self.conn: Connection | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
-        self.conn = Connection(self.dc, transport)
-        self.dc.connection_opened(self.conn)
+        self.conn = Connection(self.engine, transport)
+        self.engine.connection_opened(self.conn)
 
     def data_received(self, data: bytes) -> None:
         if self.conn is not None:
@@ -103,12 +132,15 @@ class DCProtocol(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if self.conn is not None:
             self.conn.lost()
-            self.dc.connection_closed(self.conn)
+            self.engine.connection_closed(self.conn)
 
 
 class Connection:
-    def __init__(self, dc: LocalDC, io: asyncio.Transport):
-        self.dc = dc
+    def __init__(self, engine: EngineSide, io: asyncio.Transport):
+        self.engine = engine
+        # What each request reaches for (the engine's are fixed for its life).
+        self._state = engine.state
+        self._sessions = engine.sessions
         self.io = io
         self.transport: Transport | None = None
         self.handshake: ServerHandshake | None = None
@@ -178,7 +210,7 @@ class Connection:
     def fail(self, code: int, reason: str) -> None:
         """Transport error ``-code`` (if the transport is known), then close."""
         log.info("%s: closing (%s)", self.name, reason)
-        self.dc.stats["closed_bad_input"] += 1
+        self.engine.stats["closed_bad_input"] += 1
         if self.transport is not None and not self.closed:
             self._flush()  # answers queued before the error go first
             with contextlib.suppress(Exception):  # best effort
@@ -224,7 +256,7 @@ class Connection:
         try:
             if self.transport is None:
                 self._head += data
-                self.transport = accept_transport(self._head, max_frame=self.dc.max_frame)
+                self.transport = accept_transport(self._head, max_frame=self.engine.max_frame)
                 if self.transport is None:
                     return
                 self._head = b""
@@ -255,7 +287,7 @@ class Connection:
                 # The DH step runs in a thread; what follows waits for it, in order.
                 self._busy = True
                 self.io.pause_reading()
-                self.dc.spawn(self._handshake_then_drain(payload))
+                self.engine.spawn(self._handshake_then_drain(payload))
                 return
             self._encrypted(payload)
 
@@ -272,10 +304,11 @@ class Connection:
     # ------------------------------------------------------------------------ handshake
 
     async def _handshake(self, payload: bytes) -> None:
-        dc = self.dc
+        engine = self.engine
         if self.handshake is None:
+            keys = engine.keys
             self.handshake = ServerHandshake(
-                dc.rsa_key, key_id_taken=lambda key_id: key_id in dc.store.auth_keys
+                engine.rsa_key, key_id_taken=lambda key_id: key_id in keys
             )
         hs = self.handshake
         try:
@@ -286,16 +319,15 @@ class Connection:
         if hs.done and hs.result.auth_key != self._stored_key:
             result = hs.result
             self._stored_key = result.auth_key
-            dc.store.add_auth_key(result.auth_key, result.auth_key_id, result.server_salt)
-            dc.stats["handshakes"] += 1
+            engine.keys.add(result.auth_key, result.auth_key_id, result.server_salt)
+            engine.stats["handshakes"] += 1
             log.debug("%s: new auth key %s", self.name, result.auth_key_id.hex())
         self.send_payload(reply)
 
     # ------------------------------------------------------------------------ encrypted
 
     def _encrypted(self, payload: bytes) -> None:
-        dc = self.dc
-        record = dc.store.auth_keys.get(bytes(payload[:8]))
+        record = self.engine.keys.records.get(bytes(payload[:8]))
         if record is None:
             self.fail(404, "unknown auth key")
             return
@@ -304,7 +336,7 @@ class Connection:
         except OxigramError as exc:
             self.fail(404, f"undecryptable packet: {exc}")
             return
-        ss = dc.session_for(record, plain.session_id)
+        ss = self._sessions.session_for(record, plain.session_id)
         if ss.conn is not self:
             ss.conn = self
             ss.flush()  # what was queued for its previous connection, if anything
@@ -325,13 +357,13 @@ class Connection:
         if ss.session.needs_flush:
             ss.flush()
 
-    def _event(self, ss: ServerSession, record: Any, event: ev.Event) -> None:
+    def _event(self, ss: ServerSession, record: AuthKeyRecord, event: ev.Event) -> None:
         if isinstance(event, ev.Request):
-            self.dc.stats["requests"] += 1
+            self.engine.stats["requests"] += 1
             if self.in_flight >= MAX_IN_FLIGHT:
                 ss.send(rpc_error(event.msg_id, 420, "FLOOD_WAIT_1"))
                 return
-            ctx = Context(self.dc, ss, record, event.msg_id)
+            ctx = Context(self._state, self.engine, ss, record, event.msg_id)
             self.in_flight += 1
             self._start(self._answer(ctx, event.obj))
         elif isinstance(event, ev.Ping):
@@ -351,10 +383,10 @@ class Connection:
         """A message with a msg_id this session already received (a client re-sending after
         a reconnect): the stored answer again, or, while the request still runs, nothing
         now (its answer goes to the session's current connection when done)."""
-        answer = self.dc.answers.get(ss.key, msg_id)
+        answer = self._sessions.answers.get(ss.key, msg_id)
         if answer is not None:
             log.debug("%s: answering re-sent message %d again", self.name, msg_id)
-            self.dc.stats["answers_resent"] += 1
+            self.engine.stats["answers_resent"] += 1
             ss.send(answer)
         elif msg_id not in ss.running:
             log.debug("%s: dropping replayed message %d", self.name, msg_id)
@@ -364,7 +396,7 @@ class Connection:
         (``setBotCallbackAnswer``, ``getState``, ...) never suspend and are answered at once;
         a press suspends once, on its query's future, after its push to the bot. A coroutine
         waiting for a future is resumed from that future's done callback (what a task does,
-        without a task per press: ``LocalDC.stop`` ends the parked ones); anything else it
+        without a task per press: ``Engine.stop`` ends the parked ones); anything else it
         waits for gets a task."""
         self._step(coro, None)
 
@@ -380,26 +412,28 @@ class Connection:
             return
         if isinstance(yielded, asyncio.Future) and yielded._asyncio_future_blocking:
             yielded._asyncio_future_blocking = False
-            self.dc.park(coro, yielded, self._step)
+            self.engine.park(coro, yielded, self._step)
         else:
-            self.dc.spawn(_continue(coro, yielded))
+            self.engine.spawn(_continue(coro, yielded))
 
     async def _answer(self, ctx: Context, obj: Any) -> None:
         ss = ctx.session
+        faults = self.engine.faults
         ss.running.add(ctx.msg_id)
         try:
             try:
-                name, body = await dispatcher.dispatch(ctx, obj)
+                name, body = await dispatcher.dispatch(ctx, obj, faults)
             finally:
                 self.in_flight -= 1
-            delay, withheld = self.dc.faults.take(name)
+            delay, withheld = faults.take(name)
+            answers = self._sessions.answers
             if withheld:
                 log.info("withholding the answer to %s", name)
-                self.dc.answers.put(ss.key, ctx.msg_id, body)
+                answers.put(ss.key, ctx.msg_id, body)
                 return
             if delay:
                 await asyncio.sleep(delay)
-            self.dc.answers.put(ss.key, ctx.msg_id, body)
+            answers.put(ss.key, ctx.msg_id, body)
             ss.send(body)
         finally:
             ss.running.discard(ctx.msg_id)

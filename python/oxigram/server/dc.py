@@ -1,45 +1,37 @@
-"""``LocalDC``: the in-process MTProto server and its test API (ARCHITECTURE.md, "Local DC")."""
+"""``LocalDC``: one local DC (an engine over its own state) and the test API
+(ARCHITECTURE.md, "Local DC").
+
+The facade only starts and stops the two parts, checks the test's arguments (bad ones raise
+:class:`~oxigram.errors.InvalidInputError`) and hands the work to the state (accounts,
+messages), the engine (keys, sessions, faults) and ``messaging`` (pushes).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import math
 import os
 import secrets
 import string
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from .. import crypto
+from ..errors import InvalidInputError
 from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, public_key_to_pem
 from . import srp
 from .callbacks import CallbackHub
-from .connection import Connection, DCProtocol
-from .faults import Faults
+from .engine import MAX_FRAME, Engine
 from .messaging import create_message, edit_message
-from .model import (
-    Account,
-    AuthKeyRecord,
-    Bot,
-    InlineMessage,
-    StoredMessage,
-    User,
-    markup_from_buttons,
-)
-from .sessions import AnswerCache, ServerSession
+from .model import Account, Bot, Button, InlineMessage, StoredMessage, User, markup_from_buttons
+from .sessions import AnswerCache
+from .state import State
 from .store import Store
 
 __all__ = ["LocalDC", "default_rsa_key"]
 
-log = logging.getLogger(__name__)
-
 _DEFAULT_KEY: RsaPrivateKey | None = None
-#: Sessions kept server-wide (least recently created are forgotten first).
-MAX_SESSIONS = 8192
-#: Frame size bound (Telegram's own limit is about 1 MiB of payload).
-MAX_FRAME = 2 * 1024 * 1024
 
 
 def default_rsa_key() -> RsaPrivateKey:
@@ -48,6 +40,18 @@ def default_rsa_key() -> RsaPrivateKey:
     if _DEFAULT_KEY is None:
         _DEFAULT_KEY = generate_rsa_key()
     return _DEFAULT_KEY
+
+
+def _check_timeout(seconds: float) -> float:
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise InvalidInputError(f"answer_timeout must be more than 0 seconds, not {seconds}")
+    return seconds
+
+
+def _check_port(port: int) -> int:
+    if not 0 <= port <= 65535:
+        raise InvalidInputError(f"a port is 0 to 65535, not {port}")
+    return port
 
 
 class LocalDC:
@@ -69,88 +73,73 @@ class LocalDC:
         dc_id: int = 2,
         peers: Mapping[int, tuple[str, int]] | None = None,
     ) -> None:
-        self.host = host
-        self.port = port
-        self.dc_id = dc_id
-        self.peers: dict[int, tuple[str, int]] = {}
+        if dc_id < 1:
+            raise InvalidInputError(f"a DC id is 1 or more, not {dc_id}")
+        if max_frame < 1:
+            raise InvalidInputError(f"max_frame must be at least 1 byte, not {max_frame}")
+        store = Store(db)
+        self.state = State(store, answer_timeout=_check_timeout(answer_timeout))
+        self.engine = Engine(
+            self.state,
+            dc_id=dc_id,
+            rsa_key=rsa_key if rsa_key is not None else default_rsa_key(),
+            host=host,
+            port=_check_port(port),
+            keys=store.keys,
+            max_frame=max_frame,
+        )
         for peer_id, (peer_host, peer_port) in (peers or {}).items():
             self.add_peer_dc(peer_id, peer_host, peer_port)
-        self.answer_timeout = answer_timeout
-        self.rsa_key = rsa_key if rsa_key is not None else default_rsa_key()
-        self.max_frame = max_frame
-        self.store = Store(db)
-        self.callbacks = CallbackHub(self)
-        self.faults = Faults()
-        self.stats: Counter[str] = Counter()
-        self.login_codes: dict[bytes, tuple[int, str]] = {}
-        self.password_logins: dict[bytes, int] = {}
-        self._sessions: OrderedDict[tuple[bytes, int], ServerSession] = OrderedDict()
-        #: user id -> its sessions, for push(); rebuilt after any change to the sessions or
-        #: to which account a key is bound (a scan of every session per press was the DC's
-        #: cost growing with K, ARCHITECTURE.md, "Benchmarks").
-        self._by_user: dict[int, list[ServerSession]] | None = None
-        self.answers = AnswerCache()
-        self._connections: set[Connection] = set()
-        self._tasks: set[asyncio.Task[Any]] = set()
-        #: Requests waiting for a future (a press for its bot's answer), see park().
-        self._parked: dict[Coroutine[Any, Any, Any], asyncio.Future[Any]] = {}
-        self._server: asyncio.Server | None = None
-        self.store.open()
+        store.open()
 
     # ------------------------------------------------------------------------ identity
 
     @property
+    def host(self) -> str:
+        return self.engine.host
+
+    @property
+    def port(self) -> int:
+        return self.engine.port
+
+    @property
+    def dc_id(self) -> int:
+        return self.engine.dc_id
+
+    @property
+    def peers(self) -> dict[int, tuple[str, int]]:
+        return self.engine.peers
+
+    @property
+    def rsa_key(self) -> RsaPrivateKey:
+        return self.engine.rsa_key
+
+    @property
     def rsa_public_key(self) -> RsaPublicKey:
-        return self.rsa_key.public
+        return self.engine.rsa_key.public
 
     @property
     def public_key_pem(self) -> str:
-        return public_key_to_pem(self.rsa_key)
+        return public_key_to_pem(self.engine.rsa_key)
 
     @property
     def fingerprint(self) -> int:
-        return self.rsa_key.fingerprint
+        return self.engine.rsa_key.fingerprint
 
     # ----------------------------------------------------------------------- lifecycle
 
     async def start(self) -> None:
-        if self._server is not None:
-            return
-        self.store.open()
-        loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(lambda: DCProtocol(self), self.host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-        log.info("local DC listening on %s:%d", self.host, self.port)
+        self.state.store.open()
+        await self.engine.start()
 
     async def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.close()
-        for conn in list(self._connections):
-            conn.close()
-        self._cancel_parked()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.wait(tasks, timeout=5)
-        if server is not None:
-            try:
-                await asyncio.wait_for(server.wait_closed(), 5)
-            except asyncio.TimeoutError:
-                log.warning("server did not close in time")
-        self._sessions.clear()
-        self._by_user = None
-        self.answers.clear()
-        self.store.close()
+        await self.engine.stop()
+        self.state.store.close()
 
     async def restart(self) -> None:
         """Stops and starts on the same port; the state is kept (a database is re-read)."""
         await self.stop()
-        if self.store.path is not None:
-            old = self.store
-            self.store = Store(old.path)
-            self.store.open()
+        self.state.store.reload()
         await self.start()
 
     async def __aenter__(self) -> LocalDC:
@@ -165,91 +154,36 @@ class LocalDC:
     ) -> None:
         await self.stop()
 
-    def connection_opened(self, conn: Connection) -> None:
-        self._connections.add(conn)
-        self.stats["connections"] += 1
+    # ------------------------------------------------------- what tests look at
 
-    def connection_closed(self, conn: Connection) -> None:
-        self._connections.discard(conn)
+    @property
+    def store(self) -> Store:
+        return self.state.store
 
-    def park(
-        self,
-        coro: Coroutine[Any, Any, Any],
-        fut: asyncio.Future[Any],
-        step: Callable[[Coroutine[Any, Any, Any], Any], None],
-    ) -> None:
-        """``coro`` waits for ``fut``: ``step(coro, fut)`` resumes it when ``fut`` is done
-        (unless :meth:`stop` ended it first)."""
-        self._parked[coro] = fut
+    @property
+    def callbacks(self) -> CallbackHub:
+        return self.state.callbacks
 
-        def wake(done: asyncio.Future[Any]) -> None:
-            if self._parked.pop(coro, None) is not None:
-                step(coro, done)
+    @property
+    def answer_timeout(self) -> float:
+        """How long a press waits for its bot's answer (may be changed while running)."""
+        return self.state.callbacks.answer_timeout
 
-        fut.add_done_callback(wake)
+    @answer_timeout.setter
+    def answer_timeout(self, seconds: float) -> None:
+        self.state.callbacks.answer_timeout = _check_timeout(seconds)
 
-    def _cancel_parked(self) -> None:
-        """Ends the parked requests as a task cancellation would (their ``finally`` runs)."""
-        while self._parked:
-            coro, _ = self._parked.popitem()
-            try:
-                coro.throw(asyncio.CancelledError())
-            except (StopIteration, asyncio.CancelledError):
-                continue
-            except Exception:
-                log.exception("error while cancelling a request")
-                continue
-            coro.close()  # it waited again: give up on it
+    @property
+    def stats(self) -> Counter[str]:
+        return self.engine.stats
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    # ----------------------------------------------------------- sessions and pushes
-
-    def session_for(self, record: AuthKeyRecord, session_id: int) -> ServerSession:
-        key = (record.key_id, session_id)
-        ss = self._sessions.get(key)
-        if ss is None:
-            ss = ServerSession(record, session_id, self.store.salt)
-            self._sessions[key] = ss
-            self._by_user = None
-            while len(self._sessions) > MAX_SESSIONS:
-                old_key, _ = self._sessions.popitem(last=False)
-                self.answers.forget(old_key)
-        return ss
-
-    def push(self, user_id: int, updates: Any, *, skip: ServerSession | None = None) -> int:
-        """Sends ``updates`` to every live session logged in as ``user_id``; returns how many."""
-        if self._by_user is None:
-            index: dict[int, list[ServerSession]] = {}
-            for each in self._sessions.values():
-                if each.record.user_id is not None:
-                    index.setdefault(each.record.user_id, []).append(each)
-            self._by_user = index
-        sent = 0
-        for ss in list(self._by_user.get(user_id, ())):
-            if ss is skip or ss.record.user_id != user_id or not ss.live:
-                continue
-            if ss.send(updates):
-                sent += 1
-        return sent
-
-    def bind_key(self, record: AuthKeyRecord, user_id: int | None) -> None:
-        record.user_id = user_id
-        self._by_user = None
-        self.store.save_auth_key(record)
-
-    def set_layer(self, record: AuthKeyRecord, layer: int) -> None:
-        if record.layer != layer:
-            record.layer = layer
-            self.store.save_auth_key(record)
+    @property
+    def answers(self) -> AnswerCache:
+        return self.engine.sessions.answers
 
     @property
     def connections(self) -> int:
-        return len(self._connections)
+        return self.engine.connections
 
     # ---------------------------------------------------------------------- test API
 
@@ -262,11 +196,15 @@ class LocalDC:
         return [a.public() for a in self.store.accounts.values() if a.bot]  # type: ignore[misc]
 
     def add_bot(self, username: str, token: str | None = None) -> Bot:
+        name = username.lstrip("@")
+        if not name:
+            raise InvalidInputError("a bot needs a username")
+        if token is not None and not token:
+            raise InvalidInputError("a bot token cannot be empty")
         uid, access_hash = self.store.new_account_id()
         if token is None:
             alphabet = string.ascii_letters + string.digits
             token = f"{uid}:" + "".join(secrets.choice(alphabet) for _ in range(32))
-        name = username.lstrip("@")
         account = Account(uid, access_hash, name, bot=True, username=name, token=token)
         self.store.add_account(account)
         return Bot(uid, name, token, access_hash)
@@ -274,8 +212,10 @@ class LocalDC:
     def add_user(
         self, phone: str, first_name: str, password: str | None = None, username: str | None = None
     ) -> User:
-        uid, access_hash = self.store.new_account_id()
         digits = "".join(c for c in phone if c.isdigit())
+        if not digits:
+            raise InvalidInputError(f"a phone number needs digits, not {phone!r}")
+        uid, access_hash = self.store.new_account_id()
         secret = srp.new_secret(password) if password is not None else None
         account = Account(
             uid,
@@ -295,17 +235,18 @@ class LocalDC:
         """Registers an auth key made elsewhere (tests skip the handshake this way), logged
         in as ``user_id`` when given; returns its auth_key_id."""
         key = bytes(auth_key)
-        key_id = crypto.auth_key_id(key)
-        record = self.store.add_auth_key(key, key_id, None)
+        key_id = crypto.auth_key_id(key)  # InvalidInputError unless 256 bytes
         if user_id is not None:
             self._account(user_id)
-            self.bind_key(record, user_id)
+        record = self.engine.keys.add(key, key_id)
+        if user_id is not None:
+            self.engine.bind_key(record, user_id)
         return key_id
 
     def _account(self, user_id: int) -> Account:
         account = self.store.accounts.get(user_id)
         if account is None:
-            raise KeyError(f"no account {user_id}")
+            raise InvalidInputError(f"no account with id {user_id}")
         return account
 
     def send_message(
@@ -314,9 +255,8 @@ class LocalDC:
         """A private message ``from_id`` -> ``to_id`` (updates pushed to both sides)."""
         self._account(from_id)
         self._account(to_id)
-        msg, _ = create_message(
-            self, from_id, to_id, text, markup_from_buttons(buttons), game=_game_name(buttons)
-        )
+        markup = markup_from_buttons(buttons)
+        msg, _ = create_message(self.state, from_id, to_id, text, markup, game=_game(buttons))
         return msg.id
 
     def add_inline_message(
@@ -324,28 +264,31 @@ class LocalDC:
     ) -> InlineMessage:
         """A message ``from_id`` -> ``to_id`` sent via ``bot_id`` in inline mode."""
         if not self._account(bot_id).bot:
-            raise ValueError(f"{bot_id} is not a bot")
+            raise InvalidInputError(f"account {bot_id} is not a bot")
         self._account(from_id)
         self._account(to_id)
+        markup = markup_from_buttons(buttons)
         inline_id = int.from_bytes(os.urandom(8), "little", signed=True)
         access_hash = int.from_bytes(os.urandom(8), "little", signed=True)
         msg, _ = create_message(
-            self,
+            self.state,
             from_id,
             to_id,
             text,
-            markup_from_buttons(buttons),
+            markup,
             via_bot_id=bot_id,
             inline=(inline_id, access_hash),
-            game=_game_name(buttons),
+            game=_game(buttons),
         )
         return InlineMessage(msg.id, self.dc_id, inline_id, access_hash)
 
     def edit_message(
         self, msg_id: int, text: str | None = None, buttons: Sequence[Any] | Any = None
     ) -> None:
-        msg = self.store.messages[msg_id]
-        edit_message(self, msg, text, markup_from_buttons(buttons))
+        msg = self.store.messages.get(msg_id)
+        if msg is None:
+            raise InvalidInputError(f"no message with id {msg_id}")
+        edit_message(self.state, msg, text, markup_from_buttons(buttons))
 
     def get_message(self, msg_id: int) -> StoredMessage | None:
         return self.store.messages.get(msg_id)
@@ -354,52 +297,48 @@ class LocalDC:
 
     def drop_connections(self) -> int:
         """Closes every connection now; returns how many."""
-        conns = list(self._connections)
-        for conn in conns:
-            conn.close()
-        return len(conns)
+        return self.engine.drop_connections()
 
     def forget_sessions(self) -> None:
         """Forgets every MTProto session (clients get ``new_session_created``)."""
-        self._sessions.clear()
-        self._by_user = None
-        self.answers.clear()
+        self.engine.sessions.clear()
 
     def rotate_salt(self, *, keep_old: bool = False) -> int:
         """A new server salt; without ``keep_old`` the next message gets ``bad_server_salt``."""
-        salt = int.from_bytes(os.urandom(8), "little", signed=True)
-        self.store.set_salt(salt)
-        for ss in self._sessions.values():
-            ss.set_salt(salt, keep_old=keep_old)
-        return salt
+        return self.engine.rotate_salt(keep_old=keep_old)
 
     def delay_next_response(self, seconds: float, method: str | None = None) -> None:
-        self.faults.delay(seconds, method)
+        self.engine.faults.delay(seconds, method)
 
     def withhold(self, method: str | None = None, count: int = 1) -> None:
-        self.faults.withhold(method, count)
+        self.engine.faults.withhold(method, count)
 
     def inject_error(self, method: str, code: int, message: str, count: int = 1) -> None:
         """The next ``count`` calls of ``method`` (e.g. ``"help.getConfig"``, wrappers
         stripped) are answered ``rpc_error(code, message)`` without running, e.g.
         ``dc.inject_error("auth.sendCode", 303, "PHONE_MIGRATE_4")`` or
         ``(..., 420, "FLOOD_WAIT_1")``."""
-        self.faults.inject_error(method, code, message, count)
+        self.engine.faults.inject_error(method, code, message, count)
 
     # ------------------------------------------------------------------------ other DCs
 
     def add_peer_dc(self, dc_id: int, host: str, port: int) -> None:
         """Names another DC in ``help.getConfig``'s ``dc_options`` (for migrations)."""
         if dc_id == self.dc_id:
-            raise ValueError(f"DC {dc_id} is this DC")
-        self.peers[dc_id] = (host, int(port))
+            raise InvalidInputError(f"DC {dc_id} is this DC")
+        if dc_id < 1:
+            raise InvalidInputError(f"a DC id is 1 or more, not {dc_id}")
+        try:
+            number = int(port)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"a port is a number, not {port!r}") from None
+        self.engine.peers[dc_id] = (host, _check_port(number))
 
 
-def _game_name(buttons: Any) -> str | None:
+def _game(buttons: Any) -> str | None:
+    """The short name of the first game button in ``buttons`` (rows or a flat row), if any."""
     if buttons is None or not isinstance(buttons, (list, tuple)):
         return None
-    from .model import Button
-
     flat = [b for row in buttons for b in (row if isinstance(row, (list, tuple)) else [row])]
     for b in flat:
         if isinstance(b, Button) and b.kind == "game":

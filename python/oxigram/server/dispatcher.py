@@ -1,5 +1,5 @@
-"""From a decoded request to the bytes of its ``rpc_result``: wrappers, login checks,
-routing to the method handlers, and the errors for everything else."""
+"""From a decoded request to the bytes of its ``rpc_result``: wrappers, injected faults,
+login checks, routing to the method handlers, and the errors for everything else."""
 
 from __future__ import annotations
 
@@ -8,15 +8,26 @@ import re
 from typing import Any
 
 from ..mtproto.session import rpc_error, rpc_result
+from .context import Context
+from .faults import Faults
 from .methods import HANDLERS, PUBLIC
-from .rpc import Context, RpcError
+from .rpc import RpcError
+from .tlobjects import TLObject, functions
 
 __all__ = ["dispatch", "unknown_method_error"]
 
 log = logging.getLogger(__name__)
 
-_WRAPPERS = {"invokeWithLayer", "initConnection", "invokeWithoutUpdates", "invokeAfterMsg",
-             "invokeAfterMsgs"}  # fmt: skip
+#: The wrappers a request may come in (``type(obj) in``: one lookup per request).
+_WRAPPERS = frozenset(
+    {
+        functions.InvokeWithLayer,
+        functions.InitConnection,
+        functions.InvokeWithoutUpdates,
+        functions.InvokeAfterMsg,
+        functions.InvokeAfterMsgs,
+    }
+)
 #: Wrappers nested deeper than this are refused (a bound on hostile input).
 MAX_WRAPPING = 8
 
@@ -32,25 +43,24 @@ def unknown_method_error(constructor_id: int) -> str:
 def unwrap(ctx: Context, obj: Any) -> Any:
     """Strips the connection wrappers; ``invokeWithLayer`` sets the key's layer."""
     for _ in range(MAX_WRAPPING):
-        name = getattr(obj, "_tl_name", "")
-        if name not in _WRAPPERS:
+        if type(obj) not in _WRAPPERS:
             return obj
-        if name == "invokeWithLayer":
-            ctx.dc.set_layer(ctx.record, int(obj.layer))
+        if isinstance(obj, functions.InvokeWithLayer):
+            ctx.dc.set_layer(ctx.record, obj.layer)
         obj = obj.query
     raise RpcError(400, "INPUT_REQUEST_TOO_LONG")
 
 
-async def run(ctx: Context, obj: Any) -> tuple[str, Any]:
+async def run(ctx: Context, obj: Any, faults: Faults) -> tuple[str, Any]:
     """The method name and its result (a TL object), or raises :class:`RpcError`."""
     method = unwrap(ctx, obj)
     name = getattr(method, "_tl_name", "")
-    injected = ctx.dc.faults.take_error(name)
+    injected = faults.take_error(name)
     if injected is not None:
         raise RpcError(*injected)
     handler = HANDLERS.get(name)
     if handler is None:
-        if getattr(method, "_tl_is_function", False):
+        if isinstance(method, TLObject) and method._tl_is_function:
             raise RpcError(400, f"METHOD_NOT_IMPLEMENTED_{_error_name(name)}")
         raise RpcError(400, unknown_method_error(getattr(method, "_tl_id", 0)))
     if name not in PUBLIC and ctx.record.user_id is None:
@@ -58,11 +68,11 @@ async def run(ctx: Context, obj: Any) -> tuple[str, Any]:
     return name, await handler(ctx, method)
 
 
-async def dispatch(ctx: Context, obj: Any) -> tuple[str, bytes]:
+async def dispatch(ctx: Context, obj: Any, faults: Faults) -> tuple[str, bytes]:
     """The method name and the serialized ``rpc_result`` (maybe an ``rpc_error``)."""
     name = getattr(obj, "_tl_name", "?")
     try:
-        name, result = await run(ctx, obj)
+        name, result = await run(ctx, obj, faults)
         return name, rpc_result(ctx.msg_id, result)
     except RpcError as fail:
         log.debug("%s -> %d %s", name, fail.code, fail.message)

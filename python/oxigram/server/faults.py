@@ -1,9 +1,12 @@
 """Fault injection for tests: answers delayed or withheld, errors injected, decided by the
-test."""
+test. One set per engine (a fault is injected at one DC)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from ..errors import InvalidInputError
 
 __all__ = ["Faults"]
 
@@ -24,20 +27,30 @@ class _ErrorRule:
     message: str
 
 
+def _check_count(count: int) -> None:
+    if count < 1:
+        raise InvalidInputError(f"count must be at least 1, not {count}")
+
+
 class Faults:
     def __init__(self) -> None:
         self._rules: list[_Rule] = []
         self._errors: list[_ErrorRule] = []
 
     def delay(self, seconds: float, method: str | None = None, count: int = 1) -> None:
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise InvalidInputError(f"a delay is 0 or more seconds, not {seconds}")
+        _check_count(count)
         self._rules.append(_Rule(method, count, delay=seconds))
 
     def withhold(self, method: str | None = None, count: int = 1) -> None:
+        _check_count(count)
         self._rules.append(_Rule(method, count, withhold=True))
 
     def inject_error(self, method: str, code: int, message: str, count: int = 1) -> None:
-        if count < 1:
-            raise ValueError("count must be at least 1")
+        _check_count(count)
+        if not message:
+            raise InvalidInputError("an injected error needs a message")
         self._errors.append(_ErrorRule(method, count, code, message))
 
     def clear(self) -> None:

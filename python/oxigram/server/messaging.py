@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .. import tl
 from .model import StoredMessage
-from .views import message_tl, updates_tl, user_tl
+from .state import State
+from .tlobjects import types, updates
+from .views import message_tl, user_tl
 
 if TYPE_CHECKING:
-    from .dc import LocalDC
     from .sessions import ServerSession
 
 __all__ = ["create_message", "edit_message"]
@@ -20,13 +20,14 @@ def _parties(msg: StoredMessage) -> list[int]:
     return [msg.from_id] if msg.from_id == msg.to_id else [msg.from_id, msg.to_id]
 
 
-def _users_for(dc: LocalDC, viewer: int, msg: StoredMessage) -> list[Any]:
+def _users_for(state: State, viewer: int, msg: StoredMessage) -> list[types.User]:
+    accounts = state.store.accounts
     ids = dict.fromkeys([msg.from_id, msg.to_id, *([msg.via_bot_id] if msg.via_bot_id else [])])
-    return [user_tl(viewer, dc.store.accounts[uid]) for uid in ids if uid in dc.store.accounts]
+    return [user_tl(viewer, accounts[uid]) for uid in ids if uid in accounts]
 
 
 def create_message(
-    dc: LocalDC,
+    state: State,
     from_id: int,
     to_id: int,
     text: str,
@@ -37,10 +38,10 @@ def create_message(
     game: str | None = None,
     random_id: int | None = None,
     origin: ServerSession | None = None,
-) -> tuple[StoredMessage, Any]:
+) -> tuple[StoredMessage, types.Updates | None]:
     """Stores a message, pushes ``updateNewMessage`` to every live session of both sides
     (not ``origin``) and returns the ``updates`` for the sender's own answer."""
-    store = dc.store
+    store = state.store
     msg = StoredMessage(
         id=store.new_message_id(),
         from_id=from_id,
@@ -54,45 +55,39 @@ def create_message(
         game=game,
     )
     store.add_message(msg)
-    own: Any = None
+    own: types.Updates | None = None
     for uid in _parties(msg):
         pts = store.bump_pts(uid, "new", msg.id)
-        update = tl.from_dict(
-            {"_": "updateNewMessage", "message": message_tl(uid, msg), "pts": pts, "pts_count": 1}
-        )
-        users = _users_for(dc, uid, msg)
-        dc.push(uid, updates_tl([update], users), skip=origin)
+        update = types.UpdateNewMessage(message=message_tl(uid, msg), pts=pts, pts_count=1)
+        users = _users_for(state, uid, msg)
+        state.push(uid, updates([update], users), skip=origin)
         if uid == from_id:
-            extra = []
+            extra: list[types.TypeUpdate] = []
             if random_id is not None:
-                extra.append(
-                    tl.from_dict({"_": "updateMessageID", "id": msg.id, "random_id": random_id})
-                )
-            own = updates_tl([*extra, update], users)
+                extra.append(types.UpdateMessageID(id=msg.id, random_id=random_id))
+            own = updates([*extra, update], users)
     return msg, own
 
 
 def edit_message(
-    dc: LocalDC,
+    state: State,
     msg: StoredMessage,
     text: str | None,
     markup: bytes | None,
     *,
     origin: ServerSession | None = None,
     answer_for: int | None = None,
-) -> Any:
+) -> types.Updates | None:
     """Edits, pushes ``updateEditMessage`` to both sides (not ``origin``) and returns the
     ``updates`` for ``answer_for``'s own answer, if given."""
-    store = dc.store
+    store = state.store
     store.edit_message(msg, text, markup)
-    own: Any = None
+    own: types.Updates | None = None
     for uid in _parties(msg):
         pts = store.bump_pts(uid, "edit", msg.id)
-        update = tl.from_dict(
-            {"_": "updateEditMessage", "message": message_tl(uid, msg), "pts": pts, "pts_count": 1}
-        )
-        users = _users_for(dc, uid, msg)
-        dc.push(uid, updates_tl([update], users), skip=origin)
+        update = types.UpdateEditMessage(message=message_tl(uid, msg), pts=pts, pts_count=1)
+        users = _users_for(state, uid, msg)
+        state.push(uid, updates([update], users), skip=origin)
         if uid == answer_for:
-            own = updates_tl([update], users)
+            own = updates([update], users)
     return own

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import tl
+from ..errors import InvalidInputError, InvalidTypeError
 from .srp import PasswordSecret
+from .tlobjects import TLObject, dumps, reply_markup, types
 
 __all__ = [
     "LOGIN_CODE",
@@ -96,8 +97,8 @@ class StoredMessage:
     inline_hash: int | None = None
     game: str | None = None  # short name of the message's game button
 
-    def markup_obj(self) -> Any:
-        return tl.loads(self.markup) if self.markup is not None else None
+    def markup_obj(self) -> types.TypeReplyMarkup | None:
+        return reply_markup(self.markup) if self.markup is not None else None
 
 
 @dataclass(frozen=True)
@@ -110,14 +111,9 @@ class InlineMessage:
     access_hash: int
 
     @property
-    def input_id(self) -> Any:
-        return tl.from_dict(
-            {
-                "_": "inputBotInlineMessageID",
-                "dc_id": self.dc_id,
-                "id": self.id,
-                "access_hash": self.access_hash,
-            }
+    def input_id(self) -> types.InputBotInlineMessageID:
+        return types.InputBotInlineMessageID(
+            dc_id=self.dc_id, id=self.id, access_hash=self.access_hash
         )
 
 
@@ -132,6 +128,12 @@ class Button:
     requires_password: bool = False
     short_name: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind not in _BUTTON_KINDS:
+            raise InvalidInputError(
+                f"a button is one of {', '.join(_BUTTON_KINDS)}, not {self.kind!r}"
+            )
+
     @staticmethod
     def callback(text: str, data: bytes | str, requires_password: bool = False) -> Button:
         raw = data.encode() if isinstance(data, str) else bytes(data)
@@ -145,20 +147,20 @@ class Button:
     def game(text: str, short_name: str = "game") -> Button:
         return Button(text, "game", short_name=short_name)
 
-    def to_tl(self) -> Any:
+    def to_tl(self) -> types.KeyboardInlineButton:
+        kind: types.TypeInlineButtonType
         if self.kind == "callback":
-            kind: dict[str, Any] = {
-                "_": "inlineButtonTypeCallback",
-                "data": self.data,
-                "requires_password": self.requires_password,
-            }
+            kind = types.InlineButtonTypeCallback(
+                data=self.data, requires_password=self.requires_password
+            )
         elif self.kind == "url":
-            kind = {"_": "inlineButtonTypeUrl", "url": self.link}
-        elif self.kind == "game":
-            kind = {"_": "inlineButtonTypeGame"}
+            kind = types.InlineButtonTypeUrl(url=self.link)
         else:
-            raise ValueError(f"unknown button kind {self.kind!r}")
-        return tl.from_dict({"_": "keyboardInlineButton", "text": self.text, "type": kind})
+            kind = types.InlineButtonTypeGame()
+        return types.KeyboardInlineButton(text=self.text, type=kind)
+
+
+_BUTTON_KINDS = ("callback", "url", "game")
 
 
 def markup_from_buttons(buttons: Any) -> bytes | None:
@@ -166,15 +168,23 @@ def markup_from_buttons(buttons: Any) -> bytes | None:
     passes a ``ReplyMarkup`` TL object through."""
     if buttons is None:
         return None
-    if isinstance(buttons, tl.TLObject):
-        return tl.dumps(buttons)
-    rows = list(buttons)
+    if isinstance(buttons, TLObject):
+        if not isinstance(buttons, types.TypeReplyMarkup):
+            raise InvalidTypeError(f"buttons: a ReplyMarkup, not {buttons._tl_name}")
+        return dumps(buttons)
+    rows = _sequence(buttons)
     if rows and isinstance(rows[0], Button):
         rows = [rows]
-    markup = {
-        "_": "replyInlineMarkup",
-        "rows": [
-            {"_": "keyboardInlineButtonRow", "buttons": [b.to_tl() for b in row]} for row in rows
-        ],
-    }
-    return tl.dumps(tl.from_dict(markup))
+    tl_rows = []
+    for row in rows:
+        row_buttons = _sequence(row)
+        if not all(isinstance(b, Button) for b in row_buttons):
+            raise InvalidTypeError("buttons: rows of Button (a flat list is one row)")
+        tl_rows.append(types.KeyboardInlineButtonRow(buttons=[b.to_tl() for b in row_buttons]))
+    return dumps(types.ReplyInlineMarkup(rows=tl_rows))
+
+
+def _sequence(items: Any) -> list[Any]:
+    if isinstance(items, (str, bytes, bytearray)) or not hasattr(items, "__iter__"):
+        raise InvalidTypeError(f"buttons: rows of Button, not {type(items).__name__}")
+    return list(items)

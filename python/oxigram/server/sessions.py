@@ -1,7 +1,8 @@
-"""A server-side MTProto session: the sans-IO ``Session`` plus the connection it answers on.
+"""Server-side MTProto sessions: the sans-IO ``Session`` plus the connection it answers on,
+and :class:`SessionTable`, an engine's sessions with who is logged in on them.
 
-Sessions belong to the DC, not to a connection: a client may come back on another TCP
-connection with the same session_id, and answers and pushes follow it there.
+Sessions belong to the engine (one DC), not to a connection: a client may come back on
+another TCP connection with the same session_id, and answers and pushes follow it there.
 
 :class:`AnswerCache` keeps the last answers of each session so that a request re-sent with
 its msg_id (what a client does after a reconnect for requests that must not run twice) is
@@ -11,15 +12,14 @@ answered again with the stored result instead of being dropped as a replay.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..mtproto.session import Session
+from .keys import AuthKeys
 from .model import AuthKeyRecord
+from .tlobjects import types
 
-if TYPE_CHECKING:
-    from .connection import Connection
-
-__all__ = ["AnswerCache", "ServerSession"]
+__all__ = ["AnswerCache", "Outlet", "ServerSession", "SessionTable"]
 
 #: One outgoing container holds at most this many queued bodies / about this many bytes
 #: (a larger body goes alone, as before batching).
@@ -29,6 +29,8 @@ BATCH_BYTES = 64 * 1024
 ANSWERS_PER_SESSION = 64
 #: Bytes of stored answers, DC-wide (oldest forgotten first).
 ANSWER_BYTES = 16 * 1024 * 1024
+#: Sessions kept per DC (least recently created are forgotten first).
+MAX_SESSIONS = 8192
 
 SessionKey = tuple[bytes, int]
 
@@ -94,18 +96,27 @@ class AnswerCache:
         self.bytes = 0
 
 
+class Outlet(Protocol):
+    """The connection a session answers on, as the session sees it (``Connection``)."""
+
+    closed: bool
+
+    def want_flush(self, ss: ServerSession, /) -> None:
+        """``ss`` queued bodies: pack and write them with the connection's next flush."""
+
+
 class ServerSession:
     def __init__(self, record: AuthKeyRecord, session_id: int, salt: int) -> None:
         self.record = record
         self.session = Session(record.key, role="server", session_id=session_id, salt=salt)
         if record.first_salt is not None:
             self.session.accepted_salts.add(record.first_salt)
-        self.conn: Connection | None = None
+        self.conn: Outlet | None = None
         #: msg_ids of requests being executed (a re-sent copy waits for their answer).
         self.running: set[int] = set()
         #: Bodies waiting for the connection's next flush, and that connection.
         self._queue: list[Any] = []
-        self._flush_on: Connection | None = None
+        self._flush_on: Outlet | None = None
 
     @property
     def key(self) -> tuple[bytes, int]:
@@ -139,13 +150,13 @@ class ServerSession:
             self._flush_on = conn
             conn.want_flush(self)
 
-    def release(self, conn: Connection) -> None:
+    def release(self, conn: Outlet) -> None:
         """``conn`` closed before it could flush us: what is queued stays queued and goes
         out on the connection the client uses next (it asks for a flush when it does)."""
         if self._flush_on is conn:
             self._flush_on = None
 
-    def take_packets(self, conn: Connection) -> list[bytes]:
+    def take_packets(self, conn: Outlet) -> list[bytes]:
         """The encrypted packets of everything queued, for ``conn`` to write now (called by
         the connection this session asked to flush it)."""
         if self._flush_on is not conn:
@@ -180,3 +191,66 @@ class ServerSession:
         self.session.accepted_salts.clear()
         if keep_old:
             self.session.accepted_salts.add(old)
+
+
+class SessionTable:
+    """An engine's sessions by (auth_key_id, session_id), the answers they were given (for
+    re-sent requests) and an index of who is logged in on them, for :meth:`push`."""
+
+    def __init__(self, keys: AuthKeys, max_sessions: int = MAX_SESSIONS) -> None:
+        self._keys = keys
+        self.max_sessions = max_sessions
+        self._sessions: OrderedDict[SessionKey, ServerSession] = OrderedDict()
+        #: user id -> its sessions, for push(); rebuilt after any change to the sessions or
+        #: to which account a key is bound (a scan of every session per press was the DC's
+        #: cost growing with K, ARCHITECTURE.md, "Benchmarks").
+        self._by_user: dict[int, list[ServerSession]] | None = None
+        self.answers = AnswerCache()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def session_for(self, record: AuthKeyRecord, session_id: int) -> ServerSession:
+        key = (record.key_id, session_id)
+        ss = self._sessions.get(key)
+        if ss is None:
+            ss = ServerSession(record, session_id, self._keys.salt)
+            self._sessions[key] = ss
+            self._by_user = None
+            while len(self._sessions) > self.max_sessions:
+                old_key, _ = self._sessions.popitem(last=False)
+                self.answers.forget(old_key)
+        return ss
+
+    def logins_changed(self) -> None:
+        """A key was bound to another account (or none): the push index is stale."""
+        self._by_user = None
+
+    def push(
+        self, user_id: int, updates: types.Updates, *, skip: ServerSession | None = None
+    ) -> int:
+        """Sends ``updates`` to every live session logged in as ``user_id``; returns how many."""
+        if self._by_user is None:
+            index: dict[int, list[ServerSession]] = {}
+            for each in self._sessions.values():
+                if each.record.user_id is not None:
+                    index.setdefault(each.record.user_id, []).append(each)
+            self._by_user = index
+        sent = 0
+        for ss in list(self._by_user.get(user_id, ())):
+            if ss is skip or ss.record.user_id != user_id or not ss.live:
+                continue
+            if ss.send(updates):
+                sent += 1
+        return sent
+
+    def set_salt(self, salt: int, *, keep_old: bool) -> None:
+        """Every session's salt becomes ``salt`` (``keep_old``: the old one still accepted)."""
+        for ss in self._sessions.values():
+            ss.set_salt(salt, keep_old=keep_old)
+
+    def clear(self) -> None:
+        """Forgets every session and its answers (clients get ``new_session_created``)."""
+        self._sessions.clear()
+        self._by_user = None
+        self.answers.clear()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import crypto
-from ..mtproto.handshake import TELEGRAM_DH_PRIME
+from ..crypto import TELEGRAM_DH_PRIME
 
 __all__ = ["G", "P", "PasswordSecret", "SrpChallenge", "new_challenge", "new_secret", "verify"]
 

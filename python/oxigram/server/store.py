@@ -1,7 +1,8 @@
-"""The local DC's state: accounts, auth keys, messages and per-account pts.
+"""The local DC's records: accounts, messages and per-account pts, and the auth keys of the
+DC it serves (``keys``; a second DC over the same store keeps its own, see keys.py).
 
 Memory is the source of truth; with a database path every change is also written to SQLite
-(stdlib ``sqlite3``) and :meth:`Store.load` reads it back, so a restart keeps auth keys,
+(stdlib ``sqlite3``) and :meth:`Store.open` reads it back, so a restart keeps auth keys,
 logins, messages and pts.
 """
 
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .keys import AuthKeys
 from .model import Account, AuthKeyRecord, StoredMessage
 from .srp import PasswordSecret
 
@@ -56,13 +58,12 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.accounts: dict[int, Account] = {}
-        self.auth_keys: dict[bytes, AuthKeyRecord] = {}
+        self.keys = AuthKeys(self)
         self.messages: dict[int, StoredMessage] = {}
         self.pts: dict[int, int] = {}
         self.log: dict[int, list[LogEntry]] = {}
         self.next_user_id = 100_000
         self.next_msg_id = 1
-        self.salt = int.from_bytes(os.urandom(8), "little", signed=True)
         self._db: sqlite3.Connection | None = None
 
     # -------------------------------------------------------------------- persistence
@@ -74,6 +75,21 @@ class Store:
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.executescript(_SCHEMA)
         self._load(self._db)
+
+    def reload(self) -> None:
+        """With a database, replaces what is in memory by what the file has, as a new store
+        would (a restart); without one, does nothing (memory is the only copy)."""
+        if self.path is None:
+            return
+        self.close()
+        self.accounts.clear()
+        self.keys.reset()
+        self.messages.clear()
+        self.pts.clear()
+        self.log.clear()
+        self.next_user_id = 100_000
+        self.next_msg_id = 1
+        self.open()
 
     def close(self) -> None:
         if self._db is not None:
@@ -87,7 +103,7 @@ class Store:
     def _load(self, db: sqlite3.Connection) -> None:
         for name, value in db.execute("SELECT name, value FROM meta"):
             if name == "salt":
-                self.salt = value
+                self.keys.salt = value
         for row in db.execute("SELECT * FROM accounts"):
             (uid, ah, first, bot, username, phone, token, password, s1, s2, v) = row
             secret = PasswordSecret(s1, s2, v) if v is not None else None
@@ -96,7 +112,8 @@ class Store:
             )
             self.next_user_id = max(self.next_user_id, uid + 1)
         for key_id, key, user_id, layer in db.execute("SELECT * FROM auth_keys"):
-            self.auth_keys[bytes(key_id)] = AuthKeyRecord(bytes(key), bytes(key_id), user_id, layer)
+            record = AuthKeyRecord(bytes(key), bytes(key_id), user_id, layer)
+            self.keys.records[record.key_id] = record
         for row in db.execute("SELECT * FROM messages"):
             msg = StoredMessage(*row)
             self.messages[msg.id] = msg
@@ -109,7 +126,7 @@ class Store:
         log.info(
             "loaded %d accounts, %d auth keys, %d messages from %s",
             len(self.accounts),
-            len(self.auth_keys),
+            len(self.keys),
             len(self.messages),
             self.path,
         )
@@ -162,22 +179,15 @@ class Store:
                 return account
         return None
 
-    # ----------------------------------------------------------------------- auth keys
-
-    def add_auth_key(self, key: bytes, key_id: bytes, first_salt: int | None) -> AuthKeyRecord:
-        record = AuthKeyRecord(key, key_id, None, 0, first_salt)
-        self.auth_keys[key_id] = record
-        self._write("INSERT OR REPLACE INTO auth_keys VALUES (?,?,?,?)", (key_id, key, None, 0))
-        return record
+    # ------------------------------------------------ auth keys (the KeySink of ``keys``)
 
     def save_auth_key(self, record: AuthKeyRecord) -> None:
         self._write(
-            "UPDATE auth_keys SET user_id = ?, layer = ? WHERE key_id = ?",
-            (record.user_id, record.layer, record.key_id),
+            "INSERT OR REPLACE INTO auth_keys VALUES (?,?,?,?)",
+            (record.key_id, record.key, record.user_id, record.layer),
         )
 
-    def set_salt(self, salt: int) -> None:
-        self.salt = salt
+    def save_salt(self, salt: int) -> None:
         self._write("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (salt,))
 
     # ------------------------------------------------------------------------ messages

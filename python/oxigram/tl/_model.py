@@ -29,14 +29,6 @@ def python_name(tl_name: str) -> tuple[str, str]:
     return ns, name[:1].upper() + name[1:]
 
 
-def _codec_module() -> Any:
-    if _backend.backend == "python":
-        from .._pure import tl as pure_tl
-
-        return pure_tl
-    return _backend.impl
-
-
 class TLObject:
     """Base of every TL constructor class.
 
@@ -127,13 +119,13 @@ class Schema:
     """A loaded schema: its codec (native or pure, per ``oxigram.backend``) and classes.
 
     ``Schema(text)`` parses the text and checks every constructor id against its CRC32.
-    ``codec`` (a module with a ``TLCodec`` class: ``oxigram._native`` or ``oxigram._pure.tl``)
-    overrides the backend picked at import; the parity tests use it.
+    ``codec`` (a module with a ``TLCodec`` class, e.g. ``oxigram._backend.load("python").tl``)
+    overrides the backend picked at import; the parity tests and benchmarks use it.
     ``schema["messages.botCallbackAnswer"]`` is the class of that constructor.
     """
 
     def __init__(self, text: str, *, module: str = "oxigram.tl", codec: Any = None) -> None:
-        self._codec = (codec if codec is not None else _codec_module()).TLCodec(text)
+        self._codec = (codec if codec is not None else _backend.selected.tl).TLCodec(text)
         self.layer: int = self._codec.layer
         self._by_name: dict[str, type[TLObject]] = {}
         self.types = _pytypes.SimpleNamespace()

@@ -9,7 +9,7 @@
 //! description; `oxigram._pure.callback_data` is the twin and produces the same bytes and the
 //! same error messages.
 
-use std::fmt;
+use crate::error::{Error, Result};
 
 /// Telegram's limit on `keyboardButtonCallback.data`.
 pub const MAX_DATA: usize = 64;
@@ -17,43 +17,6 @@ pub const MAX_DATA: usize = 64;
 pub const MAX_PREFIX: usize = 32;
 /// Largest enum size accepted in a spec.
 pub const MAX_ENUM: u64 = 1_000_000;
-
-/// Which Python class an error becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Bad spec or out-of-range value: `InvalidInputError`.
-    InvalidInput,
-    /// Packed data longer than 64 bytes: `CallbackDataTooLongError`.
-    TooLong,
-    /// Data that does not decode under the spec: `CallbackDataError`.
-    Malformed,
-}
-
-/// An error with its kind and the exact message both backends use.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
-    /// The class this error becomes.
-    pub kind: ErrorKind,
-    /// The message (same text in the pure twin).
-    pub message: String,
-}
-
-impl Error {
-    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// The kind of one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,12 +90,11 @@ fn parse_kind(kind: &str) -> Option<Kind> {
 }
 
 /// Parses `prefix` and `spec` (`"name:kind,..."`, kinds `i`, `e<N>`, `s`, `b`, `?`).
-pub fn parse_spec(prefix: &str, spec: &str) -> Result<Spec, Error> {
+pub fn parse_spec(prefix: &str, spec: &str) -> Result<Spec> {
     if prefix.is_empty() || prefix.len() > MAX_PREFIX || prefix.contains(':') {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!("prefix must be 1 to {MAX_PREFIX} bytes without ':'"),
-        ));
+        return Err(Error::InvalidInput(format!(
+            "prefix must be 1 to {MAX_PREFIX} bytes without ':'"
+        )));
     }
     let mut fields = Vec::new();
     if !spec.is_empty() {
@@ -145,18 +107,16 @@ pub fn parse_spec(prefix: &str, spec: &str) -> Result<Spec, Error> {
                 })
             });
             let Some(field) = parsed else {
-                return Err(Error::new(
-                    ErrorKind::InvalidInput,
-                    format!(
+                return Err(Error::InvalidInput(format!(
                         "spec field {i} must be name:kind with kind i, e<N> (N in 1..{MAX_ENUM}), s, b or ?"
                     ),
                 ));
             };
             if fields.iter().any(|f: &Field| f.name == field.name) {
-                return Err(Error::new(
-                    ErrorKind::InvalidInput,
-                    format!("spec field {i}: duplicate name {}", field.name),
-                ));
+                return Err(Error::InvalidInput(format!(
+                    "spec field {i}: duplicate name {}",
+                    field.name
+                )));
             }
             fields.push(field);
         }
@@ -203,18 +163,15 @@ fn encode_field(out: &mut Vec<u8>, value: &Value) {
 ///
 /// Errors: a value of the wrong kind (`InvalidInput`: `"{name}: value of the wrong kind"`,
 /// the bindings check types first so this is a guard), an enum index out of range
-/// (`"{name} must be in 0..{N-1}"`), and data over 64 bytes (`TooLong`, listing the size of
-/// every part so the overflow is easy to find).
-pub fn pack(spec: &Spec, values: &[Value]) -> Result<Vec<u8>, Error> {
+/// (`"{name} must be in 0..{N-1}"`), and data over 64 bytes (`CallbackDataTooLong`, listing
+/// the size of every part so the overflow is easy to find).
+pub fn pack(spec: &Spec, values: &[Value]) -> Result<Vec<u8>> {
     if values.len() != spec.fields.len() {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!(
-                "expected {} values, got {}",
-                spec.fields.len(),
-                values.len()
-            ),
-        ));
+        return Err(Error::InvalidInput(format!(
+            "expected {} values, got {}",
+            spec.fields.len(),
+            values.len()
+        )));
     }
     let mut out = Vec::with_capacity(MAX_DATA);
     out.extend_from_slice(spec.prefix.as_bytes());
@@ -230,17 +187,18 @@ pub fn pack(spec: &Spec, values: &[Value]) -> Result<Vec<u8>, Error> {
                 | (Kind::Bool, Value::Bool(_))
         );
         if !ok {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!("{}: value of the wrong kind", field.name),
-            ));
+            return Err(Error::InvalidInput(format!(
+                "{}: value of the wrong kind",
+                field.name
+            )));
         }
         if let (Kind::Enum(n), Value::Enum(v)) = (field.kind, value) {
             if *v >= n {
-                return Err(Error::new(
-                    ErrorKind::InvalidInput,
-                    format!("{} must be in 0..{}", field.name, n - 1),
-                ));
+                return Err(Error::InvalidInput(format!(
+                    "{} must be in 0..{}",
+                    field.name,
+                    n - 1
+                )));
             }
         }
         let before = out.len();
@@ -249,21 +207,18 @@ pub fn pack(spec: &Spec, values: &[Value]) -> Result<Vec<u8>, Error> {
     }
     if out.len() > MAX_DATA {
         let parts: Vec<String> = sizes.iter().map(|(n, s)| format!("{n} {s}")).collect();
-        return Err(Error::new(
-            ErrorKind::TooLong,
-            format!(
-                "callback data is {} bytes, {} over the {MAX_DATA}-byte limit ({})",
-                out.len(),
-                out.len() - MAX_DATA,
-                parts.join(", ")
-            ),
-        ));
+        return Err(Error::CallbackDataTooLong(format!(
+            "callback data is {} bytes, {} over the {MAX_DATA}-byte limit ({})",
+            out.len(),
+            out.len() - MAX_DATA,
+            parts.join(", ")
+        )));
     }
     Ok(out)
 }
 
 fn malformed(message: String) -> Error {
-    Error::new(ErrorKind::Malformed, message)
+    Error::CallbackData(message)
 }
 
 struct Reader<'a> {
@@ -272,7 +227,7 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn varint(&mut self, name: &str) -> Result<u64, Error> {
+    fn varint(&mut self, name: &str) -> Result<u64> {
         let mut value: u64 = 0;
         for i in 0..10 {
             let Some(&byte) = self.data.get(self.pos) else {
@@ -294,7 +249,7 @@ impl Reader<'_> {
         Err(malformed(format!("field {name}: varint overflows 64 bits")))
     }
 
-    fn take(&mut self, n: u64, name: &str) -> Result<&[u8], Error> {
+    fn take(&mut self, n: u64, name: &str) -> Result<&[u8]> {
         let left = (self.data.len() - self.pos) as u64;
         if n > left {
             return Err(malformed(format!("data ends inside field {name}")));
@@ -307,12 +262,12 @@ impl Reader<'_> {
 
 /// Unpacks data made by [`pack`] with the same spec.
 ///
-/// Errors (`Malformed`), in the order met: `"data does not start with '{prefix}:'"`,
+/// Errors (`CallbackData`), in the order met: `"data does not start with '{prefix}:'"`,
 /// `"data ends inside field {name}"`, `"field {name}: varint overflows 64 bits"`,
 /// `"field {name}: varint is not minimal"`, `"field {name}: {v} is not in 0..{N-1}"`,
 /// `"field {name} is not valid UTF-8"`, `"field {name}: bool byte must be 0 or 1, not {b}"`,
 /// `"{k} trailing bytes after the last field"`.
-pub fn unpack(spec: &Spec, data: &[u8]) -> Result<Vec<Value>, Error> {
+pub fn unpack(spec: &Spec, data: &[u8]) -> Result<Vec<Value>> {
     let head_len = spec.prefix.len() + 1;
     if data.len() < head_len
         || &data[..spec.prefix.len()] != spec.prefix.as_bytes()
@@ -410,9 +365,9 @@ mod tests {
     fn too_long_names_the_parts() {
         let spec = parse_spec("p", "note:s").unwrap();
         let err = pack(&spec, &[Value::Str("x".repeat(70))]).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::TooLong);
+        assert!(matches!(err, Error::CallbackDataTooLong(_)));
         assert_eq!(
-            err.message,
+            err.to_string(),
             "callback data is 73 bytes, 9 over the 64-byte limit (prefix 2, note 71)"
         );
     }
@@ -420,7 +375,7 @@ mod tests {
     #[test]
     fn malformed_inputs() {
         let spec = vote();
-        let e = |d: &[u8]| unpack(&spec, d).unwrap_err().message;
+        let e = |d: &[u8]| unpack(&spec, d).unwrap_err().to_string();
         assert_eq!(e(b"w:"), "data does not start with 'v:'");
         assert_eq!(e(b"v:"), "data ends inside field poll");
         assert_eq!(e(b"v:\x80\x00"), "field poll: varint is not minimal");

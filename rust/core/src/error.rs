@@ -1,67 +1,84 @@
-//! The one error type of the core. Each kind maps to one class in `oxigram.errors`.
+//! The one error type of the core.
+//!
+//! Each variant is one class of `oxigram.errors` (the binding's single mapping,
+//! `rust/py/src/errors.rs`, names it) and carries what the message is made of: the message
+//! itself, or, when the Python exception has attributes, the fields they are read from.
+//! `Display` gives the exact text both backends use.
 
 use std::fmt;
 
-/// Which `oxigram.errors` class an [`Error`] becomes in Python.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Wrong length, range or value of an argument: `InvalidInputError`.
-    InvalidInput,
-    /// pq cannot be factorized: `FactorizationError`.
-    Factorization,
-    /// `decrypt_message` found a mismatch: `MessageSecurityError`.
-    MessageSecurity,
-    /// DH prime, generator or public values failed a check: `DHSecurityError`.
-    DhSecurity,
-    /// SRP parameters failed a check: `SRPSecurityError`.
-    SrpSecurity,
-    /// RSA decryption found a mismatch: `RSASecurityError`.
-    RsaSecurity,
-    /// A `.tl` schema cannot be loaded: `TLSchemaError`.
-    TlSchema,
-    /// TL data cannot be decoded (other cases): `TLDecodeError`.
-    TlDecode,
-    /// TL data ends inside a value: `UnexpectedEndError`.
-    UnexpectedEnd,
-    /// A constructor id the schema does not know: `UnknownConstructorError`.
-    UnknownConstructor,
-    /// A known constructor of the wrong type: `WrongTypeError`.
-    WrongType,
-    /// A length beyond the input or nesting beyond the limit: `LimitExceededError`.
-    LimitExceeded,
-    /// Bytes left after an exact decode: `TrailingBytesError`.
-    TrailingBytes,
-    /// A value cannot be encoded as TL: `TLEncodeError`.
-    TlEncode,
-}
-
-/// An error with its kind and the exact message both backends use.
+/// An error of the core, with the data of its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
-    /// The Python class this error becomes.
-    pub kind: ErrorKind,
-    /// The message; the pure-Python twin produces the same text.
-    pub message: String,
+pub enum Error {
+    /// Wrong length, range or value of an argument: `InvalidInputError`.
+    InvalidInput(String),
+    /// pq cannot be factorized: `FactorizationError`.
+    Factorization(String),
+    /// `decrypt_message` found a mismatch: `MessageSecurityError`.
+    MessageSecurity(String),
+    /// DH prime, generator or public values failed a check: `DHSecurityError`.
+    DhSecurity(String),
+    /// SRP parameters failed a check: `SRPSecurityError`.
+    SrpSecurity(String),
+    /// RSA decryption found a mismatch: `RSASecurityError`.
+    RsaSecurity(String),
+    /// A `.tl` schema cannot be loaded: `TLSchemaError`.
+    TlSchema(String),
+    /// TL data cannot be decoded (the cases without a class of their own): `TLDecodeError`.
+    TlDecode(String),
+    /// TL data ends inside a value: `UnexpectedEndError`.
+    UnexpectedEnd(String),
+    /// A constructor id the schema does not know: `UnknownConstructorError`, whose
+    /// `constructor_id` and `offset` attributes are these fields.
+    UnknownConstructor {
+        /// The unknown id (unsigned).
+        id: u32,
+        /// Offset of the id in the data.
+        offset: usize,
+    },
+    /// A known constructor of the wrong type: `WrongTypeError`.
+    WrongType(String),
+    /// A length beyond the input or nesting beyond the limit: `LimitExceededError`.
+    LimitExceeded(String),
+    /// Bytes left after an exact decode: `TrailingBytesError`.
+    TrailingBytes(String),
+    /// A value cannot be encoded as TL: `TLEncodeError`.
+    TlEncode(String),
+    /// Callback data that does not decode under its spec: `CallbackDataError`.
+    CallbackData(String),
+    /// Packed callback data over 64 bytes: `CallbackDataTooLongError`.
+    CallbackDataTooLong(String),
 }
 
 impl Error {
-    /// Builds an error of `kind` with `message`.
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
-    }
-
-    /// Shorthand for [`ErrorKind::InvalidInput`].
+    /// Shorthand for [`Error::InvalidInput`].
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::InvalidInput, message)
+        Self::InvalidInput(message.into())
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        match self {
+            Self::UnknownConstructor { id, offset } => {
+                write!(f, "unknown constructor id 0x{id:08x} at offset {offset}")
+            }
+            Self::InvalidInput(m)
+            | Self::Factorization(m)
+            | Self::MessageSecurity(m)
+            | Self::DhSecurity(m)
+            | Self::SrpSecurity(m)
+            | Self::RsaSecurity(m)
+            | Self::TlSchema(m)
+            | Self::TlDecode(m)
+            | Self::UnexpectedEnd(m)
+            | Self::WrongType(m)
+            | Self::LimitExceeded(m)
+            | Self::TrailingBytes(m)
+            | Self::TlEncode(m)
+            | Self::CallbackData(m)
+            | Self::CallbackDataTooLong(m) => f.write_str(m),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! or mutated bytes (every failure is a typed TL error), and generated values of every
 //! constructor round-trip through encode and decode.
 
-use oxigram_core::error::ErrorKind;
+use oxigram_core::error::Error;
 use oxigram_core::tl::codec::Ty;
 use oxigram_core::tl::value::{Value, ValueCodec};
 use oxigram_core::tl::Codec;
@@ -104,15 +104,16 @@ impl Gen {
     }
 }
 
-fn typed(kind: ErrorKind) -> bool {
+/// A decode error of one of the TL decode classes (never a schema, encode or other error).
+fn typed(e: &Error) -> bool {
     matches!(
-        kind,
-        ErrorKind::UnexpectedEnd
-            | ErrorKind::UnknownConstructor
-            | ErrorKind::WrongType
-            | ErrorKind::LimitExceeded
-            | ErrorKind::TrailingBytes
-            | ErrorKind::TlDecode
+        e,
+        Error::UnexpectedEnd(_)
+            | Error::UnknownConstructor { .. }
+            | Error::WrongType(_)
+            | Error::LimitExceeded(_)
+            | Error::TrailingBytes(_)
+            | Error::TlDecode(_)
     )
 }
 
@@ -130,7 +131,7 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..256)) {
         if let Err(e) = shipped().decode(&mut ValueCodec, &data, true) {
-            prop_assert!(typed(e.kind), "{:?}", e);
+            prop_assert!(typed(&e), "{:?}", e);
         }
     }
 
@@ -147,7 +148,7 @@ proptest! {
         for chunk in [&wire[..], &wire[..cut % (wire.len() + 1)]] {
             for exact in [true, false] {
                 if let Err(e) = codec.decode(&mut ValueCodec, chunk, exact) {
-                    prop_assert!(typed(e.kind), "{:?}", e);
+                    prop_assert!(typed(&e), "{:?}", e);
                 }
             }
         }

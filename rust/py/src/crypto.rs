@@ -1,130 +1,24 @@
-//! Bindings of `oxigram_core::crypto`: argument conversion in the order `_native.pyi` lists
-//! the arguments (type, then value, argument by argument), GIL release for heavy work, and
+//! Bindings of `oxigram_core::crypto`: each argument converted by its typed argument
+//! ([`crate::args`]) in the order `_native.pyi` lists them, GIL release for heavy work, and
 //! results written straight into new `bytes` objects.
 
-use std::ops::Deref;
 use std::sync::{Mutex, MutexGuard};
 
-use num_bigint::BigInt;
+use num_bigint::{BigInt, BigUint};
 use oxigram_core::crypto::ctr::Aes256Ctr;
-use oxigram_core::crypto::kdf::{self, Sender};
-use oxigram_core::crypto::{bignum, dh, fixed, ige, message, pq, rsa, srp};
-use oxigram_core::error::Error;
+use oxigram_core::crypto::primes::{check_group, GroupUse, TELEGRAM_DH_PRIME};
+use oxigram_core::crypto::{bignum, dh, ige, kdf, message, pq, rsa, srp};
+use oxigram_core::error::Error as CoreError;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::MutexExt;
-use pyo3::types::{PyByteArray, PyBytes, PyInt, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyTuple};
 
-use crate::errors::{type_error, IntoPyResult};
+use crate::args::{int_arg, sender_arg, wrong_type, AuthKey, Buffer, Fixed, Password, Prime256};
+use crate::errors::{OrRaise, Result};
 
 /// Inputs at least this large are processed with the GIL released.
 const DETACH_BYTES: usize = 64 * 1024;
-
-/// A buffer argument: `bytes` borrowed in place (immutable, so safe to read without the GIL),
-/// `bytearray`/`memoryview` copied (they could change under us).
-enum Buf<'a> {
-    Borrowed(&'a [u8]),
-    Owned(Vec<u8>),
-}
-
-impl Deref for Buf<'_> {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Buf::Borrowed(b) => b,
-            Buf::Owned(v) => v,
-        }
-    }
-}
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
-}
-
-/// The one helper for `Buffer` arguments.
-fn buffer<'a>(obj: &'a Bound<'_, PyAny>, name: &str) -> PyResult<Buf<'a>> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Buf::Borrowed(b.as_bytes()));
-    }
-    if let Ok(b) = obj.cast::<PyByteArray>() {
-        return Ok(Buf::Owned(b.to_vec()));
-    }
-    if obj.is_instance_of::<PyMemoryView>() {
-        let copy = obj.call_method0("tobytes")?;
-        return Ok(Buf::Owned(copy.cast::<PyBytes>()?.as_bytes().to_vec()));
-    }
-    Err(type_error(
-        obj.py(),
-        format!(
-            "{name} must be bytes, bytearray or memoryview, not {}",
-            type_name(obj)
-        ),
-    ))
-}
-
-fn opt_buffer<'a>(obj: Option<&'a Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Buf<'a>>> {
-    match obj {
-        Some(o) if !o.is_none() => buffer(o, name).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// An `int` argument (`bool` included, as a subclass).
-fn int_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<BigInt> {
-    if obj.is_instance_of::<PyInt>() {
-        return obj.extract::<BigInt>();
-    }
-    Err(type_error(
-        obj.py(),
-        format!("{name} must be int, not {}", type_name(obj)),
-    ))
-}
-
-fn sender_arg(obj: &Bound<'_, PyAny>) -> PyResult<Sender> {
-    let py = obj.py();
-    let Ok(s) = obj.cast::<PyString>() else {
-        return Err(type_error(
-            py,
-            format!("sender must be str, not {}", type_name(obj)),
-        ));
-    };
-    match s.to_cow().as_deref() {
-        Ok("client") => Ok(Sender::Client),
-        Ok("server") => Ok(Sender::Server),
-        _ => {
-            let shown = obj.repr()?.to_string();
-            Err(Error::invalid(format!(
-                "sender must be 'client' or 'server', not {shown}"
-            )))
-            .py_err(py)
-        }
-    }
-}
-
-/// The error for a `str` password that UTF-8 cannot encode (same text as the pure twin's).
-const PASSWORD_NOT_UTF8: &str =
-    "password is not encodable as UTF-8 (it contains a lone surrogate, U+D800-U+DFFF)";
-
-fn password_arg<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Buf<'a>> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        // A lone surrogate has no UTF-8 form: bad input, not a UnicodeEncodeError.
-        let Ok(text) = s.to_cow() else {
-            return Err(Error::invalid(PASSWORD_NOT_UTF8.to_string())).py_err(obj.py());
-        };
-        return Ok(Buf::Owned(text.as_bytes().to_vec()));
-    }
-    buffer(obj, "password").map_err(|_| {
-        type_error(
-            obj.py(),
-            format!(
-                "password must be str, bytes, bytearray or memoryview, not {}",
-                type_name(obj)
-            ),
-        )
-    })
-}
 
 /// The OS random source.
 fn os_rng(buf: &mut [u8]) {
@@ -266,24 +160,22 @@ fn ige_common<'py>(
     key: &Bound<'py, PyAny>,
     iv: &Bound<'py, PyAny>,
     decrypt: bool,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let data = buffer(data, "data")?;
+) -> Result<Bound<'py, PyBytes>> {
+    let data = Buffer::arg(data, "data")?;
+    ige::check_data_len(data.len())?;
+    let key = Fixed::<32>::arg(key, "key")?;
+    let iv = Fixed::<32>::arg(iv, "iv")?;
     let n = data.len();
-    ige::check_args(n, 32, 32).py_err(py)?;
-    let key = buffer(key, "key")?;
-    ige::check_args(n, key.len(), 32).py_err(py)?;
-    let iv = buffer(iv, "iv")?;
-    ige::check_args(n, key.len(), iv.len()).py_err(py)?;
-    PyBytes::new_with(py, n, |out| {
+    Ok(PyBytes::new_with(py, n, |out| {
         maybe_detach(py, n >= DETACH_BYTES, || {
             if decrypt {
-                ige::ige256_decrypt_into(&data, &key, &iv, out)
+                ige::ige256_decrypt_into(&data, &*key, &*iv, out)
             } else {
-                ige::ige256_encrypt_into(&data, &key, &iv, out)
+                ige::ige256_encrypt_into(&data, &*key, &*iv, out)
             }
         })
-        .py_err(py)
-    })
+        .or_raise()
+    })?)
 }
 
 /// AES-256-IGE encryption (see `_native.pyi`).
@@ -293,7 +185,7 @@ fn ige256_encrypt<'py>(
     data: &Bound<'py, PyAny>,
     key: &Bound<'py, PyAny>,
     iv: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
+) -> Result<Bound<'py, PyBytes>> {
     ige_common(py, data, key, iv, false)
 }
 
@@ -304,7 +196,7 @@ fn ige256_decrypt<'py>(
     data: &Bound<'py, PyAny>,
     key: &Bound<'py, PyAny>,
     iv: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
+) -> Result<Bound<'py, PyBytes>> {
     ige_common(py, data, key, iv, true)
 }
 
@@ -334,14 +226,11 @@ fn ctr_state<'a>(
 impl AesCtr256 {
     #[new]
     #[pyo3(signature = (key, iv))]
-    fn new(key: &Bound<'_, PyAny>, iv: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = key.py();
-        let key = buffer(key, "key")?;
-        let key = fixed::<32>("key", &key).py_err(py)?;
-        let iv = buffer(iv, "iv")?;
-        let iv = fixed::<16>("iv", &iv).py_err(py)?;
+    fn new(key: &Bound<'_, PyAny>, iv: &Bound<'_, PyAny>) -> Result<Self> {
+        let key = Fixed::<32>::arg(key, "key")?;
+        let iv = Fixed::<16>::arg(iv, "iv")?;
         Ok(Self {
-            state: Mutex::new(Aes256Ctr::new(key, iv)),
+            state: Mutex::new(Aes256Ctr::new(&key, &iv)),
         })
     }
 
@@ -351,21 +240,21 @@ impl AesCtr256 {
         &self,
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        let data = buffer(data, "data")?;
+    ) -> Result<Bound<'py, PyBytes>> {
+        let data = Buffer::arg(data, "data")?;
         let n = data.len();
         if n >= DETACH_BYTES {
-            return PyBytes::new_with(py, n, |out| {
+            return Ok(PyBytes::new_with(py, n, |out| {
                 py.detach(|| {
                     ctr_state(self.state.lock()).map(|mut s| s.apply_keystream_to(&data, out))
                 })
-            });
+            })?);
         }
         let mut state = ctr_state(self.state.lock_py_attached(py))?;
-        PyBytes::new_with(py, n, |out| {
+        Ok(PyBytes::new_with(py, n, |out| {
             state.apply_keystream_to(&data, out);
             Ok(())
-        })
+        })?)
     }
 }
 
@@ -373,13 +262,9 @@ impl AesCtr256 {
 
 /// SHA1(auth_key)[12:20].
 #[pyfunction]
-fn auth_key_id<'py>(
-    py: Python<'py>,
-    auth_key: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let ak = buffer(auth_key, "auth_key")?;
-    let ak = kdf::check_auth_key(&ak).py_err(py)?;
-    Ok(new_bytes(py, &kdf::auth_key_id(ak)))
+fn auth_key_id<'py>(py: Python<'py>, auth_key: &Bound<'py, PyAny>) -> Result<Bound<'py, PyBytes>> {
+    let ak = AuthKey::arg(auth_key)?;
+    Ok(new_bytes(py, &kdf::auth_key_id(&ak)))
 }
 
 /// MTProto 2.0 (aes_key, aes_iv) from msg_key.
@@ -390,14 +275,12 @@ fn message_kdf<'py>(
     auth_key: &Bound<'py, PyAny>,
     msg_key: &Bound<'py, PyAny>,
     sender: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let ak = buffer(auth_key, "auth_key")?;
-    kdf::check_auth_key(&ak).py_err(py)?;
-    let mk = buffer(msg_key, "msg_key")?;
-    fixed::<16>("msg_key", &mk).py_err(py)?;
+) -> Result<Bound<'py, PyTuple>> {
+    let ak = AuthKey::arg(auth_key)?;
+    let mk = Fixed::<16>::arg(msg_key, "msg_key")?;
     let sender = sender_arg(sender)?;
-    let (key, iv) = kdf::message_kdf(&ak, &mk, sender).py_err(py)?;
-    PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])
+    let (key, iv) = kdf::message_key_iv(&ak, &mk, sender);
+    Ok(PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])?)
 }
 
 /// Encrypts one MTProto 2.0 message in one call.
@@ -409,17 +292,16 @@ fn encrypt_message<'py>(
     payload: &Bound<'py, PyAny>,
     sender: &Bound<'py, PyAny>,
     padding: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let ak = buffer(auth_key, "auth_key")?;
-    kdf::check_auth_key(&ak).py_err(py)?;
-    let pl = buffer(payload, "payload")?;
-    message::check_payload(&pl).py_err(py)?;
+) -> Result<Bound<'py, PyBytes>> {
+    let ak = AuthKey::arg(auth_key)?;
+    let pl = Buffer::arg(payload, "payload")?;
+    message::check_payload(&pl)?;
     let sender = sender_arg(sender)?;
-    let given = opt_buffer(padding, "padding")?;
+    let given = Buffer::opt(padding, "padding")?;
     let mut random = [0u8; 28];
     let pad: &[u8] = match &given {
         Some(p) => {
-            message::check_padding(pl.len(), p.len()).py_err(py)?;
+            message::check_padding(pl.len(), p.len())?;
             p
         }
         None => {
@@ -429,12 +311,12 @@ fn encrypt_message<'py>(
         }
     };
     let len = message::packet_len(pl.len(), pad.len());
-    PyBytes::new_with(py, len, |out| {
+    Ok(PyBytes::new_with(py, len, |out| {
         maybe_detach(py, len >= DETACH_BYTES, || {
-            message::encrypt_message_into(&ak, &pl, sender, pad, out)
+            message::encrypt_message_into(&*ak, &pl, sender, pad, out)
         })
-        .py_err(py)
-    })
+        .or_raise()
+    })?)
 }
 
 /// Decrypts and checks one MTProto 2.0 packet.
@@ -445,16 +327,15 @@ fn decrypt_message<'py>(
     auth_key: &Bound<'py, PyAny>,
     packet: &Bound<'py, PyAny>,
     sender: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let ak = buffer(auth_key, "auth_key")?;
-    kdf::check_auth_key(&ak).py_err(py)?;
-    let pkt = buffer(packet, "packet")?;
+) -> Result<Bound<'py, PyBytes>> {
+    let ak = AuthKey::arg(auth_key)?;
+    let pkt = Buffer::arg(packet, "packet")?;
     let sender = sender_arg(sender)?;
-    let opened = message::open(&ak, &pkt, sender).py_err(py)?;
+    let opened = message::open(&*ak, &pkt, sender)?;
     let big = pkt.len() >= DETACH_BYTES;
-    PyBytes::new_with(py, opened.payload_len(), |out| {
-        maybe_detach(py, big, || opened.finish(out)).py_err(py)
-    })
+    Ok(PyBytes::new_with(py, opened.payload_len(), |out| {
+        maybe_detach(py, big, || opened.finish(out)).or_raise()
+    })?)
 }
 
 // -------------------------------------------------------------------------------- 2FA SRP
@@ -466,10 +347,10 @@ fn srp_password_hash<'py>(
     password: &Bound<'py, PyAny>,
     salt1: &Bound<'py, PyAny>,
     salt2: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let pw = password_arg(password)?;
-    let s1 = buffer(salt1, "salt1")?;
-    let s2 = buffer(salt2, "salt2")?;
+) -> Result<Bound<'py, PyBytes>> {
+    let pw = Password::arg(password)?;
+    let s1 = Buffer::arg(salt1, "salt1")?;
+    let s2 = Buffer::arg(salt2, "salt2")?;
     let x = py.detach(|| srp::password_hash(&pw, &s1, &s2));
     Ok(new_bytes(py, &x))
 }
@@ -483,15 +364,13 @@ fn srp_verifier<'py>(
     salt2: &Bound<'py, PyAny>,
     g: &Bound<'py, PyAny>,
     p: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let pw = password_arg(password)?;
-    let s1 = buffer(salt1, "salt1")?;
-    let s2 = buffer(salt2, "salt2")?;
+) -> Result<Bound<'py, PyBytes>> {
+    let pw = Password::arg(password)?;
+    let s1 = Buffer::arg(salt1, "salt1")?;
+    let s2 = Buffer::arg(salt2, "salt2")?;
     let g = int_arg(g, "g")?;
-    let p = buffer(p, "p")?;
-    let v = py
-        .detach(|| srp::verifier(&pw, &s1, &s2, &g, &p))
-        .py_err(py)?;
+    let p = Prime256::arg(p, GroupUse::Srp)?;
+    let v = py.detach(|| srp::verifier(&pw, &s1, &s2, &g, &*p))?;
     Ok(new_bytes(py, &v))
 }
 
@@ -508,32 +387,31 @@ fn srp_answer<'py>(
     p: &Bound<'py, PyAny>,
     srp_B: &Bound<'py, PyAny>,
     a: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let pw = password_arg(password)?;
-    let s1 = buffer(salt1, "salt1")?;
-    let s2 = buffer(salt2, "salt2")?;
+) -> Result<Bound<'py, PyTuple>> {
+    let pw = Password::arg(password)?;
+    let s1 = Buffer::arg(salt1, "salt1")?;
+    let s2 = Buffer::arg(salt2, "salt2")?;
     let g = int_arg(g, "g")?;
-    let p = buffer(p, "p")?;
-    let (p256, _) = py.detach(|| srp::check_p_g(&p, &g)).py_err(py)?;
-    let b = buffer(srp_B, "srp_B")?;
-    srp::check_srp_b(&b, &num_bigint::BigUint::from_bytes_be(p256)).py_err(py)?;
-    let a = opt_buffer(a, "a")?;
-    if let Some(a) = &a {
-        fixed::<256>("a", a).py_err(py)?;
-    }
-    let (big_a, m1) = py
-        .detach(|| srp::answer(&pw, &s1, &s2, &g, &p, &b, a.as_deref(), &mut os_rng))
-        .py_err(py)?;
-    PyTuple::new(py, [new_bytes(py, &big_a), new_bytes(py, &m1)])
+    let p = Prime256::arg(p, GroupUse::Srp)?;
+    py.detach(|| check_group(&p, &g, GroupUse::Srp))?;
+    let b = Buffer::arg(srp_B, "srp_B")?;
+    srp::check_srp_b(&b, &BigUint::from_bytes_be(&*p))?;
+    let a = Fixed::<256>::opt(a, "a")?;
+    let a = a.as_deref().map(<[u8; 256]>::as_slice);
+    let (big_a, m1) = py.detach(|| srp::answer(&pw, &s1, &s2, &g, &*p, &b, a, &mut os_rng))?;
+    Ok(PyTuple::new(
+        py,
+        [new_bytes(py, &big_a), new_bytes(py, &m1)],
+    )?)
 }
 
 // ---------------------------------------------------------------- handshake: pq, RSA, DH
 
 /// Splits pq into (p, q), p the smallest prime factor.
 #[pyfunction]
-fn factorize(py: Python<'_>, pq: &Bound<'_, PyAny>) -> PyResult<(u64, u64)> {
+fn factorize(py: Python<'_>, pq: &Bound<'_, PyAny>) -> Result<(u64, u64)> {
     let pq = int_arg(pq, "pq")?;
-    py.detach(|| pq::factorize_checked(&pq)).py_err(py)
+    Ok(py.detach(|| pq::factorize_checked(&pq))?)
 }
 
 /// base ** exp % mod (Montgomery for odd mod).
@@ -544,13 +422,13 @@ fn powmod(
     base: &Bound<'_, PyAny>,
     exp: &Bound<'_, PyAny>,
     r#mod: &Bound<'_, PyAny>,
-) -> PyResult<BigInt> {
+) -> Result<BigInt> {
     let base = int_arg(base, "base")?;
-    let base = bignum::non_negative("base", &base).py_err(py)?;
+    let base = bignum::non_negative("base", &base)?;
     let exp = int_arg(exp, "exp")?;
-    let exp = bignum::non_negative("exp", &exp).py_err(py)?;
+    let exp = bignum::non_negative("exp", &exp)?;
     let m = int_arg(r#mod, "mod")?;
-    let m = bignum::check_modulus(&m).py_err(py)?;
+    let m = bignum::check_modulus(&m)?;
     let big = exp.bits() > 256 || m.bits() > 1024;
     Ok(BigInt::from(maybe_detach(py, big, || {
         bignum::powmod(&base, &exp, &m)
@@ -559,17 +437,11 @@ fn powmod(
 
 /// Raises DHSecurityError unless dh_prime/g form a valid group (verdict cached).
 #[pyfunction]
-fn check_dh_prime(
-    py: Python<'_>,
-    dh_prime: &Bound<'_, PyAny>,
-    g: &Bound<'_, PyAny>,
-) -> PyResult<()> {
-    let p = buffer(dh_prime, "dh_prime")?;
-    dh::check_prime_len(&p).py_err(py)?;
+fn check_dh_prime(py: Python<'_>, dh_prime: &Bound<'_, PyAny>, g: &Bound<'_, PyAny>) -> Result<()> {
+    let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
     let g = int_arg(g, "g")?;
-    py.detach(|| dh::check_dh_prime(&p, &g))
-        .py_err(py)
-        .map(|_| ())
+    py.detach(|| check_group(&p, &g, GroupUse::Dh))?;
+    Ok(())
 }
 
 /// (secret, g^secret mod p).
@@ -580,20 +452,17 @@ fn dh_keypair<'py>(
     g: &Bound<'py, PyAny>,
     dh_prime: &Bound<'py, PyAny>,
     secret: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyTuple>> {
+) -> Result<Bound<'py, PyTuple>> {
     let g = int_arg(g, "g")?;
-    let p = buffer(dh_prime, "dh_prime")?;
-    dh::check_prime_len(&p).py_err(py)?;
-    let g_small = py.detach(|| dh::check_dh_prime(&p, &g)).py_err(py)?;
-    let secret = opt_buffer(secret, "secret")?;
-    if let Some(s) = &secret {
-        fixed::<256>("secret", s).py_err(py)?;
-    }
-    let p256 = dh::check_prime_len(&p).py_err(py)?;
-    let (s, public) = py
-        .detach(|| dh::keypair(g_small, p256, secret.as_deref(), &mut os_rng))
-        .py_err(py)?;
-    PyTuple::new(py, [new_bytes(py, &s), new_bytes(py, &public)])
+    let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
+    let g_small = py.detach(|| check_group(&p, &g, GroupUse::Dh))?;
+    let secret = Fixed::<256>::opt(secret, "secret")?;
+    let secret = secret.as_deref().map(<[u8; 256]>::as_slice);
+    let (s, public) = py.detach(|| dh::keypair(g_small, &p, secret, &mut os_rng))?;
+    Ok(PyTuple::new(
+        py,
+        [new_bytes(py, &s), new_bytes(py, &public)],
+    )?)
 }
 
 /// peer_public^secret mod dh_prime (the auth_key).
@@ -603,34 +472,29 @@ fn dh_shared_key<'py>(
     peer_public: &Bound<'py, PyAny>,
     secret: &Bound<'py, PyAny>,
     dh_prime: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let peer = buffer(peer_public, "peer_public")?;
-    let s = buffer(secret, "secret")?;
-    fixed::<256>("secret", &s).py_err(py)?;
-    let p = buffer(dh_prime, "dh_prime")?;
-    let key = py.detach(|| dh::dh_shared_key(&peer, &s, &p)).py_err(py)?;
+) -> Result<Bound<'py, PyBytes>> {
+    let peer = Buffer::arg(peer_public, "peer_public")?;
+    let s = Fixed::<256>::arg(secret, "secret")?;
+    let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
+    let key = py.detach(|| dh::dh_shared_key(&peer, &*s, &*p))?;
     Ok(new_bytes(py, &key))
 }
 
 /// Telegram's RSA key fingerprint (signed int64).
 #[pyfunction]
-fn rsa_fingerprint(py: Python<'_>, n: &Bound<'_, PyAny>, e: &Bound<'_, PyAny>) -> PyResult<i64> {
+fn rsa_fingerprint(n: &Bound<'_, PyAny>, e: &Bound<'_, PyAny>) -> Result<i64> {
     let n = int_arg(n, "n")?;
-    bignum::non_negative("n", &n).py_err(py)?;
+    bignum::non_negative("n", &n)?;
     let e = int_arg(e, "e")?;
-    rsa::fingerprint_checked(&n, &e).py_err(py)
+    Ok(rsa::fingerprint_checked(&n, &e)?)
 }
 
 /// Checks and converts n, e in order (shared by the two encryptions).
-fn rsa_key(
-    py: Python<'_>,
-    n: &Bound<'_, PyAny>,
-    e: &Bound<'_, PyAny>,
-) -> PyResult<(BigInt, BigInt)> {
+fn rsa_key(n: &Bound<'_, PyAny>, e: &Bound<'_, PyAny>) -> Result<(BigInt, BigInt)> {
     let n = int_arg(n, "n")?;
-    rsa::check_modulus(&n).py_err(py)?;
+    rsa::check_modulus(&n)?;
     let e = int_arg(e, "e")?;
-    rsa::check_exponent("e", &e).py_err(py)?;
+    rsa::check_exponent("e", &e)?;
     Ok((n, e))
 }
 
@@ -643,14 +507,12 @@ fn rsa_encrypt_legacy<'py>(
     n: &Bound<'py, PyAny>,
     e: &Bound<'py, PyAny>,
     random_padding: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let data = buffer(data, "data")?;
-    rsa::check_legacy_data(&data).py_err(py)?;
-    let (n, e) = rsa_key(py, n, e)?;
-    let pad = opt_buffer(random_padding, "random_padding")?;
-    let out = py
-        .detach(|| rsa::encrypt_legacy(&data, &n, &e, pad.as_deref(), &mut os_rng))
-        .py_err(py)?;
+) -> Result<Bound<'py, PyBytes>> {
+    let data = Buffer::arg(data, "data")?;
+    rsa::check_legacy_data(&data)?;
+    let (n, e) = rsa_key(n, e)?;
+    let pad = Buffer::opt(random_padding, "random_padding")?;
+    let out = py.detach(|| rsa::encrypt_legacy(&data, &n, &e, pad.as_deref(), &mut os_rng))?;
     Ok(new_bytes(py, &out))
 }
 
@@ -664,56 +526,50 @@ fn rsa_pad_encrypt<'py>(
     e: &Bound<'py, PyAny>,
     random_padding: Option<&Bound<'py, PyAny>>,
     temp_keys: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let data = buffer(data, "data")?;
-    rsa::check_pad_data(&data).py_err(py)?;
-    let (n, e) = rsa_key(py, n, e)?;
-    let pad = opt_buffer(random_padding, "random_padding")?;
+) -> Result<Bound<'py, PyBytes>> {
+    let data = Buffer::arg(data, "data")?;
+    rsa::check_pad_data(&data)?;
+    let (n, e) = rsa_key(n, e)?;
+    let pad = Buffer::opt(random_padding, "random_padding")?;
     if let Some(p) = &pad {
         let need = 192 - data.len();
         if p.len() != need {
-            return Err(Error::invalid(format!(
+            return Err(CoreError::invalid(format!(
                 "random_padding must be {need} bytes, not {}",
                 p.len()
-            )))
-            .py_err(py);
+            ))
+            .into());
         }
     }
     let mut keys: Vec<Vec<u8>> = Vec::new();
     if let Some(tk) = temp_keys.filter(|t| !t.is_none()) {
-        let iter = tk.try_iter().map_err(|_| {
-            type_error(
-                py,
-                format!("temp_keys must be a sequence, not {}", type_name(tk)),
-            )
-        })?;
+        let iter = tk
+            .try_iter()
+            .map_err(|_| wrong_type(tk, "temp_keys", "a sequence"))?;
         for item in iter {
             let item = item?;
-            let key = buffer(&item, "temp_key")?;
-            rsa::check_temp_key(&key).py_err(py)?;
+            let key = Buffer::arg(&item, "temp_key")?;
+            rsa::check_temp_key(&key)?;
             keys.push(key.to_vec());
         }
     }
     let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-    let out = py
-        .detach(|| rsa::pad_encrypt(&data, &n, &e, pad.as_deref(), &refs, &mut os_rng))
-        .py_err(py)?;
+    let out = py.detach(|| rsa::pad_encrypt(&data, &n, &e, pad.as_deref(), &refs, &mut os_rng))?;
     Ok(new_bytes(py, &out))
 }
 
 /// Checks and converts encrypted, n, d in order (server role).
 fn rsa_private<'a>(
-    py: Python<'_>,
     encrypted: &'a Bound<'_, PyAny>,
     n: &Bound<'_, PyAny>,
     d: &Bound<'_, PyAny>,
-) -> PyResult<(Buf<'a>, BigInt, BigInt)> {
-    let enc = buffer(encrypted, "encrypted")?;
-    rsa::check_encrypted_len(&enc).py_err(py)?;
+) -> Result<(Buffer<'a>, BigInt, BigInt)> {
+    let enc = Buffer::arg(encrypted, "encrypted")?;
+    rsa::check_encrypted_len(&enc)?;
     let n = int_arg(n, "n")?;
-    rsa::check_modulus(&n).py_err(py)?;
+    rsa::check_modulus(&n)?;
     let d = int_arg(d, "d")?;
-    rsa::check_exponent("d", &d).py_err(py)?;
+    rsa::check_exponent("d", &d)?;
     Ok((enc, n, d))
 }
 
@@ -724,9 +580,9 @@ fn rsa_decrypt<'py>(
     encrypted: &Bound<'py, PyAny>,
     n: &Bound<'py, PyAny>,
     d: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let (enc, n, d) = rsa_private(py, encrypted, n, d)?;
-    let out = py.detach(|| rsa::decrypt(&enc, &n, &d)).py_err(py)?;
+) -> Result<Bound<'py, PyBytes>> {
+    let (enc, n, d) = rsa_private(encrypted, n, d)?;
+    let out = py.detach(|| rsa::decrypt(&enc, &n, &d))?;
     Ok(new_bytes(py, &out))
 }
 
@@ -737,21 +593,19 @@ fn rsa_pad_decrypt<'py>(
     encrypted: &Bound<'py, PyAny>,
     n: &Bound<'py, PyAny>,
     d: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let (enc, n, d) = rsa_private(py, encrypted, n, d)?;
-    let out = py.detach(|| rsa::pad_decrypt(&enc, &n, &d)).py_err(py)?;
+) -> Result<Bound<'py, PyBytes>> {
+    let (enc, n, d) = rsa_private(encrypted, n, d)?;
+    let out = py.detach(|| rsa::pad_decrypt(&enc, &n, &d))?;
     Ok(new_bytes(py, &out))
 }
 
+/// The `new_nonce` (32 bytes) and `server_nonce` (16 bytes) arguments, in that order.
 fn nonces<'a>(
-    py: Python<'_>,
     new_nonce: &'a Bound<'_, PyAny>,
     server_nonce: &'a Bound<'_, PyAny>,
-) -> PyResult<([u8; 32], [u8; 16])> {
-    let nn = buffer(new_nonce, "new_nonce")?;
-    let nn = *fixed::<32>("new_nonce", &nn).py_err(py)?;
-    let sn = buffer(server_nonce, "server_nonce")?;
-    let sn = *fixed::<16>("server_nonce", &sn).py_err(py)?;
+) -> Result<(Fixed<'a, 32>, Fixed<'a, 16>)> {
+    let nn = Fixed::<32>::arg(new_nonce, "new_nonce")?;
+    let sn = Fixed::<16>::arg(server_nonce, "server_nonce")?;
     Ok((nn, sn))
 }
 
@@ -761,10 +615,10 @@ fn tmp_aes_key_iv<'py>(
     py: Python<'py>,
     new_nonce: &Bound<'py, PyAny>,
     server_nonce: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let (nn, sn) = nonces(py, new_nonce, server_nonce)?;
+) -> Result<Bound<'py, PyTuple>> {
+    let (nn, sn) = nonces(new_nonce, server_nonce)?;
     let (key, iv) = kdf::tmp_aes_key_iv(&nn, &sn);
-    PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])
+    Ok(PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])?)
 }
 
 /// new_nonce_hash1/2/3.
@@ -774,15 +628,12 @@ fn new_nonce_hash<'py>(
     new_nonce: &Bound<'py, PyAny>,
     number: &Bound<'py, PyAny>,
     auth_key: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let nn = buffer(new_nonce, "new_nonce")?;
-    let nn = fixed::<32>("new_nonce", &nn).py_err(py)?;
+) -> Result<Bound<'py, PyBytes>> {
+    let nn = Fixed::<32>::arg(new_nonce, "new_nonce")?;
     let num = int_arg(number, "number")?;
-    let small = u8::try_from(&num).ok();
-    let num = kdf::check_nonce_number(small, &num).py_err(py)?;
-    let ak = buffer(auth_key, "auth_key")?;
-    let ak = kdf::check_auth_key(&ak).py_err(py)?;
-    Ok(new_bytes(py, &kdf::new_nonce_hash(nn, num, ak)))
+    let num = kdf::check_nonce_number(u8::try_from(&num).ok(), &num)?;
+    let ak = AuthKey::arg(auth_key)?;
+    Ok(new_bytes(py, &kdf::new_nonce_hash(&nn, num, &ak)))
 }
 
 /// The first server salt.
@@ -791,13 +642,17 @@ fn server_salt<'py>(
     py: Python<'py>,
     new_nonce: &Bound<'py, PyAny>,
     server_nonce: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let (nn, sn) = nonces(py, new_nonce, server_nonce)?;
+) -> Result<Bound<'py, PyBytes>> {
+    let (nn, sn) = nonces(new_nonce, server_nonce)?;
     Ok(new_bytes(py, &kdf::server_salt(&nn, &sn)))
 }
 
-/// Adds the crypto functions to `oxigram._native`.
+/// Adds the crypto functions and Telegram's prime to `oxigram._native`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add(
+        "TELEGRAM_DH_PRIME",
+        PyBytes::new(m.py(), &TELEGRAM_DH_PRIME),
+    )?;
     m.add_function(wrap_pyfunction!(ige256_encrypt, m)?)?;
     m.add_function(wrap_pyfunction!(ige256_decrypt, m)?)?;
     m.add_class::<AesCtr256>()?;

@@ -1,65 +1,118 @@
-//! Maps core errors onto the exception classes owned by `oxigram.errors`.
+//! The one mapping from errors to the exception classes owned by `oxigram.errors`.
 //!
-//! The classes are looked up once and cached; Python stays the single owner of the hierarchy.
+//! Every binding returns [`Result`]: a core error, a wrong argument type (only the binding
+//! sees Python types) or a Python exception already raised; `?` converts the first and the
+//! last, and pyo3 raises the result through `From<Error> for PyErr`. The classes are looked
+//! up once and cached, so Python stays the single owner of the hierarchy.
 
-use oxigram_core::error::{Error, ErrorKind};
+use oxigram_core::error::Error as CoreError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
+use pyo3::PyErrArguments;
 
-/// Name of the `oxigram.errors` class for each core error kind.
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "InvalidInputError",
-        ErrorKind::Factorization => "FactorizationError",
-        ErrorKind::MessageSecurity => "MessageSecurityError",
-        ErrorKind::DhSecurity => "DHSecurityError",
-        ErrorKind::SrpSecurity => "SRPSecurityError",
-        ErrorKind::RsaSecurity => "RSASecurityError",
-        ErrorKind::TlSchema => "TLSchemaError",
-        ErrorKind::TlDecode => "TLDecodeError",
-        ErrorKind::UnexpectedEnd => "UnexpectedEndError",
-        ErrorKind::UnknownConstructor => "UnknownConstructorError",
-        ErrorKind::WrongType => "WrongTypeError",
-        ErrorKind::LimitExceeded => "LimitExceededError",
-        ErrorKind::TrailingBytes => "TrailingBytesError",
-        ErrorKind::TlEncode => "TLEncodeError",
+/// What a binding fails with.
+#[derive(Debug)]
+pub enum Error {
+    /// A core error: raised as its `oxigram.errors` class with its message.
+    Core(CoreError),
+    /// An argument of the wrong type: `InvalidTypeError(message)`.
+    InvalidType(String),
+    /// A Python exception, raised as it is.
+    Py(PyErr),
+}
+
+/// Result of the bindings.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<CoreError> for Error {
+    fn from(e: CoreError) -> Self {
+        Error::Core(e)
+    }
+}
+
+impl From<PyErr> for Error {
+    fn from(e: PyErr) -> Self {
+        Error::Py(e)
+    }
+}
+
+impl<'a, 'py> From<pyo3::CastError<'a, 'py>> for Error {
+    fn from(e: pyo3::CastError<'a, 'py>) -> Self {
+        Error::Py(e.into())
+    }
+}
+
+impl From<std::convert::Infallible> for Error {
+    fn from(e: std::convert::Infallible) -> Self {
+        match e {}
+    }
+}
+
+/// The `oxigram.errors` class of a core error.
+fn class_name(e: &CoreError) -> &'static str {
+    match e {
+        CoreError::InvalidInput(_) => "InvalidInputError",
+        CoreError::Factorization(_) => "FactorizationError",
+        CoreError::MessageSecurity(_) => "MessageSecurityError",
+        CoreError::DhSecurity(_) => "DHSecurityError",
+        CoreError::SrpSecurity(_) => "SRPSecurityError",
+        CoreError::RsaSecurity(_) => "RSASecurityError",
+        CoreError::TlSchema(_) => "TLSchemaError",
+        CoreError::TlDecode(_) => "TLDecodeError",
+        CoreError::UnexpectedEnd(_) => "UnexpectedEndError",
+        CoreError::UnknownConstructor { .. } => "UnknownConstructorError",
+        CoreError::WrongType(_) => "WrongTypeError",
+        CoreError::LimitExceeded(_) => "LimitExceededError",
+        CoreError::TrailingBytes(_) => "TrailingBytesError",
+        CoreError::TlEncode(_) => "TLEncodeError",
+        CoreError::CallbackData(_) => "CallbackDataError",
+        CoreError::CallbackDataTooLong(_) => "CallbackDataTooLongError",
     }
 }
 
 static ERRORS_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
-/// Looks up `oxigram.errors.<name>`.
-pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyType>> {
-    let module =
-        ERRORS_MODULE.get_or_try_init(py, || py.import("oxigram.errors").map(|m| m.unbind()))?;
-    Ok(module.bind(py).getattr(name)?.cast_into::<PyType>()?)
+/// `oxigram.errors.<class>(*args)`, or the error of looking the class up.
+fn raise<A: PyErrArguments + Send + Sync + 'static>(class: &str, args: A) -> PyErr {
+    // Only on the error path; a no-op when the thread is attached, as bindings are.
+    Python::attach(|py| {
+        let module =
+            ERRORS_MODULE.get_or_try_init(py, || py.import("oxigram.errors").map(Bound::unbind))?;
+        let cls = module.bind(py).getattr(class)?.cast_into::<PyType>()?;
+        Ok(PyErr::from_type(cls, args))
+    })
+    .unwrap_or_else(|lookup_failed: PyErr| lookup_failed)
 }
 
-/// Builds the Python exception for a core error.
-pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
-    match error_class(py, class_name(err.kind)) {
-        Ok(cls) => PyErr::from_type(cls, err.message),
-        Err(lookup_failed) => lookup_failed,
+impl From<Error> for PyErr {
+    fn from(e: Error) -> PyErr {
+        match e {
+            Error::Py(e) => e,
+            Error::InvalidType(message) => raise("InvalidTypeError", (message,)),
+            Error::Core(e) => {
+                let class = class_name(&e);
+                let message = e.to_string();
+                match e {
+                    // The exception's attributes come from the fields, not the text.
+                    CoreError::UnknownConstructor { id, offset } => {
+                        raise(class, (message, id, offset))
+                    }
+                    _ => raise(class, (message,)),
+                }
+            }
+        }
     }
 }
 
-/// Builds `oxigram.errors.InvalidTypeError(message)`.
-pub fn type_error(py: Python<'_>, message: String) -> PyErr {
-    match error_class(py, "InvalidTypeError") {
-        Ok(cls) => PyErr::from_type(cls, message),
-        Err(lookup_failed) => lookup_failed,
-    }
+/// `?` on a core result inside a closure that must return `PyResult` (`PyBytes::new_with`).
+pub trait OrRaise<T> {
+    /// The core error, if any, as its Python exception.
+    fn or_raise(self) -> PyResult<T>;
 }
 
-/// Extension for `Result<T, Error>` to convert into `PyResult<T>`.
-pub trait IntoPyResult<T> {
-    /// Converts the core error, if any, into the matching Python exception.
-    fn py_err(self, py: Python<'_>) -> PyResult<T>;
-}
-
-impl<T> IntoPyResult<T> for Result<T, Error> {
-    fn py_err(self, py: Python<'_>) -> PyResult<T> {
-        self.map_err(|e| to_py(py, e))
+impl<T> OrRaise<T> for std::result::Result<T, CoreError> {
+    fn or_raise(self) -> PyResult<T> {
+        self.map_err(|e| Error::Core(e).into())
     }
 }

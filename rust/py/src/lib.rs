@@ -1,10 +1,12 @@
 //! `oxigram._native`: thin PyO3 bindings over `oxigram-core`.
 //!
-//! This crate only converts arguments, releases the GIL for heavy work and maps core errors to
-//! the classes of `oxigram.errors`. Protocol logic lives in `oxigram-core`.
+//! This crate only converts arguments (the typed arguments of `args.rs`), releases the GIL for
+//! heavy work and maps errors to the classes of `oxigram.errors` (the one mapping, in
+//! `errors.rs`). Protocol logic lives in `oxigram-core`.
 
 use pyo3::prelude::*;
 
+mod args;
 mod callback_data;
 mod crypto;
 mod errors;

@@ -9,78 +9,17 @@ use std::borrow::Cow;
 use std::cell::{Cell, UnsafeCell};
 use std::sync::OnceLock;
 
-use oxigram_core::error::{Error, ErrorKind};
+use oxigram_core::error::Error as CoreError;
 use oxigram_core::tl::codec::{Builder, IdMap, Source, Text};
 use oxigram_core::tl::{parse_schema, Codec, Schema};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
-    PyType,
-};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
-use crate::errors::{error_class, to_py};
+use crate::args::{type_name, Buffer};
+use crate::errors::{Error, Result};
 use crate::tl_fast::Fast;
-
-/// A core error or a Python exception raised while building or reading values.
-enum TlErr {
-    Core(Error),
-    Py(PyErr),
-}
-
-impl From<Error> for TlErr {
-    fn from(e: Error) -> Self {
-        TlErr::Core(e)
-    }
-}
-
-impl From<std::convert::Infallible> for TlErr {
-    fn from(e: std::convert::Infallible) -> Self {
-        match e {}
-    }
-}
-
-impl From<PyErr> for TlErr {
-    fn from(e: PyErr) -> Self {
-        TlErr::Py(e)
-    }
-}
-
-/// `UnknownConstructorError(message, constructor_id, offset)`; the numbers are read back from
-/// the message, whose wording is fixed ("unknown constructor id 0x... at offset N").
-fn into_py(py: Python<'_>, e: TlErr) -> PyErr {
-    match e {
-        TlErr::Py(e) => e,
-        TlErr::Core(e) if e.kind == ErrorKind::UnknownConstructor => {
-            let words: Vec<&str> = e.message.split_whitespace().collect();
-            let id = words
-                .get(3)
-                .and_then(|w| w.strip_prefix("0x"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .map_or(-1, i64::from);
-            let offset = words
-                .get(6)
-                .and_then(|w| w.parse::<i64>().ok())
-                .unwrap_or(-1);
-            match error_class(py, "UnknownConstructorError") {
-                Ok(cls) => PyErr::from_type(cls, (e.message, id, offset)),
-                Err(lookup_failed) => lookup_failed,
-            }
-        }
-        TlErr::Core(e) => to_py(py, e),
-    }
-}
-
-fn tl_error(py: Python<'_>, kind: ErrorKind, message: String) -> PyErr {
-    to_py(py, Error::new(kind, message))
-}
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
-}
 
 fn describe(py: Python<'_>, schema: &Schema) -> PyResult<Py<PyAny>> {
     let items = PyList::empty(py);
@@ -177,6 +116,7 @@ unsafe extern "C" fn tl_bytes(
                     .get()
                     .encode_as(py, &obj, Some(ctor))
                     .map(Bound::into_any)
+                    .map_err(PyErr::from)
             }
             None => obj
                 .get_type()
@@ -233,18 +173,18 @@ struct PyBuilder<'a, 'py> {
 impl<'py> Builder for PyBuilder<'_, 'py> {
     type Value = Bound<'py, PyAny>;
     type Object = Bound<'py, PyAny>;
-    type Error = TlErr;
+    type Error = Error;
 
-    fn int(&mut self, v: i32) -> Result<Self::Value, TlErr> {
+    fn int(&mut self, v: i32) -> Result<Self::Value> {
         Ok(v.into_pyobject(self.py)?.into_any())
     }
-    fn long(&mut self, v: i64) -> Result<Self::Value, TlErr> {
+    fn long(&mut self, v: i64) -> Result<Self::Value> {
         Ok(v.into_pyobject(self.py)?.into_any())
     }
-    fn double(&mut self, v: f64) -> Result<Self::Value, TlErr> {
+    fn double(&mut self, v: f64) -> Result<Self::Value> {
         Ok(PyFloat::new(self.py, v).into_any())
     }
-    fn big(&mut self, le: &[u8]) -> Result<Self::Value, TlErr> {
+    fn big(&mut self, le: &[u8]) -> Result<Self::Value> {
         if let Ok(b) = <[u8; 16]>::try_from(le) {
             return Ok(i128::from_le_bytes(b).into_pyobject(self.py)?.into_any());
         }
@@ -257,7 +197,7 @@ impl<'py> Builder for PyBuilder<'_, 'py> {
             Some(&kwargs),
         )?)
     }
-    fn string(&mut self, raw: &[u8]) -> Result<Self::Value, TlErr> {
+    fn string(&mut self, raw: &[u8]) -> Result<Self::Value> {
         // Same replacement rule as Python's bytes.decode("utf-8", "replace").
         let ptr = unsafe {
             ffi::PyUnicode_DecodeUTF8(
@@ -268,16 +208,16 @@ impl<'py> Builder for PyBuilder<'_, 'py> {
         };
         Ok(unsafe { Bound::from_owned_ptr_or_err(self.py, ptr) }?)
     }
-    fn bytes(&mut self, raw: &[u8]) -> Result<Self::Value, TlErr> {
+    fn bytes(&mut self, raw: &[u8]) -> Result<Self::Value> {
         Ok(PyBytes::new(self.py, raw).into_any())
     }
-    fn boolean(&mut self, v: bool) -> Result<Self::Value, TlErr> {
+    fn boolean(&mut self, v: bool) -> Result<Self::Value> {
         Ok(PyBool::new(self.py, v).to_owned().into_any())
     }
-    fn vector(&mut self, items: Vec<Self::Value>) -> Result<Self::Value, TlErr> {
+    fn vector(&mut self, items: Vec<Self::Value>) -> Result<Self::Value> {
         Ok(PyList::new(self.py, items)?.into_any())
     }
-    fn begin(&mut self, ctor: usize) -> Result<Self::Object, TlErr> {
+    fn begin(&mut self, ctor: usize) -> Result<Self::Object> {
         let cls = self.cls.classes[ctor].bind(self.py);
         let empty = self.cls.empty.bind(self.py);
         // SAFETY: tp_new of a heap type called with its own type, an empty args tuple and no
@@ -293,11 +233,11 @@ impl<'py> Builder for PyBuilder<'_, 'py> {
         ctor: usize,
         field: usize,
         v: Self::Value,
-    ) -> Result<(), TlErr> {
+    ) -> Result<()> {
         obj.setattr(self.cls.names[ctor][field].bind(self.py), v)?;
         Ok(())
     }
-    fn finish(&mut self, obj: Self::Object) -> Result<Self::Value, TlErr> {
+    fn finish(&mut self, obj: Self::Object) -> Result<Self::Value> {
         Ok(obj)
     }
 }
@@ -310,7 +250,7 @@ struct PySource<'a, 'py> {
 impl<'py> Source for PySource<'_, 'py> {
     type Value = Bound<'py, PyAny>;
     type Fields = Option<Bound<'py, PyDict>>;
-    type Error = TlErr;
+    type Error = Error;
 
     fn type_name(&mut self, v: &Self::Value) -> String {
         type_name(v)
@@ -320,7 +260,7 @@ impl<'py> Source for PySource<'_, 'py> {
         let ty = unsafe { ffi::Py_TYPE(v.as_ptr()) };
         self.cls.index.get(&(ty as usize)).copied()
     }
-    fn fields(&mut self, v: &Self::Value, _: usize) -> Result<Self::Fields, TlErr> {
+    fn fields(&mut self, v: &Self::Value, _: usize) -> Result<Self::Fields> {
         // The instance `__dict__` (our classes have no slots or data descriptors for fields,
         // so a key found there is what getattr would return); `None` if there is none.
         // SAFETY: a live object; a NULL result only sets an exception, cleared here.
@@ -339,7 +279,7 @@ impl<'py> Source for PySource<'_, 'py> {
         fields: &Self::Fields,
         ctor: usize,
         field: usize,
-    ) -> Result<Option<Self::Value>, TlErr> {
+    ) -> Result<Option<Self::Value>> {
         let name = self.cls.names[ctor][field].bind(v.py());
         if let Some(dict) = fields {
             // SAFETY: a dict and an exact str key (no Python code runs on lookup); the
@@ -358,10 +298,10 @@ impl<'py> Source for PySource<'_, 'py> {
     fn is_none(&mut self, v: &Self::Value) -> bool {
         v.is_none()
     }
-    fn truthy(&mut self, v: &Self::Value) -> Result<bool, TlErr> {
+    fn truthy(&mut self, v: &Self::Value) -> Result<bool> {
         Ok(v.is_truthy()?)
     }
-    fn int(&mut self, v: &Self::Value) -> Result<Option<Option<i64>>, TlErr> {
+    fn int(&mut self, v: &Self::Value) -> Result<Option<Option<i64>>> {
         let p = v.as_ptr();
         // SAFETY: `p` is a live object; an exact int is read with the C API, whose overflow
         // error is cleared here (it only means "outside i64").
@@ -396,7 +336,7 @@ impl<'py> Source for PySource<'_, 'py> {
         }
         Ok(Some(v.extract::<i64>().ok()))
     }
-    fn big(&mut self, v: &Self::Value, size: usize) -> Result<Option<Option<Vec<u8>>>, TlErr> {
+    fn big(&mut self, v: &Self::Value, size: usize) -> Result<Option<Option<Vec<u8>>>> {
         // A bool is an int to Python, but no nonce: refused, as the pure codec does.
         if !v.is_instance_of::<PyInt>() || v.is_instance_of::<PyBool>() {
             return Ok(None);
@@ -422,7 +362,7 @@ impl<'py> Source for PySource<'_, 'py> {
                 .to_vec(),
         )))
     }
-    fn float(&mut self, v: &Self::Value) -> Result<Option<Option<f64>>, TlErr> {
+    fn float(&mut self, v: &Self::Value) -> Result<Option<Option<f64>>> {
         if let Ok(f) = v.cast::<PyFloat>() {
             return Ok(Some(Some(f.value())));
         }
@@ -434,7 +374,7 @@ impl<'py> Source for PySource<'_, 'py> {
     fn boolean(&mut self, v: &Self::Value) -> Option<bool> {
         v.cast::<PyBool>().ok().map(|b| b.is_true())
     }
-    fn text<'v>(&mut self, v: &'v Self::Value) -> Result<Text<'v>, TlErr> {
+    fn text<'v>(&mut self, v: &'v Self::Value) -> Result<Text<'v>> {
         // SAFETY: type pointers of live objects, compared for the exact-type fast paths.
         let ty = unsafe { ffi::Py_TYPE(v.as_ptr()) };
         if ty == std::ptr::addr_of_mut!(ffi::PyBytes_Type) {
@@ -453,26 +393,10 @@ impl<'py> Source for PySource<'_, 'py> {
             None => Text::Not,
         })
     }
-    fn raw<'v>(&mut self, v: &'v Self::Value) -> Result<Option<Cow<'v, [u8]>>, TlErr> {
-        if let Ok(b) = v.cast::<PyBytes>() {
-            return Ok(Some(Cow::Borrowed(b.as_bytes())));
-        }
-        // A bytearray or memoryview can change under us: copied.
-        if let Ok(b) = v.cast::<PyByteArray>() {
-            return Ok(Some(Cow::Owned(b.to_vec())));
-        }
-        if v.is_instance_of::<PyMemoryView>() {
-            let copy = v.call_method0("tobytes")?;
-            return Ok(Some(Cow::Owned(
-                copy.cast::<PyBytes>()
-                    .map_err(PyErr::from)?
-                    .as_bytes()
-                    .to_vec(),
-            )));
-        }
-        Ok(None)
+    fn raw<'v>(&mut self, v: &'v Self::Value) -> Result<Option<Cow<'v, [u8]>>> {
+        Ok(Buffer::of(v)?.map(Buffer::into_cow))
     }
-    fn list(&mut self, v: &Self::Value) -> Result<Option<Vec<Self::Value>>, TlErr> {
+    fn list(&mut self, v: &Self::Value) -> Result<Option<Vec<Self::Value>>> {
         if let Ok(l) = v.cast::<PyList>() {
             return Ok(Some(l.iter().collect()));
         }
@@ -481,27 +405,6 @@ impl<'py> Source for PySource<'_, 'py> {
         }
         Ok(None)
     }
-}
-
-fn data_bytes(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(b) = data.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
-    }
-    if let Ok(b) = data.cast::<PyByteArray>() {
-        return Ok(b.to_vec());
-    }
-    if data.is_instance_of::<PyMemoryView>() {
-        let copy = data.call_method0("tobytes")?;
-        return Ok(copy.cast::<PyBytes>()?.as_bytes().to_vec());
-    }
-    Err(tl_error(
-        py,
-        ErrorKind::TlDecode,
-        format!(
-            "data must be bytes, bytearray or memoryview, not {}",
-            type_name(data)
-        ),
-    ))
 }
 
 impl TLCodec {
@@ -532,12 +435,11 @@ impl TLCodec {
         &self,
         py: Python<'py>,
         obj: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        let cls = self.classes(py)?;
+    ) -> Result<Bound<'py, PyBytes>> {
+        let cls = self.classes()?;
         with_out_buffer(|out| {
             self.codec
                 .encode(&mut PySource { cls, _py: py }, obj, out)
-                .map_err(|e| into_py(py, e))
                 .map(|()| PyBytes::new(py, out))
         })
     }
@@ -549,20 +451,16 @@ impl TLCodec {
         py: Python<'py>,
         obj: &Bound<'py, PyAny>,
         ctor: Option<usize>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
+    ) -> Result<Bound<'py, PyBytes>> {
         match ctor.and_then(|c| self.encode_fast(py, obj.as_ptr(), c)) {
             Some(b) => Ok(b),
             None => self.encode_generic(py, obj),
         }
     }
 
-    fn classes(&self, py: Python<'_>) -> PyResult<&Classes> {
+    fn classes(&self) -> Result<&Classes> {
         self.classes.get().ok_or_else(|| {
-            tl_error(
-                py,
-                ErrorKind::TlSchema,
-                "the codec has no classes bound".into(),
-            )
+            Error::from(CoreError::TlSchema("the codec has no classes bound".into()))
         })
     }
 
@@ -572,35 +470,24 @@ impl TLCodec {
         data: &Bound<'py, PyAny>,
         offset: i64,
         exact: Option<bool>,
-    ) -> PyResult<(Bound<'py, PyAny>, usize)> {
-        let cls = self.classes(py)?;
+    ) -> Result<(Bound<'py, PyAny>, usize)> {
+        let cls = self.classes()?;
+        // `bytes` is read in place; other buffers are copied first (see `Buffer`).
+        let Some(bytes) = Buffer::of(data)? else {
+            return Err(CoreError::TlDecode(format!(
+                "data must be bytes, bytearray or memoryview, not {}",
+                type_name(data)
+            ))
+            .into());
+        };
+        if offset < 0 || offset as usize > bytes.len() {
+            return Err(CoreError::TlDecode(format!("offset {offset} is outside the data")).into());
+        }
         let mut b = PyBuilder { py, cls };
-        let run = |bytes: &[u8], b: &mut PyBuilder<'_, 'py>| match exact {
-            Some(exact) => self.codec.decode(b, bytes, exact).map(|v| (v, 0)),
-            None => self.codec.decode_prefix(b, bytes, offset as usize),
-        };
-        // bytes are immutable: read them in place; other buffers are copied first.
-        let result = if let Ok(bytes) = data.cast::<PyBytes>() {
-            if offset < 0 || offset as usize > bytes.as_bytes().len() {
-                return Err(tl_error(
-                    py,
-                    ErrorKind::TlDecode,
-                    format!("offset {offset} is outside the data"),
-                ));
-            }
-            run(bytes.as_bytes(), &mut b)
-        } else {
-            let owned = data_bytes(py, data)?;
-            if offset < 0 || offset as usize > owned.len() {
-                return Err(tl_error(
-                    py,
-                    ErrorKind::TlDecode,
-                    format!("offset {offset} is outside the data"),
-                ));
-            }
-            run(&owned, &mut b)
-        };
-        result.map_err(|e| into_py(py, e))
+        match exact {
+            Some(exact) => self.codec.decode(&mut b, &bytes, exact).map(|v| (v, 0)),
+            None => self.codec.decode_prefix(&mut b, &bytes, offset as usize),
+        }
     }
 }
 
@@ -608,15 +495,14 @@ impl TLCodec {
 impl TLCodec {
     /// Parses and compiles schema text.
     #[new]
-    fn new(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn new(text: &Bound<'_, PyAny>) -> Result<Self> {
         let Ok(text) = text.cast::<PyString>() else {
-            return Err(tl_error(
-                py,
-                ErrorKind::TlSchema,
-                format!("schema text must be str, not {}", type_name(text)),
-            ));
+            return Err(Error::from(CoreError::TlSchema(format!(
+                "schema text must be str, not {}",
+                type_name(text)
+            ))));
         };
-        let codec = Codec::from_text(&text.to_cow()?).map_err(|e| to_py(py, e))?;
+        let codec = Codec::from_text(&text.to_cow()?)?;
         Ok(Self {
             codec,
             classes: OnceLock::new(),
@@ -625,16 +511,15 @@ impl TLCodec {
 
     /// Parses `.tl` text into `(layer, constructors)` without compiling a codec.
     #[staticmethod]
-    fn parse_schema(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    fn parse_schema(py: Python<'_>, text: &Bound<'_, PyAny>) -> Result<Py<PyAny>> {
         let Ok(text) = text.cast::<PyString>() else {
-            return Err(tl_error(
-                py,
-                ErrorKind::TlSchema,
-                format!("schema text must be str, not {}", type_name(text)),
-            ));
+            return Err(Error::from(CoreError::TlSchema(format!(
+                "schema text must be str, not {}",
+                type_name(text)
+            ))));
         };
-        let schema = parse_schema(&text.to_cow()?).map_err(|e| to_py(py, e))?;
-        describe(py, &schema)
+        let schema = parse_schema(&text.to_cow()?)?;
+        Ok(describe(py, &schema)?)
     }
 
     /// The `// LAYER N` of the schema, or -1.
@@ -644,21 +529,19 @@ impl TLCodec {
     }
 
     /// The parsed constructors: `(id, name, is_function, fields, result)`.
-    fn constructors(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    fn constructors(&self, py: Python<'_>) -> Result<Py<PyAny>> {
         let described = describe(py, &self.codec.schema)?;
         Ok(described.bind(py).get_item(1)?.unbind())
     }
 
     /// Gives the codec one class per constructor, in `constructors()` order.
-    fn bind(slf: &Bound<'_, Self>, classes: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn bind(slf: &Bound<'_, Self>, classes: &Bound<'_, PyAny>) -> Result<()> {
         let py = slf.py();
         let this = slf.get();
         if this.classes.get().is_some() {
-            return Err(tl_error(
-                py,
-                ErrorKind::TlSchema,
+            return Err(Error::from(CoreError::TlSchema(
                 "the codec's classes are already bound".into(),
-            ));
+            )));
         }
         let items: Vec<Bound<'_, PyType>> = classes
             .try_iter()?
@@ -666,11 +549,10 @@ impl TLCodec {
             .collect::<PyResult<_>>()?;
         let n = this.codec.ctors.len();
         if items.len() != n {
-            return Err(tl_error(
-                py,
-                ErrorKind::TlSchema,
-                format!("bind needs {n} classes, not {}", items.len()),
-            ));
+            return Err(Error::from(CoreError::TlSchema(format!(
+                "bind needs {n} classes, not {}",
+                items.len()
+            ))));
         }
         let mut new_fns = Vec::with_capacity(n);
         let mut names = Vec::with_capacity(n);
@@ -680,11 +562,10 @@ impl TLCodec {
             // SAFETY: a valid type object; Py_tp_new of a heap type is its tp_new.
             let slot = unsafe { ffi::PyType_GetSlot(cls.as_type_ptr(), ffi::Py_tp_new) };
             if slot.is_null() {
-                return Err(tl_error(
-                    py,
-                    ErrorKind::TlSchema,
-                    format!("class {} cannot be instantiated", type_name(cls.as_any())),
-                ));
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "class {} cannot be instantiated",
+                    type_name(cls.as_any())
+                ))));
             }
             // SAFETY: the Py_tp_new slot holds a newfunc.
             new_fns
@@ -713,11 +594,9 @@ impl TLCodec {
             .map(|(i, c)| (c.as_ptr() as usize, i))
             .collect();
         this.classes.set(classes).map_err(|_| {
-            tl_error(
-                py,
-                ErrorKind::TlSchema,
+            Error::from(CoreError::TlSchema(
                 "the codec's classes are already bound".into(),
-            )
+            ))
         })?;
         let owner = slf.as_ptr() as usize;
         with_registry(py, |m| {
@@ -731,17 +610,13 @@ impl TLCodec {
     /// The `__bytes__` to install on the bound classes: a native method descriptor that
     /// encodes with the codec that bound the object's class (no Python frame).
     #[staticmethod]
-    fn bytes_method(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    fn bytes_method(py: Python<'_>) -> Result<Py<PyAny>> {
         Ok(crate::tl_method::descriptor(py, tl_bytes)?.clone_ref(py))
     }
 
     /// Encodes `obj` boxed (constructor id first, flags computed).
-    fn encode<'py>(
-        &self,
-        py: Python<'py>,
-        obj: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        let cls = self.classes(py)?;
+    fn encode<'py>(&self, py: Python<'py>, obj: &Bound<'py, PyAny>) -> Result<Bound<'py, PyBytes>> {
+        let cls = self.classes()?;
         // SAFETY: the type pointer of a live object, used as a key only.
         let ty = unsafe { ffi::Py_TYPE(obj.as_ptr()) } as usize;
         self.encode_as(py, obj, cls.index.get(&ty).copied())
@@ -754,7 +629,7 @@ impl TLCodec {
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
         exact: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Result<Bound<'py, PyAny>> {
         Ok(self.decode_at(py, data, 0, Some(exact))?.0)
     }
 
@@ -765,7 +640,7 @@ impl TLCodec {
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
         offset: i64,
-    ) -> PyResult<(Bound<'py, PyAny>, usize)> {
+    ) -> Result<(Bound<'py, PyAny>, usize)> {
         self.decode_at(py, data, offset, None)
     }
 }

@@ -3,58 +3,56 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
-from ... import tl
+from ..context import Context, Handler, handler_table
 from ..model import LOGIN_CODE, Account
-from ..rpc import Context, Handler, RpcError
+from ..rpc import RpcError
 from ..srp import G, P
+from ..tlobjects import functions, types
 from ..views import user_tl
 
 __all__ = ["HANDLERS", "PUBLIC"]
 
 
-def _authorized(ctx: Context, account: Account) -> Any:
+def _authorized(ctx: Context, account: Account) -> types.auth.Authorization:
     ctx.dc.bind_key(ctx.record, account.id)
-    return tl.from_dict({"_": "auth.authorization", "user": user_tl(account.id, account)})
+    return types.auth.Authorization(user=user_tl(account.id, account))
 
 
-async def import_bot_authorization(ctx: Context, req: Any) -> Any:
-    account = ctx.dc.store.by_token(req.bot_auth_token)
+async def import_bot_authorization(
+    ctx: Context, req: functions.auth.ImportBotAuthorization
+) -> types.auth.Authorization:
+    account = ctx.state.store.by_token(req.bot_auth_token)
     if account is None:
         raise RpcError(400, "ACCESS_TOKEN_INVALID")
     return _authorized(ctx, account)
 
 
-async def send_code(ctx: Context, req: Any) -> Any:
-    account = ctx.dc.store.by_phone(req.phone_number)
+async def send_code(ctx: Context, req: functions.auth.SendCode) -> types.auth.SentCode:
+    account = ctx.state.store.by_phone(req.phone_number)
     if account is None:
         raise RpcError(400, "PHONE_NUMBER_INVALID")
-    code_hash = os.urandom(9).hex()
-    ctx.dc.login_codes[ctx.record.key_id] = (account.id, code_hash)
-    return tl.from_dict(
-        {
-            "_": "auth.sentCode",
-            "type": {"_": "auth.sentCodeTypeApp", "length": len(LOGIN_CODE)},
-            "phone_code_hash": code_hash,
-        }
+    code_hash = ctx.state.logins.send_code(ctx.record.key_id, account.id)
+    return types.auth.SentCode(
+        type=types.auth.SentCodeTypeApp(length=len(LOGIN_CODE)), phone_code_hash=code_hash
     )
 
 
-async def sign_in(ctx: Context, req: Any) -> Any:
-    pending = ctx.dc.login_codes.get(ctx.record.key_id)
-    account = ctx.dc.store.by_phone(req.phone_number)
+async def sign_in(ctx: Context, req: functions.auth.SignIn) -> types.auth.Authorization:
+    logins = ctx.state.logins
+    key_id = ctx.record.key_id
+    account = ctx.state.store.by_phone(req.phone_number)
     if account is None:
         raise RpcError(400, "PHONE_NUMBER_INVALID")
-    if pending is None or pending != (account.id, req.phone_code_hash):
+    if not logins.code_sent(key_id, account.id, req.phone_code_hash):
         raise RpcError(400, "PHONE_CODE_EXPIRED")
     if req.phone_code is None:
         raise RpcError(400, "PHONE_CODE_EMPTY")
     if req.phone_code != LOGIN_CODE:
         raise RpcError(400, "PHONE_CODE_INVALID")
-    del ctx.dc.login_codes[ctx.record.key_id]
+    logins.code_used(key_id)
     if account.secret is not None:
-        ctx.dc.password_logins[ctx.record.key_id] = account.id
+        logins.want_password(key_id, account.id)
         raise RpcError(401, "SESSION_PASSWORD_NEEDED")
     return _authorized(ctx, account)
 
@@ -62,58 +60,62 @@ async def sign_in(ctx: Context, req: Any) -> Any:
 def _password_account(ctx: Context) -> Account:
     account = ctx.account
     if account is None:
-        uid = ctx.dc.password_logins.get(ctx.record.key_id)
-        account = ctx.dc.store.accounts.get(uid) if uid is not None else None
+        uid = ctx.state.logins.password_wanted(ctx.record.key_id)
+        account = ctx.state.store.accounts.get(uid) if uid is not None else None
     if account is None:
         raise RpcError(401, "AUTH_KEY_UNREGISTERED")
     return account
 
 
-async def get_password(ctx: Context, req: Any) -> Any:
+async def get_password(ctx: Context, req: functions.account.GetPassword) -> types.account.Password:
     account = _password_account(ctx)
-    new_algo = {
-        "_": "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow",
-        "salt1": os.urandom(32),
-        "salt2": os.urandom(16),
-        "g": G,
-        "p": P,
-    }
-    d: dict[str, Any] = {
-        "_": "account.password",
-        "new_algo": new_algo,
-        "new_secure_algo": {"_": "securePasswordKdfAlgoSHA512", "salt": os.urandom(8)},
-        "secure_random": os.urandom(32),
-    }
-    if account.secret is not None:
-        challenge = ctx.dc.callbacks.new_srp(account)
-        d.update(
-            has_password=True,
-            current_algo={**new_algo, "salt1": account.secret.salt1, "salt2": account.secret.salt2},
-            srp_B=challenge.B,
-            srp_id=challenge.srp_id,
+    new_algo = types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
+        salt1=os.urandom(32), salt2=os.urandom(16), g=G, p=P
+    )
+    secure_algo = types.SecurePasswordKdfAlgoSHA512(salt=os.urandom(8))
+    secure_random = os.urandom(32)
+    if account.secret is None:
+        return types.account.Password(
+            new_algo=new_algo, new_secure_algo=secure_algo, secure_random=secure_random
         )
-    return tl.from_dict(d)
+    challenge = ctx.state.passwords.new_challenge(account)
+    current_algo = types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
+        salt1=account.secret.salt1, salt2=account.secret.salt2, g=G, p=P
+    )
+    return types.account.Password(
+        has_password=True,
+        current_algo=current_algo,
+        srp_B=challenge.B,
+        srp_id=challenge.srp_id,
+        new_algo=new_algo,
+        new_secure_algo=secure_algo,
+        secure_random=secure_random,
+    )
 
 
-async def check_password(ctx: Context, req: Any) -> Any:
+async def check_password(
+    ctx: Context, req: functions.auth.CheckPassword
+) -> types.auth.Authorization:
     account = _password_account(ctx)
-    ctx.dc.callbacks.check_password(account, req.password)
-    ctx.dc.password_logins.pop(ctx.record.key_id, None)
+    ctx.state.passwords.check(account, req.password)
+    ctx.state.logins.password_given(ctx.record.key_id)
     return _authorized(ctx, account)
 
 
-async def log_out(ctx: Context, req: Any) -> Any:
+async def log_out(ctx: Context, req: functions.auth.LogOut) -> types.auth.LoggedOut:
     ctx.me()
     ctx.dc.bind_key(ctx.record, None)
-    return tl.from_dict({"_": "auth.loggedOut"})
+    return types.auth.LoggedOut()
 
 
-HANDLERS: dict[str, Handler] = {
-    "auth.importBotAuthorization": import_bot_authorization,
-    "auth.sendCode": send_code,
-    "auth.signIn": sign_in,
-    "account.getPassword": get_password,
-    "auth.checkPassword": check_password,
-    "auth.logOut": log_out,
-}
-PUBLIC = set(HANDLERS) - {"auth.logOut"}
+HANDLERS: dict[str, Handler] = handler_table(
+    {
+        functions.auth.ImportBotAuthorization: import_bot_authorization,
+        functions.auth.SendCode: send_code,
+        functions.auth.SignIn: sign_in,
+        functions.account.GetPassword: get_password,
+        functions.auth.CheckPassword: check_password,
+        functions.auth.LogOut: log_out,
+    }
+)
+PUBLIC = set(HANDLERS) - {functions.auth.LogOut._tl_name}

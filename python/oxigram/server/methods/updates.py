@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from ... import tl
-from ..rpc import Context, Handler
+from ..context import Context, Handler, handler_table
+from ..tlobjects import functions, types
 from ..views import message_tl, user_tl
 
 __all__ = ["HANDLERS", "PUBLIC"]
@@ -15,33 +14,28 @@ __all__ = ["HANDLERS", "PUBLIC"]
 DIFFERENCE_LIMIT = 1000
 
 
-def _state(pts: int) -> dict[str, Any]:
-    return {
-        "_": "updates.state",
-        "pts": pts,
-        "qts": 0,
-        "date": int(time.time()),
-        "seq": 0,
-        "unread_count": 0,
-    }
+def _state(pts: int) -> types.updates.State:
+    return types.updates.State(pts=pts, qts=0, date=int(time.time()), seq=0, unread_count=0)
 
 
-async def get_state(ctx: Context, req: Any) -> Any:
+async def get_state(ctx: Context, req: functions.updates.GetState) -> types.updates.State:
     me = ctx.me()
-    return tl.from_dict(_state(ctx.dc.store.current_pts(me.id)))
+    return _state(ctx.state.store.current_pts(me.id))
 
 
-async def get_difference(ctx: Context, req: Any) -> Any:
+async def get_difference(
+    ctx: Context, req: functions.updates.GetDifference
+) -> types.updates.TypeDifference:
     me = ctx.me()
-    store = ctx.dc.store
+    store = ctx.state.store
     current = store.current_pts(me.id)
     entries = store.entries_after(me.id, req.pts)
     if not entries:
-        return tl.from_dict({"_": "updates.differenceEmpty", "date": int(time.time()), "seq": 0})
+        return types.updates.DifferenceEmpty(date=int(time.time()), seq=0)
     sliced = len(entries) > DIFFERENCE_LIMIT
     entries = entries[:DIFFERENCE_LIMIT]
-    new_messages: list[Any] = []
-    others: list[Any] = []
+    new_messages: list[types.TypeMessage] = []
+    others: list[types.TypeUpdate] = []
     user_ids: dict[int, None] = {me.id: None}
     for entry in entries:
         msg = store.messages.get(entry.msg_id)
@@ -54,28 +48,31 @@ async def get_difference(ctx: Context, req: Any) -> Any:
         if entry.kind == "new":
             new_messages.append(view)
         else:
-            others.append(
-                tl.from_dict(
-                    {"_": "updateEditMessage", "message": view, "pts": entry.pts, "pts_count": 1}
-                )
-            )
+            others.append(types.UpdateEditMessage(message=view, pts=entry.pts, pts_count=1))
     users = [user_tl(me.id, store.accounts[uid]) for uid in user_ids if uid in store.accounts]
-    state = _state(entries[-1].pts if sliced else current)
-    return tl.from_dict(
-        {
-            "_": "updates.differenceSlice" if sliced else "updates.difference",
-            "new_messages": new_messages,
-            "new_encrypted_messages": [],
-            "other_updates": others,
-            "chats": [],
-            "users": users,
-            ("intermediate_state" if sliced else "state"): state,
-        }
+    if sliced:
+        return types.updates.DifferenceSlice(
+            new_messages=new_messages,
+            new_encrypted_messages=[],
+            other_updates=others,
+            chats=[],
+            users=users,
+            intermediate_state=_state(entries[-1].pts),
+        )
+    return types.updates.Difference(
+        new_messages=new_messages,
+        new_encrypted_messages=[],
+        other_updates=others,
+        chats=[],
+        users=users,
+        state=_state(current),
     )
 
 
-HANDLERS: dict[str, Handler] = {
-    "updates.getState": get_state,
-    "updates.getDifference": get_difference,
-}
+HANDLERS: dict[str, Handler] = handler_table(
+    {
+        functions.updates.GetState: get_state,
+        functions.updates.GetDifference: get_difference,
+    }
+)
 PUBLIC: set[str] = set()

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ... import tl
+from ..context import Context, Handler, handler_table
 from ..peers import input_user
-from ..rpc import Context, Handler, RpcError
-from ..views import peer_user, user_tl
+from ..rpc import RpcError
+from ..tlobjects import functions, peer_user, types
+from ..views import user_tl
 
 __all__ = ["HANDLERS", "PUBLIC"]
 
 
-async def get_users(ctx: Context, req: Any) -> Any:
+async def get_users(ctx: Context, req: functions.users.GetUsers) -> list[types.User]:
     me = ctx.me()
     out = []
     for item in req.id:
@@ -23,44 +22,35 @@ async def get_users(ctx: Context, req: Any) -> Any:
     return out
 
 
-async def get_full_user(ctx: Context, req: Any) -> Any:
+async def get_full_user(ctx: Context, req: functions.users.GetFullUser) -> types.users.UserFull:
     me = ctx.me()
     account = input_user(ctx, req.id)
-    full: dict[str, Any] = {
-        "_": "userFull",
-        "id": account.id,
-        "settings": {"_": "peerSettings"},
-        "notify_settings": {"_": "peerNotifySettings"},
-        "common_chats_count": 0,
-    }
-    return tl.from_dict(
-        {
-            "_": "users.userFull",
-            "full_user": full,
-            "chats": [],
-            "users": [user_tl(me.id, account)],
-        }
+    full = types.UserFull(
+        id=account.id,
+        settings=types.PeerSettings(),
+        notify_settings=types.PeerNotifySettings(),
+        common_chats_count=0,
     )
+    return types.users.UserFull(full_user=full, chats=[], users=[user_tl(me.id, account)])
 
 
-async def resolve_username(ctx: Context, req: Any) -> Any:
+async def resolve_username(
+    ctx: Context, req: functions.contacts.ResolveUsername
+) -> types.contacts.ResolvedPeer:
     me = ctx.me()
-    account = ctx.dc.store.by_username(req.username)
+    account = ctx.state.store.by_username(req.username)
     if account is None:
         raise RpcError(400, "USERNAME_NOT_OCCUPIED")
-    return tl.from_dict(
-        {
-            "_": "contacts.resolvedPeer",
-            "peer": peer_user(account.id),
-            "chats": [],
-            "users": [user_tl(me.id, account)],
-        }
+    return types.contacts.ResolvedPeer(
+        peer=peer_user(account.id), chats=[], users=[user_tl(me.id, account)]
     )
 
 
-HANDLERS: dict[str, Handler] = {
-    "users.getUsers": get_users,
-    "users.getFullUser": get_full_user,
-    "contacts.resolveUsername": resolve_username,
-}
+HANDLERS: dict[str, Handler] = handler_table(
+    {
+        functions.users.GetUsers: get_users,
+        functions.users.GetFullUser: get_full_user,
+        functions.contacts.ResolveUsername: resolve_username,
+    }
+)
 PUBLIC: set[str] = set()

@@ -396,9 +396,9 @@ mod tests {
     #[test]
     fn checked_constructor_errors_in_order() {
         let e = Aes256Ctr::from_slices(&[0; 31], &[0; 3]).err().unwrap();
-        assert_eq!(e.message, "key must be 32 bytes, not 31");
+        assert_eq!(e.to_string(), "key must be 32 bytes, not 31");
         let e = Aes256Ctr::from_slices(&[0; 32], &[0; 32]).err().unwrap();
-        assert_eq!(e.message, "iv must be 16 bytes, not 32");
+        assert_eq!(e.to_string(), "iv must be 16 bytes, not 32");
         assert!(Aes256Ctr::from_slices(&[0; 32], &[0; 16]).is_ok());
     }
 }

@@ -4,33 +4,22 @@ use num_bigint::{BigInt, BigUint};
 use num_traits::One;
 
 use super::bignum::{powmod, to_be_fixed};
-use super::primes::{check_group, GroupError};
+use super::primes::{check_group, GroupUse};
 use super::{fixed, Rng};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 fn dh_err(message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::DhSecurity, message)
+    Error::DhSecurity(message.into())
 }
 
 /// Checks `dh_prime` is 256 bytes (a `DHSecurityError` otherwise).
 pub fn check_prime_len(dh_prime: &[u8]) -> Result<&[u8; 256]> {
-    dh_prime.try_into().map_err(|_| {
-        dh_err(format!(
-            "dh_prime must be 256 bytes, not {}",
-            dh_prime.len()
-        ))
-    })
+    GroupUse::Dh.prime256(dh_prime)
 }
 
 /// `check_dh_prime`: 2048-bit safe prime and a valid generator g (verdict cached per p).
 pub fn check_dh_prime(dh_prime: &[u8], g: &BigInt) -> Result<u32> {
-    let p = check_prime_len(dh_prime)?;
-    check_group(p, g).map_err(|e| match e {
-        GroupError::NotSafePrime => dh_err("dh_prime is not a 2048-bit safe prime"),
-        GroupError::BadGenerator => {
-            dh_err(format!("g = {g} is not a valid generator for dh_prime"))
-        }
-    })
+    check_group(check_prime_len(dh_prime)?, g, GroupUse::Dh)
 }
 
 /// True when `x` is in the recommended range `[2^1984, p - 2^1984]` (which implies

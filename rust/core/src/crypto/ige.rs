@@ -183,13 +183,19 @@ fn join_iv(iv: &mut [u8; 32], c: &[u8; 16], p: &[u8; 16]) {
     iv[16..].copy_from_slice(p);
 }
 
-/// Checks the arguments of `ige256_encrypt`/`ige256_decrypt` in the documented order.
-pub fn check_args(data_len: usize, key_len: usize, iv_len: usize) -> Result<()> {
+/// Checks the length of the `data` argument: a positive multiple of 16.
+pub fn check_data_len(data_len: usize) -> Result<()> {
     if data_len == 0 || data_len % BLOCK != 0 {
         return Err(Error::invalid(format!(
             "data length must be a positive multiple of 16, not {data_len}"
         )));
     }
+    Ok(())
+}
+
+/// Checks the arguments of `ige256_encrypt`/`ige256_decrypt` in the documented order.
+pub fn check_args(data_len: usize, key_len: usize, iv_len: usize) -> Result<()> {
+    check_data_len(data_len)?;
     if key_len != 32 {
         return Err(Error::invalid(format!(
             "key must be 32 bytes, not {key_len}"
@@ -297,17 +303,17 @@ mod tests {
     fn errors_in_order() {
         let e = ige256_encrypt(&[0; 15], &[0; 3], &[0; 3]).unwrap_err();
         assert_eq!(
-            e.message,
+            e.to_string(),
             "data length must be a positive multiple of 16, not 15"
         );
         let e = ige256_encrypt(&[], &[0; 32], &[0; 32]).unwrap_err();
         assert_eq!(
-            e.message,
+            e.to_string(),
             "data length must be a positive multiple of 16, not 0"
         );
         let e = ige256_decrypt(&[0; 16], &[0; 31], &[0; 3]).unwrap_err();
-        assert_eq!(e.message, "key must be 32 bytes, not 31");
+        assert_eq!(e.to_string(), "key must be 32 bytes, not 31");
         let e = ige256_decrypt(&[0; 16], &[0; 32], &[0; 3]).unwrap_err();
-        assert_eq!(e.message, "iv must be 32 bytes, not 3");
+        assert_eq!(e.to_string(), "iv must be 32 bytes, not 3");
     }
 }

@@ -242,7 +242,7 @@ mod tests {
     fn sender_and_repr() {
         assert_eq!(Sender::parse("client").unwrap(), Sender::Client);
         assert_eq!(
-            Sender::parse("Client").unwrap_err().message,
+            Sender::parse("Client").unwrap_err().to_string(),
             "sender must be 'client' or 'server', not 'Client'"
         );
         assert_eq!(py_repr("it's"), "\"it's\"");

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::ige::Aes256Ige;
 use super::kdf::{self, Sender};
 use super::{ct_eq, Rng};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Largest payload `encrypt_message` accepts (16 MiB).
 pub const MAX_PAYLOAD: usize = 16 * 1024 * 1024;
@@ -19,7 +19,7 @@ pub const HEADER: usize = 32;
 pub const PREFIX: usize = 24;
 
 fn security(message: String) -> Error {
-    Error::new(ErrorKind::MessageSecurity, message)
+    Error::MessageSecurity(message)
 }
 
 /// The little-endian int32 length field of a payload header (signed, as TL `int`).
@@ -289,26 +289,29 @@ mod tests {
             assert!((12..=27).contains(&pad) && (pkt.len() - PREFIX) % 16 == 0);
             assert_eq!(decrypt_message(&key, &pkt, Sender::Client).unwrap(), p);
             let e = decrypt_message(&key, &pkt, Sender::Server).unwrap_err();
-            assert_eq!(e.message, "msg_key mismatch");
+            assert_eq!(e.to_string(), "msg_key mismatch");
         }
     }
 
     #[test]
     fn payload_errors() {
         let e = check_payload(&[0; 31]).unwrap_err();
-        assert_eq!(e.message, "payload must be 32 to 16777216 bytes, not 31");
+        assert_eq!(
+            e.to_string(),
+            "payload must be 32 to 16777216 bytes, not 31"
+        );
         let mut p = payload(8);
         p[28..32].copy_from_slice(&(-1i32).to_le_bytes());
         assert_eq!(
-            check_payload(&p).unwrap_err().message,
+            check_payload(&p).unwrap_err().to_string(),
             "payload length field is -1 but the body is 8 bytes"
         );
         assert_eq!(
-            check_payload(&payload(6)).unwrap_err().message,
+            check_payload(&payload(6)).unwrap_err().to_string(),
             "message body length 6 is not a multiple of 4"
         );
         assert_eq!(
-            check_padding(40, 8).unwrap_err().message,
+            check_padding(40, 8).unwrap_err().to_string(),
             "padding must be 12 to 1024 bytes making the total a multiple of 16, not 8"
         );
     }

@@ -6,7 +6,7 @@ use num_integer::Integer;
 use num_traits::ToPrimitive;
 
 use super::primes::{is_prime_u64, Mont64};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Pollard-Brent: some non-trivial factor of an odd composite `n`, for the polynomial
 /// `y^2 + c`, or `None` when this `c` cycles without finding one.
@@ -81,19 +81,13 @@ pub fn factorize(pq: u64) -> Result<(u64, u64)> {
     }
     let p = smallest_prime_factor(pq);
     if p == pq {
-        return Err(Error::new(
-            ErrorKind::Factorization,
-            format!("pq = {pq} is prime"),
-        ));
+        return Err(Error::Factorization(format!("pq = {pq} is prime")));
     }
     Ok((p, pq / p))
 }
 
 fn range_error(pq: &dyn std::fmt::Display) -> Error {
-    Error::new(
-        ErrorKind::Factorization,
-        format!("pq must be in 4..2**64-1, not {pq}"),
-    )
+    Error::Factorization(format!("pq must be in 4..2**64-1, not {pq}"))
 }
 
 /// [`factorize`] for an arbitrary integer, with the documented range error.
@@ -112,11 +106,11 @@ mod tests {
         assert_eq!(factorize(1_000_000_007 * 3).unwrap(), (3, 1_000_000_007));
         assert_eq!(factorize(u64::MAX).unwrap(), (3, u64::MAX / 3));
         assert_eq!(
-            factorize(3).unwrap_err().message,
+            factorize(3).unwrap_err().to_string(),
             "pq must be in 4..2**64-1, not 3"
         );
         assert_eq!(
-            factorize(1_000_000_007).unwrap_err().message,
+            factorize(1_000_000_007).unwrap_err().to_string(),
             "pq = 1000000007 is prime"
         );
         let p = 4_294_967_291u64; // largest prime below 2^32
@@ -127,11 +121,13 @@ mod tests {
         );
         let big = BigInt::from(1u8) << 64;
         assert_eq!(
-            factorize_checked(&big).unwrap_err().message,
+            factorize_checked(&big).unwrap_err().to_string(),
             "pq must be in 4..2**64-1, not 18446744073709551616"
         );
         assert_eq!(
-            factorize_checked(&BigInt::from(-5)).unwrap_err().message,
+            factorize_checked(&BigInt::from(-5))
+                .unwrap_err()
+                .to_string(),
             "pq must be in 4..2**64-1, not -5"
         );
     }

@@ -10,6 +10,7 @@ use num_traits::{One, ToPrimitive, Zero};
 use sha2::{Digest, Sha256};
 
 use super::bignum::powmod;
+use crate::error::{Error, Result};
 
 /// Arithmetic modulo an odd `n < 2^64` in Montgomery form (`x` stands for `x * 2^64 mod n`).
 #[derive(Clone, Copy)]
@@ -233,31 +234,87 @@ pub fn generator_ok(p: &[u8; 256], g: u32) -> bool {
     }
 }
 
-/// Why a (p, g) pair was rejected.
+/// The protocol a 2048-bit group is checked for. It names the prime argument and the
+/// exception class in the messages (`DHSecurityError` about `dh_prime`, `SRPSecurityError`
+/// about `p`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupError {
-    /// p is not a 2048-bit safe prime.
-    NotSafePrime,
-    /// g is outside 2..7 or does not generate the order-(p-1)/2 subgroup.
-    BadGenerator,
+pub enum GroupUse {
+    /// The auth-key Diffie-Hellman exchange.
+    Dh,
+    /// 2FA SRP.
+    Srp,
 }
 
-/// The prime Telegram uses for DH and SRP today; pre-verified (a unit test re-runs the full
-/// check) so the first handshake or 2FA check does not pay ~60 ms of Miller-Rabin.
-pub const TELEGRAM_PRIME_HEX: &str = "c71caeb9c6b1c9048e6c522f70f13f73980d40238e3e21c14934d037563d930f48198a0aa7c14058229493d22530f4dbfa336f6e0ac925139543aed44cce7c3720fd51f69458705ac68cd4fe6b6b13abdc9746512969328454f18faf8c595f642477fe96bb2a941d5bcd1d4ac8cc49880708fa9b378e3c4f3a9060bee67cf9a4a4a695811051907e162753b56b0f6b410dba74d8a84b2a14b3144e0ef1284754fd17ed950d5965b4b9dd46582db1178d169c6bc465b0d6ff9ca3928fef5b9ae4e418fc15e83ebea0f87fa9ff5eed70050ded2849f47bf959d956850ce929851f0d8115f635b105ee2e4e15d04b2454bf6f4fadf034b10403119cd8e3b92fcc5b";
+impl GroupUse {
+    /// The name of the prime argument.
+    pub fn prime_name(self) -> &'static str {
+        match self {
+            GroupUse::Dh => "dh_prime",
+            GroupUse::Srp => "p",
+        }
+    }
+
+    /// The error of this protocol's class with `message`.
+    fn error(self, message: String) -> Error {
+        match self {
+            GroupUse::Dh => Error::DhSecurity(message),
+            GroupUse::Srp => Error::SrpSecurity(message),
+        }
+    }
+
+    /// Borrows `p` as the 256 bytes of a 2048-bit prime:
+    /// `"{prime} must be 256 bytes, not {n}"`.
+    pub fn prime256(self, p: &[u8]) -> Result<&[u8; 256]> {
+        p.try_into().map_err(|_| {
+            self.error(format!(
+                "{} must be 256 bytes, not {}",
+                self.prime_name(),
+                p.len()
+            ))
+        })
+    }
+}
+
+/// Telegram's 2048-bit safe prime (core.telegram.org/mtproto/auth_key), used with g = 3 for DH
+/// and SRP; exported to Python as `oxigram._native.TELEGRAM_DH_PRIME`. Its verdict is in the
+/// cache from the start (a unit test re-runs the full check) so the first handshake or 2FA
+/// check does not pay ~60 ms of Miller-Rabin.
+pub const TELEGRAM_DH_PRIME: [u8; 256] = from_hex(concat!(
+    "c71caeb9c6b1c9048e6c522f70f13f73980d40238e3e21c14934d037563d930f",
+    "48198a0aa7c14058229493d22530f4dbfa336f6e0ac925139543aed44cce7c37",
+    "20fd51f69458705ac68cd4fe6b6b13abdc9746512969328454f18faf8c595f64",
+    "2477fe96bb2a941d5bcd1d4ac8cc49880708fa9b378e3c4f3a9060bee67cf9a4",
+    "a4a695811051907e162753b56b0f6b410dba74d8a84b2a14b3144e0ef1284754",
+    "fd17ed950d5965b4b9dd46582db1178d169c6bc465b0d6ff9ca3928fef5b9ae4",
+    "e418fc15e83ebea0f87fa9ff5eed70050ded2849f47bf959d956850ce929851f",
+    "0d8115f635b105ee2e4e15d04b2454bf6f4fadf034b10403119cd8e3b92fcc5b",
+));
+
+/// Decodes a hex string at compile time (a bad digit or length fails the build).
+const fn from_hex<const N: usize>(hex: &str) -> [u8; N] {
+    const fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a lowercase hex digit"),
+        }
+    }
+    let hex = hex.as_bytes();
+    assert!(hex.len() == 2 * N, "wrong hex length");
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = digit(hex[2 * i]) << 4 | digit(hex[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
 
 /// Bounded so a hostile peer sending many primes cannot grow it without limit.
 const CACHE_LIMIT: usize = 64;
 
-static SAFE_PRIMES: LazyLock<Mutex<HashMap<[u8; 256], bool>>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
-    let mut p = [0u8; 256];
-    for (i, b) in p.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&TELEGRAM_PRIME_HEX[2 * i..2 * i + 2], 16).unwrap_or(0);
-    }
-    map.insert(p, true);
-    Mutex::new(map)
-});
+static SAFE_PRIMES: LazyLock<Mutex<HashMap<[u8; 256], bool>>> =
+    LazyLock::new(|| Mutex::new(HashMap::from([(TELEGRAM_DH_PRIME, true)])));
 
 /// [`is_safe_prime_2048`] with a process-wide cache of verdicts.
 pub fn is_safe_prime_2048_cached(p: &[u8; 256]) -> bool {
@@ -274,15 +331,18 @@ pub fn is_safe_prime_2048_cached(p: &[u8; 256]) -> bool {
     verdict
 }
 
-/// Checks (p, g) for DH and SRP: the safe-prime verdict is cached per p (the part that costs),
-/// the generator rule is a few remainders. Returns g as a small integer.
-pub fn check_group(p: &[u8; 256], g: &BigInt) -> Result<u32, GroupError> {
+/// Checks (p, g) for DH or SRP: the safe-prime verdict is cached per p (the part that costs),
+/// the generator rule is a few remainders. Returns g as a small integer. Errors, of `usage`'s
+/// class: `"{prime} is not a 2048-bit safe prime"`,
+/// `"g = {g} is not a valid generator for {prime}"`.
+pub fn check_group(p: &[u8; 256], g: &BigInt, usage: GroupUse) -> Result<u32> {
+    let prime = usage.prime_name();
     if !is_safe_prime_2048_cached(p) {
-        return Err(GroupError::NotSafePrime);
+        return Err(usage.error(format!("{prime} is not a 2048-bit safe prime")));
     }
     match g.to_u32() {
         Some(g) if generator_ok(p, g) => Ok(g),
-        _ => Err(GroupError::BadGenerator),
+        _ => Err(usage.error(format!("g = {g} is not a valid generator for {prime}"))),
     }
 }
 
@@ -304,10 +364,7 @@ mod tests {
 
     #[test]
     fn telegram_prime_passes_full_check() {
-        let mut p = [0u8; 256];
-        for (i, b) in p.iter_mut().enumerate() {
-            *b = u8::from_str_radix(&TELEGRAM_PRIME_HEX[2 * i..2 * i + 2], 16).unwrap();
-        }
+        let p = TELEGRAM_DH_PRIME;
         assert!(is_safe_prime_2048(&p));
         assert!(generator_ok(&p, 3) && generator_ok(&p, 4) && !generator_ok(&p, 5));
         let mut q = p;

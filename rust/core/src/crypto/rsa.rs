@@ -9,10 +9,10 @@ use sha2::{Digest, Sha256};
 use super::bignum::{non_negative, powmod, to_be_fixed};
 use super::ige::Aes256Ige;
 use super::{ct_eq, Rng};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 fn rsa_err(message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::RsaSecurity, message)
+    Error::RsaSecurity(message.into())
 }
 
 /// Minimal big-endian bytes (empty for 0, like Python's `to_bytes((n.bit_length()+7)//8)`).

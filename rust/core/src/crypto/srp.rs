@@ -11,9 +11,9 @@ use sha2::{Digest, Sha256};
 use super::bignum::{powmod, to_be_fixed};
 use super::dh::in_safe_range;
 use super::pbkdf2::pbkdf2_hmac_sha512;
-use super::primes::{check_group, GroupError};
+use super::primes::{check_group, GroupUse};
 use super::{fixed, Rng};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// PBKDF2 iterations of the algorithm.
 pub const ITERATIONS: u32 = 100_000;
@@ -38,21 +38,13 @@ pub fn password_hash(password: &[u8], salt1: &[u8], salt2: &[u8]) -> [u8; 32] {
 }
 
 fn srp_err(message: impl Into<String>) -> Error {
-    Error::new(ErrorKind::SrpSecurity, message)
+    Error::SrpSecurity(message.into())
 }
 
 /// Checks `p` (256 bytes, a 2048-bit safe prime) then `g` (cached per p). Returns (p, g).
 pub fn check_p_g<'a>(p: &'a [u8], g: &BigInt) -> Result<(&'a [u8; 256], u32)> {
-    let p: &[u8; 256] = p
-        .try_into()
-        .map_err(|_| srp_err(format!("p must be 256 bytes, not {}", p.len())))?;
-    match check_group(p, g) {
-        Ok(g) => Ok((p, g)),
-        Err(GroupError::NotSafePrime) => Err(srp_err("p is not a 2048-bit safe prime")),
-        Err(GroupError::BadGenerator) => {
-            Err(srp_err(format!("g = {g} is not a valid generator for p")))
-        }
-    }
+    let p = GroupUse::Srp.prime256(p)?;
+    Ok((p, check_group(p, g, GroupUse::Srp)?))
 }
 
 /// Checked `srp_verifier`: v = g^x mod p as 256 bytes.

@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
 use super::schema::{parse_schema, Schema};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Deepest nesting of objects (boxed, bare or gzip_packed, and vectors in `Object`
 /// positions) a decode or an encode accepts.
@@ -195,7 +195,7 @@ impl Codec {
         Self::new(parse_schema(text)?)
     }
 
-    /// Compiles a parsed schema; an unknown type is an [`ErrorKind::TlSchema`] error.
+    /// Compiles a parsed schema; an unknown type is an [`Error::TlSchema`] error.
     pub fn new(schema: Schema) -> Result<Self> {
         let mut types: Vec<String> = Vec::new();
         let mut type_index: HashMap<String, usize> = HashMap::new();
@@ -278,10 +278,10 @@ impl Codec {
                 .filter_map(|f| f.ty.strip_prefix('!'))
                 .collect();
             if c.fields.iter().filter(|f| f.ty == "#").count() > MAX_FLAG_WORDS {
-                return Err(Error::new(
-                    ErrorKind::TlSchema,
-                    format!("{}: more than {MAX_FLAG_WORDS} # fields", c.name),
-                ));
+                return Err(Error::TlSchema(format!(
+                    "{}: more than {MAX_FLAG_WORDS} # fields",
+                    c.name
+                )));
             }
             let mut fields: Vec<CField> = Vec::with_capacity(c.fields.len());
             for f in &c.fields {
@@ -289,10 +289,7 @@ impl Codec {
                     Ty::Nat
                 } else {
                     resolve(&f.ty, &generics).ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::TlSchema,
-                            format!("{}.{}: unknown type {}", c.name, f.name, f.ty),
-                        )
+                        Error::TlSchema(format!("{}.{}: unknown type {}", c.name, f.name, f.ty))
                     })?
                 };
                 let flag = if f.flag.is_empty() {
@@ -378,49 +375,40 @@ impl Codec {
 // ------------------------------------------------------------------------------ errors
 
 fn decode_err(message: String) -> Error {
-    Error::new(ErrorKind::TlDecode, message)
+    Error::TlDecode(message)
 }
 
 fn end(pos: usize, need: usize, n: usize) -> Error {
-    Error::new(
-        ErrorKind::UnexpectedEnd,
-        format!(
-            "unexpected end of data at offset {pos}: {need} bytes needed, {} left",
-            n.saturating_sub(pos)
-        ),
-    )
+    Error::UnexpectedEnd(format!(
+        "unexpected end of data at offset {pos}: {need} bytes needed, {} left",
+        n.saturating_sub(pos)
+    ))
 }
 
 fn deep(pos: usize) -> Error {
-    Error::new(
-        ErrorKind::LimitExceeded,
-        format!("nesting deeper than {MAX_DEPTH} levels at offset {pos}"),
-    )
+    Error::LimitExceeded(format!(
+        "nesting deeper than {MAX_DEPTH} levels at offset {pos}"
+    ))
 }
 
 fn unknown(id: u32, pos: usize) -> Error {
-    Error::new(
-        ErrorKind::UnknownConstructor,
-        format!("unknown constructor id 0x{id:08x} at offset {pos}"),
-    )
+    Error::UnknownConstructor { id, offset: pos }
 }
 
 fn wrong(name: &str, id: u32, pos: usize, expected: &str) -> Error {
-    Error::new(
-        ErrorKind::WrongType,
-        format!("constructor {name} (0x{id:08x}) at offset {pos} is not of type {expected}"),
-    )
+    Error::WrongType(format!(
+        "constructor {name} (0x{id:08x}) at offset {pos} is not of type {expected}"
+    ))
 }
 
 fn trailing(k: usize, pos: usize) -> Error {
-    Error::new(
-        ErrorKind::TrailingBytes,
-        format!("{k} trailing bytes after the object at offset {pos}"),
-    )
+    Error::TrailingBytes(format!(
+        "{k} trailing bytes after the object at offset {pos}"
+    ))
 }
 
 fn encode_err(message: String) -> Error {
-    Error::new(ErrorKind::TlEncode, message)
+    Error::TlEncode(message)
 }
 
 // ------------------------------------------------------------------------------ decode
@@ -496,13 +484,10 @@ fn read_raw(data: &[u8], pos: usize) -> Result<(&[u8], usize)> {
         }
     };
     if start + len > n {
-        return Err(Error::new(
-            ErrorKind::LimitExceeded,
-            format!(
-                "string of {len} bytes at offset {pos} exceeds the {} bytes left",
-                n - start
-            ),
-        ));
+        return Err(Error::LimitExceeded(format!(
+            "string of {len} bytes at offset {pos} exceeds the {} bytes left",
+            n - start
+        )));
     }
     if pos + total > n {
         return Err(end(pos, total, n));
@@ -520,10 +505,9 @@ fn gunzip(raw: &[u8], pos: usize) -> Result<Vec<u8>> {
     let mut reader = flate2::read::GzDecoder::new(raw).take(GZIP_LIMIT as u64 + 1);
     reader.read_to_end(&mut out).map_err(|_| bad())?;
     if out.len() > GZIP_LIMIT {
-        return Err(Error::new(
-            ErrorKind::LimitExceeded,
-            format!("gzip_packed at offset {pos} unpacks to more than {GZIP_LIMIT} bytes"),
-        ));
+        return Err(Error::LimitExceeded(format!(
+            "gzip_packed at offset {pos} unpacks to more than {GZIP_LIMIT} bytes"
+        )));
     }
     Ok(out)
 }
@@ -717,10 +701,9 @@ impl<B: Builder> Decoder<'_, B> {
         let left = n - pos - 4;
         let size = elem.min_size();
         if count < 0 || (count as usize).saturating_mul(size) > left {
-            return Err(Error::new(
-                ErrorKind::LimitExceeded,
-                format!("vector of {count} elements at offset {pos} exceeds the {left} bytes left"),
-            )
+            return Err(Error::LimitExceeded(format!(
+                "vector of {count} elements at offset {pos} exceeds the {left} bytes left"
+            ))
             .into());
         }
         pos += 4;

@@ -5,7 +5,7 @@
 //! `<` into a space and drop `>`, `{` and `}`, read a whole type `bytes` after `:` or `?` as
 //! `string`, collapse whitespace. Three published ids are whitelisted.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Published ids that do not follow the CRC32 rule.
 pub const WHITELISTED_IDS: [(&str, u32); 3] = [
@@ -65,7 +65,7 @@ pub struct Schema {
 }
 
 fn err(line: usize, message: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::TlSchema, format!("line {line}: {message}"))
+    Error::TlSchema(format!("line {line}: {message}"))
 }
 
 fn is_ident(s: &str) -> bool {
@@ -282,7 +282,7 @@ fn parse_declaration(line: usize, text: &str, is_function: bool) -> Result<Optio
 
 /// Parses `.tl` text. Comments (`//` to the end of the line) are ignored except
 /// `// LAYER N`; a declaration may span lines until its `;`. Errors are
-/// [`ErrorKind::TlSchema`] naming the line: syntax, CRC mismatches, duplicate ids or names.
+/// [`Error::TlSchema`] naming the line: syntax, CRC mismatches, duplicate ids or names.
 pub fn parse_schema(text: &str) -> Result<Schema> {
     let mut layer = -1;
     let mut is_function = false;
@@ -402,9 +402,9 @@ mod tests {
         assert_eq!(s.layer, 7);
         assert_eq!(s.constructors[0].id, 0x5951_1722);
         let e = parse_schema("\npeerUser#1 user_id:long = Peer;").unwrap_err();
-        assert_eq!(e.kind, ErrorKind::TlSchema);
+        assert!(matches!(e, Error::TlSchema(_)));
         assert!(e
-            .message
+            .to_string()
             .starts_with("line 2: constructor id 0x00000001 of peerUser"));
     }
 

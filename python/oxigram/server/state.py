@@ -1,0 +1,52 @@
+"""What the local DC's handlers work on, shared by every engine that serves it.
+
+Accounts, messages and per-account pts (the store), logins in progress, 2FA challenges and
+callback queries in flight. Nothing here knows a connection, a session table or a DC id:
+engines attach their session tables, and a push reaches the account's sessions on each.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from .callbacks import CallbackHub
+from .logins import Logins
+from .passwords import Passwords
+from .store import Store
+from .tlobjects import types
+
+if TYPE_CHECKING:
+    from .sessions import ServerSession
+
+__all__ = ["PushTarget", "State"]
+
+
+class PushTarget(Protocol):
+    """An engine's sessions, as pushes reach them (``sessions.SessionTable``)."""
+
+    def push(
+        self, user_id: int, updates: types.Updates, *, skip: ServerSession | None = None
+    ) -> int: ...
+
+
+class State:
+    def __init__(self, store: Store, *, answer_timeout: float) -> None:
+        self.store = store
+        self.logins = Logins()
+        self.passwords = Passwords()
+        self.callbacks = CallbackHub(self.push, answer_timeout)
+        self._targets: list[PushTarget] = []
+
+    def attach(self, target: PushTarget) -> None:
+        """Pushes reach ``target``'s sessions too (each engine attaches its table)."""
+        self._targets.append(target)
+
+    def push(
+        self, user_id: int, updates: types.Updates, *, skip: ServerSession | None = None
+    ) -> int:
+        """Sends ``updates`` to every live session of ``user_id`` on every engine except
+        ``skip``; returns how many got it."""
+        sent = 0
+        for target in self._targets:
+            sent += target.push(user_id, updates, skip=skip)
+        return sent
