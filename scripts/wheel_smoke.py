@@ -1,6 +1,7 @@
 """Checks an installed oxigram wheel on the machine it runs on: the native backend loads
 (and no fallback warning is raised), it agrees with the pure twin, the session file's lock
-works with this OS's locking, and a bot answers a user's press through a local DC over TCP.
+works with this OS's locking, the pytest plugin is declared (and ``oxigram.testing`` imports
+without pytest), and a bot answers a user's press through a local DC over TCP.
 
 Run it with the installed package, from outside the checkout (``python scripts/
 wheel_smoke.py`` puts ``scripts/`` first on sys.path, not the checkout's ``python/``).
@@ -11,6 +12,7 @@ platform it builds a wheel for.
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import os
 import platform
 import sys
@@ -46,6 +48,17 @@ def check_session_lock() -> None:
         SQLiteSession(path).close()  # free again
 
 
+def check_pytest_plugin() -> None:
+    plugins = [
+        e.value for e in importlib.metadata.entry_points(group="pytest11") if e.name == "oxigram"
+    ]
+    assert plugins == ["oxigram.testing.plugin"], plugins
+    from oxigram.testing import Sandbox
+
+    assert Sandbox.__name__ == "Sandbox"
+    assert "pytest" not in sys.modules  # the helpers work without pytest installed
+
+
 async def press() -> str | None:
     async with LocalDC() as dc:
         bot_account = dc.add_bot("smoke_bot")
@@ -73,11 +86,12 @@ async def press() -> str | None:
 def main() -> None:
     check_backend()
     check_session_lock()
+    check_pytest_plugin()
     assert asyncio.run(asyncio.wait_for(press(), 60)) == "pressed"
     print(
-        f"oxigram {oxigram.__version__} ({oxigram.__file__}): native backend, session lock "
-        f"and a press through a local DC work on {platform.platform()} / Python "
-        f"{sys.version.split()[0]}"
+        f"oxigram {oxigram.__version__} ({oxigram.__file__}): native backend, session lock, "
+        f"pytest plugin entry point and a press through a local DC work on "
+        f"{platform.platform()} / Python {sys.version.split()[0]}"
     )
 
 

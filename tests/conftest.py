@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import oxigram
+from terminal import Terminal
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_VECTORS = REPO.parent / "shared" / "vectors"
@@ -194,6 +195,31 @@ def rsa_key_near_top() -> RSAKey:
         c -= 2
     p, q = primes
     return RSAKey(n=p * q, e=e, d=pow(e, -1, (p - 1) * (q - 1)))
+
+
+# ------------------------------------------------------------------------- pytest plugin
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """oxigram's pytest plugin comes with the package's ``pytest11`` entry point; a source
+    tree used without that install (PYTHONPATH) registers it here, under the same name."""
+    from oxigram.testing import plugin
+
+    if not config.pluginmanager.is_registered(plugin):
+        config.pluginmanager.register(plugin, "oxigram")
+
+
+# ----------------------------------------------------------------------------- terminal
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    """A stream that is a terminal, for output drawn only on one (progress bars)."""
+    term = Terminal()
+    try:
+        yield term
+    finally:
+        term.output()
 
 
 # -------------------------------------------------------------------------------- report

@@ -1,5 +1,6 @@
-"""Command line: ``oxigram demo``, ``oxigram serve`` (the local DC), ``oxigram bench``, and
-``oxigram front`` / ``oxigram worker`` (scale-out through Redis)."""
+"""The ``oxigram`` command: ``demo``, ``serve`` (the local DC), ``bench``, and ``front`` /
+``worker`` (scale-out through Redis). Each subcommand's ``--help`` gives its options with
+their defaults and an example."""
 
 from __future__ import annotations
 
@@ -7,9 +8,61 @@ import argparse
 import asyncio
 import logging
 import sys
+import textwrap
 from pathlib import Path
 
 from . import __version__
+
+DESCRIPTION = (
+    "oxigram: Telegram's MTProto for bots that live on inline buttons. Run a local DC (an "
+    "MTProto server that Telegram clients talk to unchanged), a demo of every kind of button "
+    "press, the benchmarks, or a bot's scale-out processes."
+)
+
+EXAMPLES = """\
+examples:
+  oxigram demo                     a bot and users on a local DC: every kind of press
+  oxigram serve --port 8443 --pem dc.pem --bot demo_bot --user 15550001:Alice
+                                   a DC for your own bot (prints its token and login code)
+  oxigram bench --quick            native vs pure Python vs other libraries
+  oxigram COMMAND --help           a command's options, defaults and an example"""
+
+
+WIDTH = 78  # descriptions are filled to this; the examples are kept as written
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and examples as written; each option's default after its help (not
+    for flags, nor for options whose help says what their absence means)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if (
+            not action.option_strings
+            or "%(default)" in text
+            or default is None
+            or isinstance(default, bool)
+            or default == argparse.SUPPRESS
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    example: str,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=textwrap.fill(description, WIDTH),
+        epilog=f"example:\n  {example}",
+        formatter_class=HelpFormatter,
+    )
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -110,49 +163,140 @@ def _worker(args: argparse.Namespace) -> int:
     return run(args, "worker")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``oxigram`` command."""
-    parser = argparse.ArgumentParser(prog="oxigram", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"oxigram {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    bench = commands.add_parser("bench", help="time native vs pure vs installed anchors")
-    from .bench.command import add_arguments as bench_arguments
-
-    bench_arguments(bench)
-    bench.set_defaults(run=_bench)
-    serve = commands.add_parser("serve", help="run the local DC (an MTProto server)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=0, help="0: any free port")
-    serve.add_argument("--db", help="SQLite file for the state (default: memory)")
-    serve.add_argument("--key", help="private RSA key PEM to use or create (default: <db>.key.pem)")
-    serve.add_argument("--pem", help="write the public key (PKCS#1 PEM) to this file")
-    serve.add_argument("--answer-timeout", type=float, default=5.0, help="seconds a bot has")
+def _add_serve(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=0, help="port to listen on; 0: any free port")
     serve.add_argument(
-        "--bot", action="append", metavar="USERNAME[:TOKEN]", help="create a bot (repeatable)"
+        "--db",
+        metavar="FILE",
+        help="SQLite file keeping accounts, keys and messages across "
+        "restarts (default: memory only: a restart forgets them)",
+    )
+    serve.add_argument(
+        "--key",
+        metavar="FILE",
+        help="the DC's private RSA key (PEM), read, or created when missing (default: "
+        "<db>.key.pem with --db; without --db a new key each run)",
+    )
+    serve.add_argument(
+        "--pem",
+        metavar="FILE",
+        help="write the public key here, for clients' rsa_keys= and the examples' --pem",
+    )
+    serve.add_argument(
+        "--answer-timeout",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="how long a press waits for the bot's answer before BOT_RESPONSE_TIMEOUT",
+    )
+    serve.add_argument(
+        "--bot",
+        action="append",
+        metavar="USERNAME[:TOKEN]",
+        help="create a bot and print its token (repeatable; a random token unless given)",
     )
     serve.add_argument(
         "--user",
         action="append",
         metavar="PHONE[:NAME[:PASSWORD]]",
-        help="create a user (login code 12345; repeatable)",
+        help="create a user with an optional 2FA password (repeatable; login code 12345)",
     )
-    serve.add_argument("--duration", type=float, default=0, help="stop after N seconds")
+    serve.add_argument(
+        "--duration", type=float, default=0, metavar="SECONDS", help="stop after this; 0: never"
+    )
     serve.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    serve.set_defaults(run=_serve)
-    demo = commands.add_parser("demo", help="bot + users on a local DC: every kind of press")
-    demo.add_argument("--presses", type=int, default=500, help="presses in the burst")
-    demo.add_argument("--users", type=int, default=4, help="user clients in the burst")
-    demo.add_argument("--quiet", action="store_true", help="no progress bar")
-    demo.set_defaults(run=_demo)
+
+
+def _add_demo(demo: argparse.ArgumentParser) -> None:
+    demo.add_argument("--presses", type=int, default=500, help="presses in the closing burst")
+    demo.add_argument("--users", type=int, default=4, help="user clients pressing in the burst")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar (none off a terminal)")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``oxigram`` argument parser, with every subcommand."""
+    from .bench.command import add_arguments as add_bench
     from .scale.command import add_front, add_worker
 
-    front = commands.add_parser("front", help="scale-out: put callback presses on a Redis stream")
+    top = argparse.ArgumentParser(
+        prog="oxigram",
+        description=textwrap.fill(DESCRIPTION, WIDTH),
+        epilog=EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    top.add_argument("--version", action="version", version=f"oxigram {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = _command(
+        commands,
+        "demo",
+        "a bot and users on a local DC: every kind of press, then a burst",
+        "Starts a local DC on 127.0.0.1, logs a bot and users in over TCP, presses a toast, "
+        "an alert, a link, a game, a password-protected button and a slow one, printing "
+        "each answer and its latency, then a burst of concurrent presses with presses per "
+        "second and p50/p99.",
+        "oxigram demo --presses 2000 --users 8",
+    )
+    _add_demo(demo)
+    demo.set_defaults(run=_demo)
+
+    serve = _command(
+        commands,
+        "serve",
+        "run a local DC (an MTProto server) for your bots and users",
+        "Runs a local DC until stopped (Ctrl+C): an MTProto 2.0 server that oxigram, "
+        "Telethon and other Telegram clients log in to, with the bots and users named "
+        "here. Point a client at it with server=(HOST, PORT) and rsa_keys=[the --pem "
+        "file's text].",
+        "oxigram serve --port 8443 --pem dc.pem --bot demo_bot --user 15550001:Alice",
+    )
+    _add_serve(serve)
+    serve.set_defaults(run=_serve)
+
+    bench = _command(
+        commands,
+        "bench",
+        "time native vs pure Python vs other installed libraries",
+        "Times each crypto and TL operation (native, pure Python, and the libraries "
+        "installed beside oxigram), optionally the end-to-end bot benchmark on a local "
+        "DC; prints the tables and writes the results as JSON and PNG charts.",
+        "oxigram bench --e2e --quick",
+    )
+    add_bench(bench)
+    bench.set_defaults(run=_bench)
+
+    front = _command(
+        commands,
+        "front",
+        "scale-out: hold the bot's updates, put every press on a Redis stream",
+        "Logs in as the bot and puts every button press on a Redis stream, for 'oxigram "
+        "worker' processes to answer. Needs a Redis server and pip install "
+        "'oxigram[redis]'.",
+        "oxigram front --server 127.0.0.1:8443 --pem dc.pem --token TOKEN",
+    )
     add_front(front)
     front.set_defaults(run=_front)
-    worker = commands.add_parser("worker", help="scale-out: run handlers on presses from Redis")
+
+    worker = _command(
+        commands,
+        "worker",
+        "scale-out: answer presses from the Redis stream with your handlers",
+        "Runs your @on_callback_query handlers on the presses 'oxigram front' puts on the "
+        "Redis stream, and answers them as the bot (one answer per press, whichever worker "
+        "takes it). Start any number. Needs a Redis server and pip install "
+        "'oxigram[redis]'.",
+        "oxigram worker --server 127.0.0.1:8443 --pem dc.pem --token TOKEN "
+        "--handlers examples/toast_alert_bot.py:setup",
+    )
     add_worker(worker)
     worker.set_defaults(run=_worker)
-    args = parser.parse_args(argv)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``oxigram`` command."""
+    args = parser().parse_args(argv)
     code: int = args.run(args)
     return code
 

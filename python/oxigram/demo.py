@@ -211,7 +211,11 @@ async def run_demo(
 
 def main(presses: int, users: int, progress: bool) -> int:
     logging.basicConfig(level=logging.CRITICAL)
-    return asyncio.run(asyncio.wait_for(run_demo(presses, users, progress=progress), 120))
+    out, err = sys.stdout, sys.stderr
+    # the burst's bar rewrites its line with \r: only on a terminal, never into a file
+    progress = progress and err.isatty()
+    demo = run_demo(presses, users, out=out, err=err, progress=progress)
+    return asyncio.run(asyncio.wait_for(demo, 120))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import argparse
 import importlib.util
 import io
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from oxigram import benchtable, cli
 from oxigram.bench import command
+from terminal import Terminal
 
 
 def test_bench_prints_a_checked_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -52,15 +54,48 @@ def test_without_matplotlib_charts_are_skipped_with_a_message(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_progress_bar_is_one_rewritten_stderr_line() -> None:
-    stream = io.StringIO()
-    bar = command.Progress(4, stream=stream)
+def test_progress_bar_is_one_rewritten_stderr_line(terminal: Terminal) -> None:
+    bar = command.Progress(4, stream=terminal.stream)
     for label in "abcd":
         bar.step(label)
     bar.clear()
-    text = stream.getvalue()
+    text = terminal.output()
     assert "\n" not in text and text.count("\r") == 5
     assert "[######..................] 1/4 a" in text and "4/4 d" in text
+
+
+def test_progress_bar_stays_out_of_files_and_pipes(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    with open(write, "w") as pipe, open(tmp_path / "log", "w") as file:
+        for stream in (pipe, file, io.StringIO()):
+            bar = command.Progress(4, stream=stream)
+            bar.step("a")
+            bar.clear()
+            assert not bar.enabled
+    with open(read) as pipe:
+        assert pipe.read() == ""
+    assert (tmp_path / "log").read_text() == ""
+
+
+def test_each_mode_has_its_own_results_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Micro, end to end, both: three default files, so one run never overwrites another."""
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    paths = {
+        mode: command.default_json(parser.parse_args(flags))
+        for mode, flags in {"micro": [], "e2e": ["--e2e-only"], "both": ["--e2e"]}.items()
+    }
+    assert paths == {
+        "micro": Path("bench-results/micro.json"),
+        "e2e": Path("bench-results/e2e.json"),
+        "both": Path("bench-results/micro-e2e.json"),
+    }
+    monkeypatch.chdir(tmp_path)  # the default is relative to the working directory
+    assert cli.main(["bench", "--budget", "0.001", "--quiet", "--no-charts"]) == 0
+    assert json.loads((tmp_path / "bench-results" / "micro.json").read_text())["micro"]
+    assert sorted(p.name for p in (tmp_path / "bench-results").iterdir()) == ["micro.json"]
 
 
 def test_e2e_quick_run_answers_every_press(tmp_path: Path) -> None:

@@ -20,13 +20,16 @@ FULL_KS = (1, 10, 100, 1000)
 
 
 class Progress:
-    """A one-line progress bar on stderr (``[#####.....] 12/40 label``), no dependency."""
+    """A one-line progress bar on stderr (``[#####.....] 12/40 label``), no dependency.
+
+    It rewrites its line with ``\\r`` and an erase-line escape, so it is drawn only when the
+    stream is a terminal: a file or a pipe gets nothing."""
 
     def __init__(self, total: int, *, enabled: bool = True, stream: TextIO | None = None) -> None:
         self.total = max(total, 1)
         self.done = 0
-        self.enabled = enabled
         self.stream = stream if stream is not None else sys.stderr
+        self.enabled = enabled and self.stream.isatty()
 
     def step(self, label: str) -> None:
         self.done = min(self.done + 1, self.total)
@@ -46,41 +49,73 @@ class Progress:
             print("\r\033[K", end="", file=self.stream, flush=True)
 
 
+#: Where the results go by default, by what was run, so one run never overwrites another's.
+RESULTS = Path("bench-results")
+DEFAULT_JSON = {"micro": "micro.json", "e2e": "e2e.json", "both": "micro-e2e.json"}
+
+
+def default_json(args: argparse.Namespace) -> Path:
+    """``bench-results/micro.json``, ``e2e.json`` (``--e2e-only``) or ``micro-e2e.json``
+    (``--e2e``)."""
+    mode = "e2e" if args.e2e_only else "both" if args.e2e else "micro"
+    return RESULTS / DEFAULT_JSON[mode]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--budget", type=float, default=0.2, help="seconds per measurement")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--budget", type=float, default=0.2, metavar="SECONDS", help="time per measurement"
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar (none off a terminal either)"
+    )
     parser.add_argument(
         "--json",
         type=Path,
-        default=Path("bench-results/results.json"),
-        help="write the results here (default: bench-results/results.json)",
+        default=None,
+        metavar="FILE",
+        help="write the results here (default: bench-results/micro.json; e2e.json with "
+        "--e2e-only, micro-e2e.json with --e2e)",
     )
     parser.add_argument(
         "--charts",
         type=Path,
-        default=Path("bench-results"),
-        help="directory for the PNG charts (default: bench-results)",
+        default=RESULTS,
+        metavar="DIR",
+        help="directory for the PNG charts (ige-throughput.png, e2e-latency.png)",
     )
     parser.add_argument("--no-charts", action="store_true", help="draw no charts")
     parser.add_argument(
-        "--e2e", action="store_true", help="also run the end-to-end bot benchmark (Local DC)"
+        "--e2e", action="store_true", help="also run the end-to-end bot benchmark (local DC)"
     )
     parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end benchmark")
     parser.add_argument(
         "--ks",
         type=lambda s: tuple(int(x) for x in s.split(",")),
         default=None,
-        help="users pressing at once, comma separated (default 1,10,100,1000; --quick 1,10)",
+        metavar="K,K,...",
+        help="e2e: users pressing at once (default: 1,10,100,1000; with --quick 1,10)",
     )
     parser.add_argument(
-        "--presses", type=int, default=None, help="presses per level (default 3000; quick 200)"
+        "--presses",
+        type=int,
+        default=None,
+        metavar="N",
+        help="e2e: presses per level (default: 3000; with --quick 200)",
     )
     parser.add_argument(
-        "--rounds", type=int, default=None, help="e2e rounds per bot and K, best kept (2; quick 1)"
+        "--rounds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="e2e: rounds per bot and K, the best kept (default: 2; with --quick 1)",
     )
-    parser.add_argument("--quick", action="store_true", help="small sizes, for CI")
+    parser.add_argument("--quick", action="store_true", help="small sizes and budgets, for CI")
     parser.add_argument(
-        "--profile", type=Path, default=None, help="e2e: cProfile files (K=100 or the top K) here"
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="e2e: write cProfile files (of K=100, or of the largest K) here",
     )
 
 
@@ -162,9 +197,10 @@ def run(args: argparse.Namespace, *, say: Callable[[str], None] = print) -> int:
         return 1
     if args.e2e or args.e2e_only:
         ok = _e2e(args, out)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1) + "\n")
-    say(f"\nresults: {args.json}")
+    path: Path = args.json if args.json is not None else default_json(args)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    say(f"\nresults: {path}")
     if not args.no_charts:
         for path in _charts(args, out):
             say(f"chart: {path}")

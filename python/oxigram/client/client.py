@@ -24,13 +24,16 @@ from typing import Any
 
 from .. import crypto, tl
 from ..errors import (
+    AuthKeyUnregisteredError,
     LoginError,
     NetworkMigrateError,
     NotConnectedError,
     PeerNotFoundError,
     PhoneMigrateError,
     SeeOtherError,
+    SessionExpiredError,
     SessionPasswordNeededError,
+    SessionRevokedError,
     UserMigrateError,
     UsernameInvalidError,
     UsernameNotOccupiedError,
@@ -231,7 +234,38 @@ class Client:
         await sender.connect()
         self.sender = sender
         if storage.self_user is not None:
+            await self._resume_login()
+
+    async def _resume_login(self) -> None:
+        """Starts updates for the stored login, or drops a login the server no longer
+        knows (a DC restarted without its state: it answers -404 to the old key and the
+        sender makes a new one, which is not logged in; or the key was logged out): one
+        warning, and ``login_bot`` / ``login_user`` then run as on a new session."""
+        d, storage, sender = self.updates_dispatcher, self.storage, self.sender
+        assert d is not None and storage is not None and sender is not None
+        stored = storage.dc.auth_key if storage.dc is not None else None
+        try:
+            if d.machine.state is not None:  # else _start_updates' getState checks it
+                await self.invoke(self.schema["updates.getState"]())
             await self._start_updates()
+        except (AuthKeyUnregisteredError, SessionRevokedError, SessionExpiredError) as exc:
+            log.warning(
+                "DC %d no longer knows this session's login (%s): continuing with a new "
+                "auth key, log in again",
+                self.dc_id,
+                exc.NAME,
+            )
+            d.machine.state = None  # the new login fetches its own
+            storage.forget_auth_key()
+            if sender.auth is not None and sender.auth.auth_key != stored:
+                self._on_auth(sender.auth)  # the key the sender made after the -404
+                return
+            self.sender = None  # the server still has this key: replace it
+            await sender.close()
+            assert self.server is not None
+            new = self._new_sender(*self.server, None)
+            await new.connect()
+            self.sender = new
 
     async def close(self) -> None:
         if self._callbacks is not None:

@@ -183,7 +183,10 @@ class PeerResolver:
             return s["inputPeerChat"](chat_id=tl_id)
         ent = self.storage.entity(tl_id)
         if ent is None or (kind == "channel") != (ent.type == "channel"):
-            raise PeerNotFoundError(f"unknown {kind} {tl_id}: not in the entity cache")
+            hint = " (a bot learns a user from a message they sent it, e.g. /start)"
+            raise PeerNotFoundError(
+                f"unknown {kind} {tl_id}: not in the entity cache{hint if kind == 'user' else ''}"
+            )
         if ent.type == "channel":
             return s["inputPeerChannel"](channel_id=tl_id, access_hash=ent.access_hash)
         return s["inputPeerUser"](user_id=tl_id, access_hash=ent.access_hash)

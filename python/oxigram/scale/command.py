@@ -1,4 +1,4 @@
-"""``oxigram front`` and ``oxigram worker``: the scale-out pair against a DC (e.g. ``oxigram
+"""`'oxigram front'` and `'oxigram worker'`: the scale-out pair against a DC (e.g. ``oxigram
 serve``), like the examples: ``--server HOST:PORT --pem FILE --token TOKEN``."""
 
 from __future__ import annotations
@@ -17,28 +17,79 @@ log = logging.getLogger(__name__)
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis URL")
-    parser.add_argument("--server", required=True, help="HOST:PORT of the DC")
-    parser.add_argument("--pem", required=True, help="the DC's public key file")
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/0", metavar="URL", help="the Redis server"
+    )
+    parser.add_argument("--server", required=True, metavar="HOST:PORT", help="the DC's address")
+    parser.add_argument(
+        "--pem",
+        required=True,
+        metavar="FILE",
+        help="the DC's public key (oxigram serve --pem FILE)",
+    )
     parser.add_argument("--token", required=True, help="the bot's token")
-    parser.add_argument("--stream", default=ScaleConfig.stream)
-    parser.add_argument("--group", default=ScaleConfig.group)
-    parser.add_argument("--deadline", type=float, default=ScaleConfig.deadline)
-    parser.add_argument("--duration", type=float, default=0, help="stop after N seconds")
+    parser.add_argument(
+        "--stream",
+        default=ScaleConfig.stream,
+        help="the Redis stream of presses; the front and its workers must agree",
+    )
+    parser.add_argument(
+        "--group",
+        default=ScaleConfig.group,
+        help="the workers' consumer group on the stream; the front and its workers must agree",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=ScaleConfig.deadline,
+        metavar="SECONDS",
+        help="after this long a press gets the default (empty) answer if no handler answered",
+    )
+    parser.add_argument(
+        "--duration", type=float, default=0, metavar="SECONDS", help="stop after this; 0: never"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
 
 
 def add_front(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
-    parser.add_argument("--max-backlog", type=int, default=ScaleConfig.max_backlog)
+    parser.add_argument(
+        "--max-backlog",
+        type=int,
+        default=ScaleConfig.max_backlog,
+        metavar="N",
+        help="presses waiting for a worker at most; beyond it new presses are answered "
+        "'Busy, try again' at once",
+    )
 
 
 def add_worker(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
-    parser.add_argument("--handlers", required=True, help="module:attr or file.py:attr")
-    parser.add_argument("--name", help="consumer name (default: host-pid)")
-    parser.add_argument("--min-idle", type=float, default=ScaleConfig.min_idle)
-    parser.add_argument("--concurrency", type=int, default=ScaleConfig.max_concurrent)
+    parser.add_argument(
+        "--handlers",
+        required=True,
+        metavar="MODULE:ATTR",
+        help="where the handlers are: MODULE:ATTR or path/to/file.py:ATTR, ATTR being an "
+        "oxigram.scale.Handlers registry or a setup(bot) function that registers them with "
+        "@bot.on_callback_query",
+    )
+    parser.add_argument(
+        "--name", help="this worker's consumer name, unique per worker (default: HOST-PID)"
+    )
+    parser.add_argument(
+        "--min-idle",
+        type=float,
+        default=ScaleConfig.min_idle,
+        metavar="SECONDS",
+        help="a press another worker took and left this long is taken over (a dead worker)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=ScaleConfig.max_concurrent,
+        metavar="N",
+        help="presses this worker handles at once",
+    )
 
 
 def _config(args: argparse.Namespace) -> ScaleConfig:
@@ -116,7 +167,23 @@ async def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _redis_missing(which: str) -> bool:
+    """Says so in one line when the optional ``redis`` package is not installed."""
+    try:
+        import redis.asyncio  # noqa: F401
+    except ImportError:
+        print(
+            f"oxigram {which} needs the redis package: pip install 'oxigram[redis]'",
+            file=sys.stderr,
+        )
+        return True
+    return False
+
+
 def run(args: argparse.Namespace, which: str) -> int:
+    """Runs `'oxigram front'` or `'oxigram worker'`; 2 when the redis package is missing."""
+    if _redis_missing(which):
+        return 2
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
