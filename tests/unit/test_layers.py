@@ -28,6 +28,7 @@ ROOT = PACKAGE_DIR.parent.parent
 #   client | server            the library's two roles (siblings)
 #   oxigram (__init__)         the public surface: backend, errors, lazy Client / LocalDC
 #   bench | demo | scale       programs built on the library (siblings); benchtable is bench's
+#   testing                    the pytest plugin and Sandbox for users' bots (a sibling of those)
 #   cli                        `oxigram demo | serve | bench | scale`
 #
 # A layer may import any layer below it unless noted, and itself; never one above or beside.
@@ -50,6 +51,7 @@ LAYER_OF: dict[str, str] = {
     "oxigram.benchtable": "bench",
     "oxigram.demo": "demo",
     "oxigram.scale": "scale",
+    "oxigram.testing": "testing",
     "oxigram.cli": "cli",
 }
 
@@ -72,6 +74,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "bench": frozenset(_LIBRARY | {"package"}),
     "demo": frozenset(_LIBRARY | {"package"}),
     "scale": frozenset(_LIBRARY | {"package"}),
+    # The pytest plugin for users' bots: a local DC and logged-in clients.
+    "testing": frozenset(_LIBRARY | {"package"}),
     "cli": frozenset(_LIBRARY | {"package", "bench", "demo", "scale"}),
 }
 
