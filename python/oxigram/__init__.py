@@ -1,12 +1,11 @@
 """oxigram: Telegram MTProto with a Rust core, built around inline-button callback queries.
 
-``oxigram.Client`` and ``oxigram.LocalDC`` are imported on first use (module
+``oxigram.Client``, ``oxigram.LocalDC`` and ``__version__`` are looked up on first use (module
 ``__getattr__``), so ``import oxigram`` stays light.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -16,17 +15,26 @@ if TYPE_CHECKING:
     from .client import Client
     from .server import LocalDC
 
-try:
-    __version__: str = version("oxigram")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+__version__: str  # read from the installed metadata on first access (importlib.metadata is slow)
 
 __all__ = ["Client", "LocalDC", "__version__", "backend", "errors"]
 
 _LAZY = {"Client": "oxigram.client", "LocalDC": "oxigram.server"}
 
 
+def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("oxigram")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _installed_version()
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'oxigram' has no attribute {name!r}")
@@ -38,4 +46,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})

@@ -17,7 +17,7 @@ Conventions shared by both backends:
   names the error. Exact messages are given below; both backends produce the same text.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal, TypeAlias
 
 Buffer: TypeAlias = bytes | bytearray | memoryview
@@ -246,9 +246,9 @@ class TLCodec:
 
     ``TLCodec(text)`` parses the ``.tl`` text, checks every constructor id against the CRC32
     of its normalized declaration (``TLSchemaError`` naming the line otherwise) and resolves
-    every field type. After :meth:`bind`, :meth:`decode` builds instances of the bound classes
-    (without calling ``__init__``; only present fields are set) and :meth:`encode` walks their
-    attributes. Errors (classes of ``oxigram.errors``, same text on both backends):
+    every field type. After :meth:`bind`, :meth:`decode` builds instances of the classes the
+    factory makes (without calling ``__init__``; only present fields are set) and :meth:`encode`
+    walks their attributes. Errors (classes of ``oxigram.errors``, same text on both backends):
     ``UnexpectedEndError`` ``"unexpected end of data at offset {pos}: {need} bytes needed,
     {left} left"``; ``UnknownConstructorError`` ``"unknown constructor id 0x{id:08x} at offset
     {pos}"`` (with ``.constructor_id`` and ``.offset``); ``WrongTypeError`` ``"constructor
@@ -267,8 +267,15 @@ class TLCodec:
         """The schema's ``// LAYER N``, or -1."""
     def constructors(self) -> list[TLConstructor]:
         """The parsed constructors in schema order."""
-    def bind(self, classes: Sequence[type]) -> None:
-        """One class per constructor, in :meth:`constructors` order."""
+    def headers(self) -> list[tuple[int, str, bool, str]]:
+        """``(id, name, is_function, result)`` per constructor, in schema order."""
+    def constructor(self, index: int) -> TLConstructor:
+        """Constructor ``index`` of :meth:`constructors`."""
+    def bind(self, factory: Callable[[int], type]) -> None:
+        """The class factory: ``factory(i)`` makes the class of constructor ``i`` (in
+        :meth:`constructors` order), once, on first use."""
+    def class_of(self, index: int) -> type:
+        """The class of constructor ``index``, made by the factory on first use."""
     @staticmethod
     def bytes_method() -> object:
         """The ``__bytes__`` of the bound classes: a method descriptor that encodes an

@@ -3,6 +3,7 @@ and message (and attributes) on hostile input, the same bytes or error on encode
 
 from __future__ import annotations
 
+import functools
 import gzip
 from typing import Any
 
@@ -155,8 +156,14 @@ SAMPLE = {
 }
 
 
+@functools.cache
+def descriptions(schema: Any) -> dict[str, Any]:
+    """name -> (id, name, is_function, fields, result) of every constructor of ``schema``."""
+    return {c[1]: c for c in schema._codec.constructors()}
+
+
 def make(schema: Any, name: str, depth: int = 0) -> Any:
-    ctor = next(c for c in schema._codec.constructors() if c[1] == name)
+    ctor = descriptions(schema)[name]
     kwargs = {}
     for fname, ftype, flag, _ in ctor[3]:
         if ftype == "#" or (flag and depth > 1):
@@ -174,7 +181,7 @@ def value(schema: Any, ty: str, depth: int) -> Any:
         return make(schema, "help.getConfig", depth + 1)
     if ty.rsplit(".", 1)[-1][:1].islower():
         return make(schema, ty, depth + 1)
-    ctors = [c for c in schema._codec.constructors() if not c[2] and c[4] == ty]
+    ctors = [c for c in descriptions(schema).values() if not c[2] and c[4] == ty]
     simplest = min(ctors, key=lambda c: len(c[3]))
     return make(schema, simplest[1], depth + 1)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from oxigram import tl
 from oxigram.client.storage import UpdateState
 from oxigram.client.update_state import UpdateMachine
+from tl_support import SHARED_TL
 
 S = tl.schema
 
@@ -174,3 +177,83 @@ def test_unknown_state_applies_everything() -> None:
     m = UpdateMachine(None)
     assert ids(m.feed(container([new_message(99)]))) == [99]
     assert ids(m.feed(container([new_message(5)]))) == [5]
+
+
+def test_short_chat_message_and_update_short() -> None:
+    m = machine()
+    short = S["updateShortChatMessage"](
+        id=5, from_id=7, chat_id=3, message="yo", pts=11, pts_count=1, date=1600, silent=True
+    )
+    (applied,) = m.feed(short)
+    message = applied.update.message
+    assert message.peer_id == S["peerChat"](chat_id=3)
+    assert message.from_id == S["peerUser"](user_id=7)
+    assert message.silent and message.date == 1600
+    wrapped = S["updateShort"](update=new_message(12), date=1700)
+    assert ids(m.feed(wrapped)) == [12]
+    assert m.state is not None and m.state.date == 1700
+    combined = S["updatesCombined"](
+        updates=[new_message(13)], users=[], chats=[], date=1800, seq_start=0, seq=0
+    )
+    assert ids(m.feed(combined)) == [13]
+    assert m.feed(S["updates.state"](pts=1, qts=0, date=1, seq=0, unread_count=0)) == []
+
+
+def test_too_long_differences() -> None:
+    m = machine()
+    m.feed(S["updatesTooLong"]())
+    assert m.too_long
+    applied, more = m.apply_difference(S["updates.differenceTooLong"](pts=90))
+    assert applied == [] and not more and not m.too_long
+    assert m.state is not None and m.state.pts == 90
+    with pytest.raises(TypeError, match=r"not an updates\.Difference: updatesTooLong"):
+        m.apply_difference(S["updatesTooLong"]())
+
+
+def test_channel_too_long_and_its_differences() -> None:
+    m = machine()
+    too_long = S["updateChannelTooLong"](channel_id=100)
+    out = m.feed(container([too_long]))
+    assert [a.update for a in out] == [too_long] and m.need_channel == {100}
+    empty = S["updates.channelDifferenceEmpty"](pts=60, final=True)
+    assert m.apply_channel_difference(100, empty) == ([], False)
+    assert m.channels[100] == 60 and not m.need_channel
+    dialog = S.from_dict(
+        {
+            "_": "dialog",
+            "peer": {"_": "peerChannel", "channel_id": 100},
+            "top_message": 70,
+            "read_inbox_max_id": 0,
+            "read_outbox_max_id": 0,
+            "unread_count": 0,
+            "unread_mentions_count": 0,
+            "unread_reactions_count": 0,
+            "unread_poll_votes_count": 0,
+            "notify_settings": {"_": "peerNotifySettings"},
+            "pts": 70,
+        }
+    )
+    diff = S["updates.channelDifferenceTooLong"](
+        dialog=dialog, messages=[msg(70, channel=100)], chats=[], users=[]
+    )
+    applied, more = m.apply_channel_difference(100, diff)
+    assert more and ids(applied) == [70]
+    assert applied[0].update._tl_name == "updateNewChannelMessage"
+    assert m.channels[100] == 70
+    with pytest.raises(TypeError, match=r"not an updates\.ChannelDifference: updatesTooLong"):
+        m.apply_channel_difference(100, S["updatesTooLong"]())
+
+
+def test_the_machine_builds_from_its_own_schema() -> None:
+    full = tl.load_schema(SHARED_TL / "main_api.tl")
+    m = UpdateMachine(UpdateState(pts=10, qts=0, date=1000, seq=0), schema=full)
+    short = full["updateShortMessage"](id=1, user_id=7, message="hi", pts=11, pts_count=1, date=1)
+    (applied,) = m.feed(short)
+    assert type(applied.update)._tl_schema is full
+    assert type(applied.update.message.peer_id)._tl_schema is full
+    assert type(m.difference_request())._tl_schema is full
+    channel = full["inputChannel"](channel_id=100, access_hash=1)
+    req = m.channel_difference_request(channel, 100)
+    assert type(req)._tl_schema is full and type(req.filter)._tl_schema is full
+    # Objects decoded with another schema are read all the same.
+    assert ids(m.feed(container([new_message(12)]))) == [12]

@@ -1,10 +1,14 @@
 """The schema reader against the reference schema (../shared/tl/): every published id is
-reproduced by the CRC32 rule, and the shipped files are faithful, closed subsets of it."""
+reproduced by the CRC32 rule; the shipped api.tl is the whole layer, declaration for
+declaration, as scripts/gen_tl_schema.py writes it; mtproto.tl agrees with the reference."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,16 +203,89 @@ def test_shipped_schema_is_closed() -> None:
         assert root in names
 
 
-def test_subset_script_output_is_current() -> None:
-    """api.tl is exactly what scripts/tl_subset.py writes from the reference."""
-    import importlib.util
-
-    script = Path(__file__).resolve().parents[2] / "scripts" / "tl_subset.py"
-    spec = importlib.util.spec_from_file_location("tl_subset", script)
+def _generator() -> Any:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "gen_tl_schema.py"
+    spec = importlib.util.spec_from_file_location("gen_tl_schema", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    decls = module._read(SHARED_TL / "main_api.tl")
-    keep = module.closure(decls, module.ROOTS)
-    _, ctors = parse_schema((SHIPPED / "api.tl").read_text(encoding="utf-8"))
-    assert {c[1] for c in ctors} == keep
+    return module
+
+
+def test_shipped_api_is_the_whole_layer_line_for_line() -> None:
+    """Every declaration of the reference, in its order, with the same name, id, section,
+    fields and result; the header names the reference by its SHA-256, and the layer."""
+    text = reference_text("main_api.tl")
+    ref_layer, ref = parse_schema(text)
+    shipped = (SHIPPED / "api.tl").read_text(encoding="utf-8")
+    layer, ctors = parse_schema(shipped)
+    assert (layer, len(ctors)) == (ref_layer, len(ref)) == (229, 2465)
+    for mine, theirs in zip(ctors, ref, strict=True):
+        assert mine == theirs, mine[1]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert f"// Source SHA-256: {digest}\n" in shipped
+    assert "\n// LAYER 229\n" in shipped
+
+
+def test_generator_output_is_current() -> None:
+    """api.tl is exactly what scripts/gen_tl_schema.py writes from the reference."""
+    rendered = _generator().render(reference_text("main_api.tl"))
+    assert (SHIPPED / "api.tl").read_text(encoding="utf-8") == rendered, (
+        "run: python scripts/gen_tl_schema.py"
+    )
+
+
+def test_generator_checks_every_id() -> None:
+    gen = _generator()
+    good = "---types---\npeerUser#59511722 user_id:long = Peer;\n// LAYER 7\n"
+    assert "peerUser#59511722 user_id:long = Peer;" in gen.render(good)
+    with pytest.raises(SystemExit, match="line 2: id 59511723 of peerUser is not the CRC32"):
+        gen.render(good.replace("59511722", "59511723"))
+    with pytest.raises(SystemExit, match="no '// LAYER N' line"):
+        gen.render(good.replace("// LAYER 7", ""))
+    # ids are written in full (an id-less line gets its CRC32); the codec's own
+    # constructors are left out
+    assert f"a#{declaration_crc('a = B'):08x} = B;" in gen.render("a = B;\n// LAYER 1")
+    assert "inputMediaUploadedDocument#037c9330 " in gen.render(reference_text("main_api.tl"))
+    assert "boolTrue" not in gen.render("boolTrue#997275b5 = Bool;\n// LAYER 1")
+
+
+TRICKY = [
+    "a x:Vector<bytes> y:flags.0?bytes flags:# = B;",  # a later flags word: an error
+    "a flags:# y:flags.0?bytes z:flags.1?true v:vector<%B> = B;",
+    "a {X:Type} flags:# q:!X w:flags.31?Vector<Vector<long>> = X;",
+    "---functions---\na {X:Type} q:!X = X;\nb\n  c:int\n  = B;",
+    "vector {t:Type} # [ t ] = Vector t;\nint128 4*[ int ] = Int128;",
+    "a  b:int  =  B ;",
+    "a#00000001 = B;",
+    "a x:int> = B;",
+    "a x:f.0?int = B;",
+    "a f:# x:f.32?int = B;",
+    "a f:# x:f.0?# = B;",
+    "a x:!Y = B;",
+    "a x:true = B;",
+    "a x:int x:long = B;",
+    "a 1x:int = B;",
+    "a {x:Int} = B;",
+    "a x = B;",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_both_parsers_agree(text: str) -> None:
+    """The pure reader and the native one give the same constructors or the same error."""
+    native = pytest.importorskip("oxigram._native")
+
+    def outcome(parse: Any) -> Any:
+        try:
+            return parse(text)
+        except TLSchemaError as exc:
+            return str(exc)
+
+    assert outcome(parse_schema) == outcome(native.TLCodec.parse_schema)
+
+
+def test_both_parsers_agree_on_the_layer() -> None:
+    native = pytest.importorskip("oxigram._native")
+    for text in (reference_text("main_api.tl"), (SHIPPED / "api.tl").read_text("utf-8")):
+        assert parse_schema(text) == native.TLCodec.parse_schema(text)

@@ -1,8 +1,10 @@
 """Inline keyboards at layer 229 (``keyboardInlineButton`` + ``inlineButtonType*``).
 
 Building: ``Button.callback(text, data)`` (bytes, str or a :class:`CallbackData`),
-``Button.url(text, url)``, ``Button.game(text)``; :func:`inline_markup` turns rows of them into
-``replyInlineMarkup``. Reading: :func:`buttons_of` lists the buttons of a TL message.
+``Button.url(text, url)``, ``Button.game(text)`` (objects of the shipped schema);
+:func:`inline_markup` turns rows of them into ``replyInlineMarkup`` of a given schema, taking
+buttons of another schema over by value. Reading: :func:`buttons_of` lists the buttons of a
+TL message of any schema.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from typing import Any
 
 from .. import tl
 from ..errors import CallbackDataTooLongError
+from ..tl import types
 from .callback_data import CallbackData
+from .tlobjects import Builders, isa, name_of
 
 __all__ = ["MAX_DATA", "Button", "ButtonInfo", "buttons_of", "check_data", "inline_markup"]
 
 #: Telegram's limit on callback data, in bytes.
 MAX_DATA = 64
+
+_SHIPPED = Builders(tl.schema)
 
 
 def check_data(data: bytes | str | CallbackData) -> bytes:
@@ -40,40 +46,42 @@ class Button:
     @staticmethod
     def callback(
         text: str, data: bytes | str | CallbackData, *, requires_password: bool = False
-    ) -> Any:
-        kind = tl.from_dict(
-            {
-                "_": "inlineButtonTypeCallback",
-                "data": check_data(data),
-                "requires_password": requires_password or None,
-            }
+    ) -> types.KeyboardInlineButton:
+        kind = _SHIPPED.inline_button_type_callback(
+            data=check_data(data), requires_password=requires_password
         )
-        return tl.from_dict({"_": "keyboardInlineButton", "text": text, "type": kind})
+        return _SHIPPED.keyboard_inline_button(text=text, type=kind)
 
     @staticmethod
-    def url(text: str, url: str) -> Any:
-        kind = tl.from_dict({"_": "inlineButtonTypeUrl", "url": url})
-        return tl.from_dict({"_": "keyboardInlineButton", "text": text, "type": kind})
+    def url(text: str, url: str) -> types.KeyboardInlineButton:
+        kind = _SHIPPED.inline_button_type_url(url=url)
+        return _SHIPPED.keyboard_inline_button(text=text, type=kind)
 
     @staticmethod
-    def game(text: str) -> Any:
-        kind = tl.from_dict({"_": "inlineButtonTypeGame"})
-        return tl.from_dict({"_": "keyboardInlineButton", "text": text, "type": kind})
+    def game(text: str) -> types.KeyboardInlineButton:
+        kind = _SHIPPED.inline_button_type_game()
+        return _SHIPPED.keyboard_inline_button(text=text, type=kind)
 
 
-def inline_markup(rows: Sequence[Any]) -> Any:
-    """``replyInlineMarkup`` from rows of buttons (a flat list is one row)."""
+def inline_markup(rows: Sequence[Any], *, schema: tl.Schema = tl.schema) -> types.ReplyInlineMarkup:
+    """``replyInlineMarkup`` of ``schema`` from rows of buttons (a flat list is one row)."""
     if rows and not isinstance(rows[0], (list, tuple)):
         rows = [rows]
-    return tl.from_dict(
-        {
-            "_": "replyInlineMarkup",
-            "rows": [
-                {"_": "keyboardInlineButtonRow", "buttons": [b.to_dict() for b in row]}
-                for row in rows
-            ],
-        }
+    make = _SHIPPED if schema is tl.schema else Builders(schema)
+    return make.reply_inline_markup(
+        rows=[
+            make.keyboard_inline_button_row(buttons=[_of_schema(schema, b) for b in row])
+            for row in rows
+        ]
     )
+
+
+def _of_schema(schema: tl.Schema, obj: Any) -> Any:
+    """``obj`` itself when ``schema`` made it, else a copy made by ``schema`` (a codec encodes
+    only its own schema's objects)."""
+    if type(obj)._tl_schema is schema:
+        return obj
+    return schema.from_dict(obj.to_dict())
 
 
 @dataclass(frozen=True)
@@ -91,20 +99,19 @@ class ButtonInfo:
 
 def buttons_of(message: Any) -> list[ButtonInfo]:
     """The inline buttons of a TL ``message`` (empty when it has none)."""
-    markup: Any = getattr(message, "reply_markup", None)
-    if markup is None or getattr(markup, "_tl_name", "") != "replyInlineMarkup":
+    markup = getattr(message, "reply_markup", None)
+    if not isa(markup, types.ReplyInlineMarkup):
         return []
     out: list[ButtonInfo] = []
     for i, row in enumerate(markup.rows):
         for j, b in enumerate(row.buttons):
             t = b.type
-            name = getattr(t, "_tl_name", "")
-            if name == "inlineButtonTypeCallback":
+            if isa(t, types.InlineButtonTypeCallback):
                 out.append(ButtonInfo(i, j, b.text, "callback", t.data, bool(t.requires_password)))
-            elif name == "inlineButtonTypeGame":
+            elif isa(t, types.InlineButtonTypeGame):
                 out.append(ButtonInfo(i, j, b.text, "game"))
-            elif name == "inlineButtonTypeUrl":
+            elif isa(t, types.InlineButtonTypeUrl):
                 out.append(ButtonInfo(i, j, b.text, "url", url=t.url))
             else:
-                out.append(ButtonInfo(i, j, b.text, name))
+                out.append(ButtonInfo(i, j, b.text, name_of(t)))
     return out

@@ -17,7 +17,23 @@ from typing import Any
 
 from .. import tl
 from ..errors import PeerNotFoundError
+from ..tl import types
 from .storage import Entity, SessionStorage
+from .tlobjects import (
+    CHANNELS,
+    CHATS,
+    INPUT_CHANNEL_TYPE,
+    INPUT_PEER_TYPE,
+    INPUT_USER_TYPE,
+    MESSAGES,
+    Builders,
+    boxed_type,
+    is_input_peer,
+    is_peer,
+    is_update_or_updates,
+    isa,
+    name_of,
+)
 
 __all__ = ["CHANNEL_OFFSET", "PeerResolver", "bot_api_id", "entities_of"]
 
@@ -25,11 +41,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL_OFFSET = 1_000_000_000_000
 _USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{2,31})$")
-_PEER_TYPES = ("InputPeer", "InputUser", "InputChannel")
-
-
-def _name(obj: Any) -> str:
-    return str(getattr(obj, "_tl_name", ""))
+_PEER_TYPES = (INPUT_PEER_TYPE, INPUT_USER_TYPE, INPUT_CHANNEL_TYPE)
 
 
 def bot_api_id(kind: str, tl_id: int) -> int:
@@ -45,7 +57,7 @@ def entities_of(users: Iterable[Any], chats: Iterable[Any]) -> list[Entity]:
     """Cache entries for the ``User`` and ``Chat`` objects of an answer."""
     out: list[Entity] = []
     for u in users:
-        if _name(u) != "user":
+        if not isa(u, types.User):
             continue
         out.append(
             Entity(
@@ -57,10 +69,10 @@ def entities_of(users: Iterable[Any], chats: Iterable[Any]) -> list[Entity]:
             )
         )
     for c in chats:
-        name = _name(c)
-        if name in ("chat", "chatForbidden"):
+        name = name_of(c)
+        if name in CHATS:
             out.append(Entity(int(c.id), "chat"))
-        elif name in ("channel", "channelForbidden"):
+        elif name in CHANNELS:
             ahash = 0 if getattr(c, "min", False) else int(c.access_hash or 0)
             out.append(Entity(int(c.id), "channel", ahash, getattr(c, "username", None)))
     return out
@@ -78,6 +90,7 @@ class PeerResolver:
     ) -> None:
         self.storage = storage
         self.schema = schema
+        self.make = Builders(schema)
         self._resolve_username = resolve_username
 
     def remember(self, users: Iterable[Any], chats: Iterable[Any]) -> None:
@@ -87,59 +100,57 @@ class PeerResolver:
 
     # ------------------------------------------------------------------ public
 
-    async def input_peer(self, peer: Any) -> Any:
+    async def input_peer(self, peer: Any) -> types.TypeInputPeer:
         """An ``InputPeer`` for ``peer`` (see the module docs)."""
-        s = self.schema
-        name = _name(peer)
-        if name.startswith("inputPeer"):
+        make = self.make
+        if is_input_peer(peer):
             return peer
-        if name in ("inputUserSelf",):
-            return s["inputPeerSelf"]()
-        if name == "inputUser":
-            return s["inputPeerUser"](user_id=peer.user_id, access_hash=peer.access_hash)
-        if name == "inputChannel":
-            return s["inputPeerChannel"](channel_id=peer.channel_id, access_hash=peer.access_hash)
+        if isa(peer, types.InputUserSelf):
+            return make.input_peer_self()
+        if isa(peer, types.InputUser):
+            return make.input_peer_user(user_id=peer.user_id, access_hash=peer.access_hash)
+        if isa(peer, types.InputChannel):
+            return make.input_peer_channel(channel_id=peer.channel_id, access_hash=peer.access_hash)
         if isinstance(peer, str):
             return await self._from_str(peer)
         if isinstance(peer, int) and not isinstance(peer, bool):
             return self._from_bot_api_id(peer)
-        if name in ("peerUser", "peerChat", "peerChannel"):
+        if is_peer(peer):
             return self._from_peer(peer)
-        if name == "user":
+        if isa(peer, types.User):
             if peer.self:
-                return s["inputPeerSelf"]()
+                return make.input_peer_self()
             self.remember([peer], [])
             return self._from_entity(int(peer.id), "user")
-        if name in ("chat", "chatForbidden", "channel", "channelForbidden"):
+        name = name_of(peer)
+        if name in CHATS or name in CHANNELS:
             self.remember([], [peer])
-            kind = "chat" if name.startswith("chat") else "channel"
-            return self._from_entity(int(peer.id), kind)
-        if name in ("message", "messageService", "messageEmpty"):
+            return self._from_entity(int(peer.id), "chat" if name in CHATS else "channel")
+        if name in MESSAGES:
             target = getattr(peer, "peer_id", None)
             if target is None:
                 raise PeerNotFoundError(f"{name} without a peer_id")
             return self._from_peer(target)
-        if name.startswith("update"):
+        if is_update_or_updates(peer):
             return await self.input_peer(self._peer_of_update(peer))
         raise PeerNotFoundError(f"cannot use {peer!r} as a peer")
 
     async def convert(self, tl_type: str, value: Any) -> Any:
         """``value`` as ``tl_type`` (``InputPeer``, ``InputUser``, ``InputChannel``); other
         values pass through."""
-        if tl_type not in _PEER_TYPES or _name(value).startswith("input" + tl_type[5:]):
+        if tl_type not in _PEER_TYPES or boxed_type(value) == tl_type:
             return value
         ip = await self.input_peer(value)
-        if tl_type == "InputPeer":
+        if tl_type == INPUT_PEER_TYPE:
             return ip
-        s = self.schema
-        ipn = _name(ip)
-        if tl_type == "InputUser":
-            if ipn == "inputPeerSelf":
-                return s["inputUserSelf"]()
-            if ipn == "inputPeerUser":
-                return s["inputUser"](user_id=ip.user_id, access_hash=ip.access_hash)
-        elif ipn == "inputPeerChannel":
-            return s["inputChannel"](channel_id=ip.channel_id, access_hash=ip.access_hash)
+        make = self.make
+        if tl_type == INPUT_USER_TYPE:
+            if isa(ip, types.InputPeerSelf):
+                return make.input_user_self()
+            if isa(ip, types.InputPeerUser):
+                return make.input_user(user_id=ip.user_id, access_hash=ip.access_hash)
+        elif isa(ip, types.InputPeerChannel):
+            return make.input_channel(channel_id=ip.channel_id, access_hash=ip.access_hash)
         raise PeerNotFoundError(f"{value!r} is not a {tl_type[5:].lower()}")
 
     # ------------------------------------------------------------------ helpers
@@ -147,25 +158,26 @@ class PeerResolver:
     def _peer_of_update(self, update: Any) -> Any:
         for attr in ("peer", "peer_id"):
             value = getattr(update, attr, None)
-            if value is not None and _name(value).startswith("peer"):
+            if is_peer(value):
                 return value
         message = getattr(update, "message", None)
         if message is not None and not isinstance(message, str):
             return message
         user_id = getattr(update, "user_id", None)
         if user_id is not None:
-            return self.schema["peerUser"](user_id=user_id)
-        raise PeerNotFoundError(f"{_name(update)} names no peer")
+            return self.make.peer_user(user_id=user_id)
+        raise PeerNotFoundError(f"{name_of(update)} names no peer")
 
-    def _from_peer(self, peer: Any) -> Any:
-        name = _name(peer)
-        if name == "peerUser":
+    def _from_peer(self, peer: types.TypePeer) -> types.TypeInputPeer:
+        if isa(peer, types.PeerUser):
             return self._from_entity(int(peer.user_id), "user")
-        if name == "peerChat":
+        if isa(peer, types.PeerChat):
             return self._from_entity(int(peer.chat_id), "chat")
-        return self._from_entity(int(peer.channel_id), "channel")
+        if isa(peer, types.PeerChannel):
+            return self._from_entity(int(peer.channel_id), "channel")
+        raise PeerNotFoundError(f"{peer!r} is not a peer")
 
-    def _from_bot_api_id(self, bid: int) -> Any:
+    def _from_bot_api_id(self, bid: int) -> types.TypeInputPeer:
         if bid > 0:
             return self._from_entity(bid, "user")
         if bid < -CHANNEL_OFFSET:
@@ -174,13 +186,13 @@ class PeerResolver:
             return self._from_entity(-bid, "chat")
         raise PeerNotFoundError("0 is not a peer id")
 
-    def _from_entity(self, tl_id: int, kind: str) -> Any:
-        s = self.schema
+    def _from_entity(self, tl_id: int, kind: str) -> types.TypeInputPeer:
+        make = self.make
         me = self.storage.self_user
         if kind == "user" and me is not None and me[0] == tl_id:
-            return s["inputPeerSelf"]()
+            return make.input_peer_self()
         if kind == "chat":
-            return s["inputPeerChat"](chat_id=tl_id)
+            return make.input_peer_chat(chat_id=tl_id)
         ent = self.storage.entity(tl_id)
         if ent is None or (kind == "channel") != (ent.type == "channel"):
             hint = " (a bot learns a user from a message they sent it, e.g. /start)"
@@ -188,13 +200,13 @@ class PeerResolver:
                 f"unknown {kind} {tl_id}: not in the entity cache{hint if kind == 'user' else ''}"
             )
         if ent.type == "channel":
-            return s["inputPeerChannel"](channel_id=tl_id, access_hash=ent.access_hash)
-        return s["inputPeerUser"](user_id=tl_id, access_hash=ent.access_hash)
+            return make.input_peer_channel(channel_id=tl_id, access_hash=ent.access_hash)
+        return make.input_peer_user(user_id=tl_id, access_hash=ent.access_hash)
 
-    async def _from_str(self, text: str) -> Any:
+    async def _from_str(self, text: str) -> types.TypeInputPeer:
         t = text.strip()
         if t.lower() in ("me", "self"):
-            return self.schema["inputPeerSelf"]()
+            return self.make.input_peer_self()
         if re.fullmatch(r"-?\d+", t):
             return self._from_bot_api_id(int(t))
         m = _USERNAME.match(t)

@@ -24,13 +24,31 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import tl
+from ..tl import functions, types
 from .storage import UpdateState
+from .tlobjects import (
+    PEER_CHANNEL,
+    UPDATE_CHANNEL_TOO_LONG,
+    UPDATE_EDIT_CHANNEL_MESSAGE,
+    UPDATE_NEW_CHANNEL_MESSAGE,
+    UPDATE_SHORT,
+    UPDATE_SHORT_CHAT_MESSAGE,
+    UPDATE_SHORT_MESSAGE,
+    UPDATE_SHORT_SENT_MESSAGE,
+    UPDATES_TOO_LONG,
+    UPDATES_WITH_LISTS,
+    Builders,
+    isa,
+    name_of,
+)
 
 __all__ = ["Applied", "UpdateMachine"]
 
 log = logging.getLogger(__name__)
 
-_CHANNEL_MESSAGE = {"updateNewChannelMessage", "updateEditChannelMessage"}
+# Per-update checks compare names with these (one string comparison, no predicate call).
+_CHANNEL_MESSAGE = frozenset((UPDATE_NEW_CHANNEL_MESSAGE, UPDATE_EDIT_CHANNEL_MESSAGE))
+_SHORT_MESSAGES = frozenset((UPDATE_SHORT_MESSAGE, UPDATE_SHORT_CHAT_MESSAGE))
 
 
 @dataclass(frozen=True)
@@ -56,18 +74,14 @@ class _Box:
     held: list[_Held] = field(default_factory=list)
 
 
-def _name(obj: Any) -> str:
-    return str(getattr(obj, "_tl_name", ""))
-
-
 def channel_of(update: Any) -> int | None:
     """The channel whose pts box an update belongs to, if any."""
     cid = getattr(update, "channel_id", None)
     if cid is not None and "pts" in getattr(update, "_tl_fields", ()):
         return int(cid)
-    if _name(update) in _CHANNEL_MESSAGE:
+    if name_of(update) in _CHANNEL_MESSAGE:
         peer: Any = getattr(update.message, "peer_id", None)
-        if _name(peer) == "peerChannel":
+        if name_of(peer) == PEER_CHANNEL:
             return int(peer.channel_id)
     return None
 
@@ -80,6 +94,7 @@ class UpdateMachine:
         self.state = state
         self.channels: dict[int, int] = {}
         self.schema = schema
+        self.make = Builders(schema)
         self._common = _Box()
         self._qts = _Box()
         self._seq_held: list[Any] = []
@@ -120,21 +135,21 @@ class UpdateMachine:
 
     def feed(self, obj: Any) -> list[Applied]:
         """Processes one ``Updates`` object; returns what to apply, in order."""
-        name = _name(obj)
+        name = name_of(obj)
         out: list[Applied] = []
-        if name == "updatesTooLong":
+        if name == UPDATES_TOO_LONG:
             self.need_difference = True
             self.too_long = True
-        elif name in ("updateShortMessage", "updateShortChatMessage"):
+        elif name in _SHORT_MESSAGES:
             self._pts_update(self._short_to_update(obj), (), (), out)
             self._set_date(obj.date)
-        elif name == "updateShortSentMessage":
+        elif name == UPDATE_SHORT_SENT_MESSAGE:
             # The answer to our own send: consumes pts, nothing to dispatch.
             self._pts_update(obj, (), (), [], dispatch=False)
-        elif name == "updateShort":
+        elif name == UPDATE_SHORT:
             self._one(obj.update, (), (), out)
             self._set_date(obj.date)
-        elif name in ("updates", "updatesCombined"):
+        elif name in UPDATES_WITH_LISTS:
             self._seq_container(obj, out)
         else:
             log.debug("not an Updates object: %s", name or type(obj).__name__)
@@ -177,8 +192,7 @@ class UpdateMachine:
         self, upd: Any, users: tuple[Any, ...], chats: tuple[Any, ...], out: list[Applied]
     ) -> None:
         fields = getattr(upd, "_tl_fields", ())
-        name = _name(upd)
-        if name == "updateChannelTooLong":
+        if name_of(upd) == UPDATE_CHANNEL_TOO_LONG:
             self.need_channel.add(int(upd.channel_id))
             out.append(Applied(upd, users, chats))
             return
@@ -282,15 +296,17 @@ class UpdateMachine:
 
     # ------------------------------------------------------------------ short updates
 
-    def _short_to_update(self, obj: Any) -> Any:
+    def _short_to_update(self, obj: Any) -> types.UpdateNewMessage:
         """``updateShort(Chat)Message`` as the ``updateNewMessage`` it abbreviates."""
-        s = self.schema
-        if _name(obj) == "updateShortMessage":
-            peer = s["peerUser"](user_id=obj.user_id)
+        make = self.make
+        peer: types.TypePeer
+        from_id: types.TypePeer | None
+        if isa(obj, types.UpdateShortMessage):
+            peer = make.peer_user(user_id=obj.user_id)
             from_id = None if obj.out else peer
         else:
-            peer = s["peerChat"](chat_id=obj.chat_id)
-            from_id = s["peerUser"](user_id=obj.from_id)
+            peer = make.peer_chat(chat_id=obj.chat_id)
+            from_id = make.peer_user(user_id=obj.from_id)
         fields: dict[str, Any] = {
             "id": obj.id,
             "peer_id": peer,
@@ -306,50 +322,61 @@ class UpdateMachine:
                 fields[opt] = value
         if from_id is not None:
             fields["from_id"] = from_id
-        message = s["message"](**fields)
-        return s["updateNewMessage"](message=message, pts=obj.pts, pts_count=obj.pts_count)
+        message = make.message(**fields)
+        return make.update_new_message(message=message, pts=obj.pts, pts_count=obj.pts_count)
 
     # ================================================================== difference
 
-    def difference_request(self) -> Any:
+    def difference_request(self) -> functions.updates.GetDifference:
         """The ``updates.getDifference`` to send now."""
         st = self.state or UpdateState()
-        return self.schema["updates.getDifference"](pts=st.pts, date=st.date, qts=st.qts)
+        return self.make.updates_get_difference(pts=st.pts, date=st.date, qts=st.qts)
 
     def apply_difference(self, diff: Any) -> tuple[list[Applied], bool]:
         """Takes a ``updates.Difference``; returns what to apply and whether another
         request is needed (a slice)."""
-        name = _name(diff)
         out: list[Applied] = []
         more = False
         st = self.state or UpdateState()
-        if name == "updates.differenceEmpty":
+        if isa(diff, types.updates.DifferenceEmpty):
             self.state = replace(st, date=int(diff.date), seq=int(diff.seq))
-        elif name == "updates.differenceTooLong":
+        elif isa(diff, types.updates.DifferenceTooLong):
             log.warning("difference too long: jumping to pts %d", diff.pts)
             self.state = replace(st, pts=int(diff.pts))
-        elif name in ("updates.difference", "updates.differenceSlice"):
-            new_state = diff.state if name == "updates.difference" else diff.intermediate_state
-            users, chats = tuple(diff.users), tuple(diff.chats)
-            for msg in diff.new_messages:
-                upd = self.schema["updateNewMessage"](message=msg, pts=0, pts_count=0)
-                self._apply(upd, users, chats, out)
-            for upd in diff.other_updates:
-                channel = channel_of(upd)
-                if channel is not None and "pts" in getattr(upd, "_tl_fields", ()):
-                    self.channels[channel] = max(self.channels.get(channel, 0), int(upd.pts))
-                self._apply(upd, users, chats, out)
-            self.state = UpdateState(
-                int(new_state.pts), int(new_state.qts), int(new_state.date), int(new_state.seq)
-            )
-            more = name == "updates.differenceSlice"
+        elif isa(diff, types.updates.Difference):
+            self._apply_changes(diff, diff.state, out)
+        elif isa(diff, types.updates.DifferenceSlice):
+            self._apply_changes(diff, diff.intermediate_state, out)
+            more = True
         else:
-            raise TypeError(f"not an updates.Difference: {name}")
+            raise TypeError(f"not an updates.Difference: {name_of(diff)}")
         if not more:
             self.need_difference = False
             self.too_long = False
             self._drop_covered(out)
         return out, more
+
+    def _apply_changes(
+        self,
+        diff: types.updates.Difference | types.updates.DifferenceSlice,
+        new_state: types.updates.State,
+        out: list[Applied],
+    ) -> None:
+        """A difference's messages and updates (applied unchecked: it is authoritative),
+        then its state."""
+        users, chats = tuple(diff.users), tuple(diff.chats)
+        for msg in diff.new_messages:
+            upd = self.make.update_new_message(message=msg, pts=0, pts_count=0)
+            self._apply(upd, users, chats, out)
+        other: Any  # pts is read where the fields have it
+        for other in diff.other_updates:
+            channel = channel_of(other)
+            if channel is not None and "pts" in getattr(other, "_tl_fields", ()):
+                self.channels[channel] = max(self.channels.get(channel, 0), int(other.pts))
+            self._apply(other, users, chats, out)
+        self.state = UpdateState(
+            int(new_state.pts), int(new_state.qts), int(new_state.date), int(new_state.seq)
+        )
 
     def _drop_covered(self, out: list[Applied]) -> None:
         """After the difference: held updates it covered are dropped, the rest retried."""
@@ -373,39 +400,41 @@ class UpdateMachine:
                 else:
                     self.duplicates += 1  # covered by the difference's other_updates
 
-    def channel_difference_request(self, channel: Any, channel_id: int, limit: int = 100) -> Any:
+    def channel_difference_request(
+        self, channel: Any, channel_id: int, limit: int = 100
+    ) -> functions.updates.GetChannelDifference:
         """The ``updates.getChannelDifference`` for ``channel`` (an InputChannel)."""
-        s = self.schema
-        return s["updates.getChannelDifference"](
+        make = self.make
+        return make.updates_get_channel_difference(
             channel=channel,
-            filter=s["channelMessagesFilterEmpty"](),
+            filter=make.channel_messages_filter_empty(),
             pts=self.channels.get(channel_id, 1),
             limit=limit,
         )
 
     def apply_channel_difference(self, channel_id: int, diff: Any) -> tuple[list[Applied], bool]:
-        name = _name(diff)
         out: list[Applied] = []
         users = tuple(getattr(diff, "users", ()))
         chats = tuple(getattr(diff, "chats", ()))
-        if name == "updates.channelDifferenceEmpty":
+        new_channel_message = self.make.update_new_channel_message
+        if isa(diff, types.updates.ChannelDifferenceEmpty):
             self.channels[channel_id] = int(diff.pts)
-        elif name == "updates.channelDifference":
+        elif isa(diff, types.updates.ChannelDifference):
             for msg in diff.new_messages:
-                upd = self.schema["updateNewChannelMessage"](message=msg, pts=0, pts_count=0)
+                upd = new_channel_message(message=msg, pts=0, pts_count=0)
                 self._apply(upd, users, chats, out)
-            for upd in diff.other_updates:
-                self._apply(upd, users, chats, out)
+            for other in diff.other_updates:
+                self._apply(other, users, chats, out)
             self.channels[channel_id] = int(diff.pts)
-        elif name == "updates.channelDifferenceTooLong":
+        elif isa(diff, types.updates.ChannelDifferenceTooLong):
             pts = getattr(diff.dialog, "pts", None)
             for msg in diff.messages:
-                upd = self.schema["updateNewChannelMessage"](message=msg, pts=0, pts_count=0)
+                upd = new_channel_message(message=msg, pts=0, pts_count=0)
                 self._apply(upd, users, chats, out)
             if pts is not None:
                 self.channels[channel_id] = int(pts)
         else:
-            raise TypeError(f"not an updates.ChannelDifference: {name}")
+            raise TypeError(f"not an updates.ChannelDifference: {name_of(diff)}")
         final = bool(getattr(diff, "final", True))
         if final:
             self.need_channel.discard(channel_id)

@@ -17,7 +17,7 @@ import struct
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import crypto, tl
 from ..crypto import TELEGRAM_DH_PRIME
@@ -29,6 +29,7 @@ from ..errors import (
     TLDecodeError,
     UnknownFingerprintError,
 )
+from ..tl import functions, types
 from .msgid import Clock, MsgIds
 from .rsa_keys import RsaPrivateKey, RsaPublicKey
 
@@ -45,12 +46,19 @@ __all__ = [
 
 _MARGIN = 1 << (2048 - 64)
 _INNER_DATA = (
-    "p_q_inner_data",
-    "p_q_inner_data_dc",
-    "p_q_inner_data_temp",
-    "p_q_inner_data_temp_dc",
+    types.P_q_inner_data,
+    types.P_q_inner_data_dc,
+    types.P_q_inner_data_temp,
+    types.P_q_inner_data_temp_dc,
 )
+#: What each answer to set_client_DH_params carries: new_nonce_hash<number> in <field>.
+_DH_GEN: dict[type[tl.TLObject], tuple[int, str]] = {
+    types.Dh_gen_ok: (1, "new_nonce_hash1"),
+    types.Dh_gen_retry: (2, "new_nonce_hash2"),
+    types.Dh_gen_fail: (3, "new_nonce_hash3"),
+}
 RandomBytes = Callable[[int], bytes]
+T = TypeVar("T", bound=tl.TLObject)
 
 
 @dataclass(frozen=True)
@@ -126,14 +134,19 @@ def _minimal(value: int) -> bytes:
     return value.to_bytes((value.bit_length() + 7) // 8, "big")
 
 
-def _decode(body: bytes, expected: Sequence[str], what: str) -> Any:
+# The exchange is decoded with the shipped schema (mtproto.tl is the same at every layer), so
+# objects are checked by their class (mtproto/service.py states the rule).
+
+
+def _decode(body: bytes, expected: tuple[type[tl.TLObject], ...], what: str) -> Any:
     try:
         obj = tl.loads(body)
     except TLDecodeError as exc:
         raise HandshakeError(f"cannot decode {what}: {exc}") from exc
-    name = getattr(obj, "_tl_name", type(obj).__name__)
-    if name not in expected:
-        raise HandshakeError(f"expected {' or '.join(expected)}, got {name}")
+    if not isinstance(obj, expected):
+        name = getattr(obj, "_tl_name", type(obj).__name__)
+        names = " or ".join(cls._tl_name for cls in expected)
+        raise HandshakeError(f"expected {names}, got {name}")
     return obj
 
 
@@ -164,8 +177,9 @@ def _with_hash(data: bytes, padding: bytes | None, random_bytes: RandomBytes) ->
     return hashlib.sha1(data).digest() + data + padding
 
 
-def _open_with_hash(decrypted: bytes, expected: str) -> Any:
+def _open_with_hash(decrypted: bytes, cls: type[T]) -> T:
     """Parses SHA1 | object | 0..15 padding and checks the SHA1 over the parsed object."""
+    expected = cls._tl_name
     try:
         obj, end = tl.loads_prefix(decrypted, 20)
     except TLDecodeError as exc:
@@ -174,7 +188,7 @@ def _open_with_hash(decrypted: bytes, expected: str) -> Any:
         raise HandshakeSecurityError(f"SHA1 mismatch on {expected}")
     if len(decrypted) - end > 15:
         raise HandshakeSecurityError(f"{len(decrypted) - end} padding bytes after {expected}")
-    if getattr(obj, "_tl_name", None) != expected:
+    if not isinstance(obj, cls):
         raise HandshakeSecurityError(f"expected {expected}, got {type(obj).__name__}")
     return obj
 
@@ -256,21 +270,22 @@ class ClientHandshake:
         self._attempt = 0
         self._retry_id = 0
         self._result = None
-        return self._send(tl.from_dict({"_": "req_pq_multi", "nonce": self._nonce}))
+        return self._send(functions.Req_pq_multi(nonce=self._nonce))
 
     def receive(self, packet: bytes) -> bytes | None:
         """Handles one server packet; returns the packet to send next, ``None`` when done."""
         _, body = unpack_plain(packet)
         if self._state == "res_pq":
-            return self._on_res_pq(_decode(body, ["resPQ"], "resPQ"))
+            return self._on_res_pq(_decode(body, (types.ResPQ,), "resPQ"))
         if self._state == "dh_params":
             answer = _decode(
-                body, ["server_DH_params_ok", "server_DH_params_fail"], "server_DH_params"
+                body,
+                (types.Server_DH_params_ok, types.Server_DH_params_fail),
+                "server_DH_params",
             )
             return self._on_dh_params(answer)
         if self._state == "dh_gen":
-            names = ["dh_gen_ok", "dh_gen_retry", "dh_gen_fail"]
-            return self._on_dh_gen(_decode(body, names, "dh_gen answer"))
+            return self._on_dh_gen(_decode(body, tuple(_DH_GEN), "dh_gen answer"))
         raise HandshakeError(f"unexpected packet in state {self._state!r}")
 
     def _on_res_pq(self, res: Any) -> bytes:
@@ -292,14 +307,16 @@ class ClientHandshake:
             "server_nonce": self._server_nonce,
             "new_nonce": self._new_nonce,
         }
+        inner: type[tl.TLObject]
+        temp = self.expires_in is not None
         if self.legacy:
-            name = "p_q_inner_data" if self.expires_in is None else "p_q_inner_data_temp"
+            inner = types.P_q_inner_data_temp if temp else types.P_q_inner_data
         else:
-            name = "p_q_inner_data_dc" if self.expires_in is None else "p_q_inner_data_temp_dc"
+            inner = types.P_q_inner_data_temp_dc if temp else types.P_q_inner_data_dc
             fields["dc"] = self.dc_id
-        if self.expires_in is not None:
+        if temp:
             fields["expires_in"] = self.expires_in
-        self.inner_data = tl.dumps(tl.from_dict({"_": name, **fields}))
+        self.inner_data = tl.dumps(inner(**fields))
         if self.legacy:
             encrypted = crypto.rsa_encrypt_legacy(
                 self.inner_data, key.n, key.e, random_padding=self._fixed.rsa_padding
@@ -313,26 +330,26 @@ class ClientHandshake:
                 temp_keys=list(self._fixed.temp_keys) or None,
             )
         self._state = "dh_params"
-        request = {
-            "_": "req_DH_params",
-            "nonce": self._nonce,
-            "server_nonce": self._server_nonce,
-            "p": _minimal(p),
-            "q": _minimal(q),
-            "public_key_fingerprint": self.fingerprint,
-            "encrypted_data": encrypted,
-        }
-        return self._send(tl.from_dict(request))
+        request = functions.Req_DH_params(
+            nonce=self._nonce,
+            server_nonce=self._server_nonce,
+            p=_minimal(p),
+            q=_minimal(q),
+            public_key_fingerprint=self.fingerprint,
+            encrypted_data=encrypted,
+        )
+        return self._send(request)
 
     def _on_dh_params(self, answer: Any) -> bytes:
         _check_nonces(answer, self._nonce, self._server_nonce)
-        if answer._tl_name == "server_DH_params_fail":
+        if isinstance(answer, types.Server_DH_params_fail):
             raise HandshakeError("the server refused req_DH_params (server_DH_params_fail)")
         encrypted = bytes(answer.encrypted_answer)
         if not encrypted or len(encrypted) % 16:
             raise HandshakeSecurityError(f"encrypted_answer of {len(encrypted)} bytes")
         key, iv = crypto.tmp_aes_key_iv(self._new_nonce, self._server_nonce)
-        inner = _open_with_hash(crypto.ige256_decrypt(encrypted, key, iv), "server_DH_inner_data")
+        decrypted = crypto.ige256_decrypt(encrypted, key, iv)
+        inner = _open_with_hash(decrypted, types.Server_DH_inner_data)
         _check_nonces(inner, self._nonce, self._server_nonce)
         dh_prime = bytes(inner.dh_prime)
         crypto.check_dh_prime(dh_prime, inner.g)
@@ -350,41 +367,27 @@ class ClientHandshake:
         b, g_b = crypto.dh_keypair(g, dh_prime, given)
         self._auth_key = crypto.dh_shared_key(g_a, b, dh_prime)
         data = tl.dumps(
-            tl.from_dict(
-                {
-                    "_": "client_DH_inner_data",
-                    "nonce": self._nonce,
-                    "server_nonce": self._server_nonce,
-                    "retry_id": self._retry_id,
-                    "g_b": g_b,
-                }
+            types.Client_DH_inner_data(
+                nonce=self._nonce, server_nonce=self._server_nonce, retry_id=self._retry_id, g_b=g_b
             )
         )
         padding = self._fixed.dh_padding if self._attempt == 0 else None
         key, iv = crypto.tmp_aes_key_iv(self._new_nonce, self._server_nonce)
         encrypted = crypto.ige256_encrypt(_with_hash(data, padding, self._random), key, iv)
         self._state = "dh_gen"
-        request = {
-            "_": "set_client_DH_params",
-            "nonce": self._nonce,
-            "server_nonce": self._server_nonce,
-            "encrypted_data": encrypted,
-        }
-        return self._send(tl.from_dict(request))
+        request = functions.Set_client_DH_params(
+            nonce=self._nonce, server_nonce=self._server_nonce, encrypted_data=encrypted
+        )
+        return self._send(request)
 
     def _on_dh_gen(self, answer: Any) -> bytes | None:
         _check_nonces(answer, self._nonce, self._server_nonce)
-        name = answer._tl_name
-        number, field = {
-            "dh_gen_ok": (1, "new_nonce_hash1"),
-            "dh_gen_retry": (2, "new_nonce_hash2"),
-            "dh_gen_fail": (3, "new_nonce_hash3"),
-        }[name]
+        number, field = _DH_GEN[type(answer)]
         if not _nonce_hash_ok(getattr(answer, field), self._new_nonce, number, self._auth_key):
-            raise HandshakeSecurityError(f"{name}: {field} mismatch")
-        if name == "dh_gen_fail":
+            raise HandshakeSecurityError(f"{answer._tl_name}: {field} mismatch")
+        if isinstance(answer, types.Dh_gen_fail):
             raise HandshakeError("the server answered dh_gen_fail")
-        if name == "dh_gen_retry":
+        if isinstance(answer, types.Dh_gen_retry):
             self._attempt += 1
             if self._attempt > self._max_retries:
                 raise HandshakeError(f"dh_gen_retry more than {self._max_retries} times")
@@ -511,18 +514,25 @@ class ServerHandshake:
         if cached is not None:
             return cached
         obj = _decode(
-            body, ["req_pq_multi", "req_pq", "req_DH_params", "set_client_DH_params"], "request"
+            body,
+            (
+                functions.Req_pq_multi,
+                functions.Req_pq,
+                functions.Req_DH_params,
+                functions.Set_client_DH_params,
+            ),
+            "request",
         )
-        name = obj._tl_name
-        if name in ("req_pq_multi", "req_pq"):
+        if isinstance(obj, (functions.Req_pq_multi, functions.Req_pq)):
             # Also mid-exchange: clients restart on the same connection after a failure.
             self._reset()
             return self._on_req_pq(body, obj)
-        if name == "req_DH_params" and self._state == "req_dh_params":
+        state = self._state
+        if isinstance(obj, functions.Req_DH_params) and state == "req_dh_params":
             return self._on_req_dh_params(body, obj)
-        if name == "set_client_DH_params" and self._state == "set_client_dh_params":
+        if isinstance(obj, functions.Set_client_DH_params) and state == "set_client_dh_params":
             return self._on_set_client_dh_params(body, obj)
-        raise HandshakeError(f"unexpected {name} in state {self._state!r}")
+        raise HandshakeError(f"unexpected {obj._tl_name} in state {self._state!r}")
 
     def _on_req_pq(self, body: bytes, req: Any) -> bytes:
         self._nonce = _wire(req.nonce, 16)
@@ -536,14 +546,13 @@ class ServerHandshake:
             p, q = min(p, q), max(p, q)
         self._pq = (p, q)
         self._state = "req_dh_params"
-        res = {
-            "_": "resPQ",
-            "nonce": self._nonce,
-            "server_nonce": self._server_nonce,
-            "pq": _minimal(p * q),
-            "server_public_key_fingerprints": [self.fingerprint],
-        }
-        return self._reply(body, tl.from_dict(res))
+        res = types.ResPQ(
+            nonce=self._nonce,
+            server_nonce=self._server_nonce,
+            pq=_minimal(p * q),
+            server_public_key_fingerprints=[self.fingerprint],
+        )
+        return self._reply(body, res)
 
     def _open_inner_data(self, encrypted: bytes) -> Any:
         """RSA_PAD first, then the legacy SHA1 scheme."""
@@ -577,7 +586,7 @@ class ServerHandshake:
         if bytes(req.p) != _minimal(p) or bytes(req.q) != _minimal(q):
             raise HandshakeSecurityError("req_DH_params: wrong p, q")
         inner = self._open_inner_data(bytes(req.encrypted_data))
-        if getattr(inner, "_tl_name", None) not in _INNER_DATA:
+        if not isinstance(inner, _INNER_DATA):
             raise HandshakeSecurityError(f"encrypted_data holds {type(inner).__name__}")
         _check_nonces(inner, self._nonce, self._server_nonce)
         if (bytes(inner.pq), bytes(inner.p), bytes(inner.q)) != (
@@ -591,28 +600,24 @@ class ServerHandshake:
         self._expires_in = getattr(inner, "expires_in", None)
         self._a, g_a = crypto.dh_keypair(self._g, self._dh_prime, self._fixed.dh_secret)
         answer = tl.dumps(
-            tl.from_dict(
-                {
-                    "_": "server_DH_inner_data",
-                    "nonce": self._nonce,
-                    "server_nonce": self._server_nonce,
-                    "g": self._g,
-                    "dh_prime": self._dh_prime,
-                    "g_a": g_a,
-                    "server_time": int(self._clock()),
-                }
+            types.Server_DH_inner_data(
+                nonce=self._nonce,
+                server_nonce=self._server_nonce,
+                g=self._g,
+                dh_prime=self._dh_prime,
+                g_a=g_a,
+                server_time=int(self._clock()),
             )
         )
         key, iv = crypto.tmp_aes_key_iv(self._new_nonce, self._server_nonce)
         plain = _with_hash(answer, self._fixed.answer_padding, self._random)
         self._state = "set_client_dh_params"
-        ok = {
-            "_": "server_DH_params_ok",
-            "nonce": self._nonce,
-            "server_nonce": self._server_nonce,
-            "encrypted_answer": crypto.ige256_encrypt(plain, key, iv),
-        }
-        return self._reply(body, tl.from_dict(ok))
+        ok = types.Server_DH_params_ok(
+            nonce=self._nonce,
+            server_nonce=self._server_nonce,
+            encrypted_answer=crypto.ige256_encrypt(plain, key, iv),
+        )
+        return self._reply(body, ok)
 
     def _on_set_client_dh_params(self, body: bytes, req: Any) -> bytes:
         _check_nonces(req, self._nonce, self._server_nonce)
@@ -620,7 +625,8 @@ class ServerHandshake:
         if not encrypted or len(encrypted) % 16:
             raise HandshakeSecurityError(f"encrypted_data of {len(encrypted)} bytes")
         key, iv = crypto.tmp_aes_key_iv(self._new_nonce, self._server_nonce)
-        inner = _open_with_hash(crypto.ige256_decrypt(encrypted, key, iv), "client_DH_inner_data")
+        decrypted = crypto.ige256_decrypt(encrypted, key, iv)
+        inner = _open_with_hash(decrypted, types.Client_DH_inner_data)
         _check_nonces(inner, self._nonce, self._server_nonce)
         if int(inner.retry_id) != self._retry_id:
             raise HandshakeSecurityError(
@@ -630,18 +636,16 @@ class ServerHandshake:
         _check_public(g_b, self._dh_prime, "g_b")
         auth_key = crypto.dh_shared_key(g_b, self._a, self._dh_prime)
         auth_key_id = crypto.auth_key_id(auth_key)
-        base = {"nonce": self._nonce, "server_nonce": self._server_nonce}
+        nonces = {"nonce": self._nonce, "server_nonce": self._server_nonce}
         if self._key_id_taken(auth_key_id):
             self._retries += 1
             self._retry_id = _aux_hash(auth_key)
             if self._retries > self._max_retries:
                 self._state = "failed"
-                fail = {"_": "dh_gen_fail", **base}
-                fail["new_nonce_hash3"] = crypto.new_nonce_hash(self._new_nonce, 3, auth_key)
-                return self._reply(body, tl.from_dict(fail))
-            retry = {"_": "dh_gen_retry", **base}
-            retry["new_nonce_hash2"] = crypto.new_nonce_hash(self._new_nonce, 2, auth_key)
-            return self._reply(body, tl.from_dict(retry))
+                hash3 = crypto.new_nonce_hash(self._new_nonce, 3, auth_key)
+                return self._reply(body, types.Dh_gen_fail(**nonces, new_nonce_hash3=hash3))
+            hash2 = crypto.new_nonce_hash(self._new_nonce, 2, auth_key)
+            return self._reply(body, types.Dh_gen_retry(**nonces, new_nonce_hash2=hash2))
         self._state = "done"
         self._result = AuthKeyResult(
             auth_key=auth_key,
@@ -651,6 +655,5 @@ class ServerHandshake:
             dc_id=self._dc_id,
             expires_in=self._expires_in,
         )
-        ok = {"_": "dh_gen_ok", **base}
-        ok["new_nonce_hash1"] = crypto.new_nonce_hash(self._new_nonce, 1, auth_key)
-        return self._reply(body, tl.from_dict(ok))
+        hash1 = crypto.new_nonce_hash(self._new_nonce, 1, auth_key)
+        return self._reply(body, types.Dh_gen_ok(**nonces, new_nonce_hash1=hash1))

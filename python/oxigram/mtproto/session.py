@@ -28,6 +28,7 @@ from ..errors import (
     TLDecodeError,
     WrongSessionError,
 )
+from ..tl import types
 from . import events as ev
 from .framing import Role
 from .messages import (
@@ -46,6 +47,32 @@ from .messages import (
 )
 from .msgid import Clock, MsgIds
 from .random_pool import RandomPool
+from .service import (
+    BAD_MSG_NOTIFICATION,
+    BAD_MSG_NOTIFICATION_ID,
+    BAD_SERVER_SALT,
+    BAD_SERVER_SALT_ID,
+    DESTROY_SESSION_NONE_ID,
+    DESTROY_SESSION_OK_ID,
+    FUTURE_SALTS,
+    FUTURE_SALTS_ID,
+    HTTP_WAIT,
+    MSG_DETAILED_INFO,
+    MSG_NEW_DETAILED_INFO,
+    MSG_RESEND_ANS_REQ,
+    MSG_RESEND_REQ,
+    MSGS_ACK,
+    MSGS_ACK_ID,
+    MSGS_ALL_INFO,
+    MSGS_STATE_INFO_ID,
+    MSGS_STATE_REQ,
+    NEW_SESSION_CREATED,
+    PING,
+    PING_DELAY_DISCONNECT,
+    PONG,
+    PONG_ID,
+    RPC_ERROR,
+)
 
 __all__ = ["Outgoing", "Packed", "Session", "rpc_error", "rpc_result"]
 
@@ -56,27 +83,26 @@ MAX_PAST = 300
 MAX_FUTURE = 30
 _MAX_ACKS = 8192
 
-
-def _id(name: str) -> int:
-    return tl.schema[name]._tl_id
-
-
-_MSGS_ACK = _id("msgs_ack")
-_BAD_MSG = _id("bad_msg_notification")
-_BAD_SALT = _id("bad_server_salt")
-_CLOCK_FIXERS = {_BAD_MSG, _BAD_SALT}
+_CLOCK_FIXERS = {BAD_MSG_NOTIFICATION_ID, BAD_SERVER_SALT_ID}
 # Never content-related (bad_msg 34 otherwise); bad_msg/bad_salt follow Telegram's usage.
-_NOT_CONTENT = {_MSGS_ACK, CONTAINER_ID, GZIP_ID, MSG_COPY_ID, _BAD_MSG, _BAD_SALT}
+_NOT_CONTENT = {
+    MSGS_ACK_ID,
+    CONTAINER_ID,
+    GZIP_ID,
+    MSG_COPY_ID,
+    BAD_MSG_NOTIFICATION_ID,
+    BAD_SERVER_SALT_ID,
+}
 # Server messages that answer a client message get msg_id = 1 mod 4, the rest 3 mod 4.
 _RESPONSES = {
     RPC_RESULT_ID,
-    _BAD_MSG,
-    _BAD_SALT,
-    _id("pong"),
-    _id("future_salts"),
-    _id("msgs_state_info"),
-    _id("destroy_session_ok"),
-    _id("destroy_session_none"),
+    BAD_MSG_NOTIFICATION_ID,
+    BAD_SERVER_SALT_ID,
+    PONG_ID,
+    FUTURE_SALTS_ID,
+    MSGS_STATE_INFO_ID,
+    DESTROY_SESSION_OK_ID,
+    DESTROY_SESSION_NONE_ID,
 }
 
 
@@ -110,9 +136,16 @@ def rpc_result(req_msg_id: int, result: Any, *, gzip: bool = True) -> bytes:
 
 
 def rpc_error(req_msg_id: int, code: int, message: str) -> bytes:
-    err = tl.from_dict({"_": "rpc_error", "error_code": code, "error_message": message})
+    err = types.Rpc_error(error_code=code, error_message=message)
     return rpc_result(req_msg_id, err, gzip=False)
 
+
+_DETAILED_INFO = frozenset((MSG_DETAILED_INFO, MSG_NEW_DETAILED_INFO))
+# Requests a server may send that a client has no use for.
+_IGNORED_FROM_SERVER = frozenset(
+    (MSGS_STATE_REQ, MSG_RESEND_REQ, MSG_RESEND_ANS_REQ, MSGS_ALL_INFO)
+)
+_PINGS = frozenset((PING, PING_DELAY_DISCONNECT))
 
 _unpack_id = struct.Struct("<I").unpack_from
 _VECTOR_ID = 0x1CB5C415
@@ -121,7 +154,7 @@ _VECTOR_ID = 0x1CB5C415
 def _msgs_ack(msg_ids: list[int]) -> bytes:
     """``msgs_ack{msg_ids}`` serialized directly (the same bytes as the TL codec's; the
     service message every client packet carries)."""
-    return struct.pack(f"<IIi{len(msg_ids)}q", _MSGS_ACK, _VECTOR_ID, len(msg_ids), *msg_ids)
+    return struct.pack(f"<IIi{len(msg_ids)}q", MSGS_ACK_ID, _VECTOR_ID, len(msg_ids), *msg_ids)
 
 
 class _SeenIds:
@@ -401,26 +434,23 @@ class Session:
         return True
 
     def _queue_bad_msg(self, msg_id: int, seq_no: int, code: int) -> None:
-        fields: dict[str, Any] = {
-            "bad_msg_id": msg_id,
-            "bad_msg_seqno": seq_no,
-            "error_code": code,
-        }
+        notice: types.Bad_server_salt | types.Bad_msg_notification
         if code == 48:
-            notice = tl.from_dict({"_": "bad_server_salt", **fields, "new_server_salt": self.salt})
+            notice = types.Bad_server_salt(
+                bad_msg_id=msg_id, bad_msg_seqno=seq_no, error_code=code, new_server_salt=self.salt
+            )
         else:
-            notice = tl.from_dict({"_": "bad_msg_notification", **fields})
+            notice = types.Bad_msg_notification(
+                bad_msg_id=msg_id, bad_msg_seqno=seq_no, error_code=code
+            )
         self._outbox.append(Outgoing(notice))
 
     def _new_session(self, first_msg_id: int) -> ev.NewSession:
         unique_id = int.from_bytes(self._random(8), "little", signed=True)
-        created = {
-            "_": "new_session_created",
-            "first_msg_id": first_msg_id,
-            "unique_id": unique_id,
-            "server_salt": self.salt,
-        }
-        self._outbox.append(Outgoing(tl.from_dict(created)))
+        created = types.New_session_created(
+            first_msg_id=first_msg_id, unique_id=unique_id, server_salt=self.salt
+        )
+        self._outbox.append(Outgoing(created))
         return ev.NewSession(first_msg_id, unique_id, self.salt)
 
     def _maybe_ack(self, msg_id: int, seq_no: int) -> None:
@@ -470,18 +500,10 @@ class Session:
         except MalformedMessageError as exc:
             exc.msg_id = container_id
             if self.role == "server":
-                self._outbox.append(
-                    Outgoing(
-                        tl.from_dict(
-                            {
-                                "_": "bad_msg_notification",
-                                "bad_msg_id": container_id,
-                                "bad_msg_seqno": 0,
-                                "error_code": 64,
-                            }
-                        )
-                    )
+                notice = types.Bad_msg_notification(
+                    bad_msg_id=container_id, bad_msg_seqno=0, error_code=64
                 )
+                self._outbox.append(Outgoing(notice))
                 out.append(ev.BadMessage((container_id,), 64))
                 return
             raise
@@ -513,7 +535,7 @@ class Session:
             log.warning("undecodable result for request %d: %s", req_msg_id, exc)
             out.append(ev.RpcDecodeError(req_msg_id, exc))
             return
-        if getattr(result, "_tl_name", None) == "rpc_error":
+        if getattr(result, "_tl_name", None) == RPC_ERROR:
             out.append(ev.RpcError(req_msg_id, result.error_code, result.error_message))
         else:
             out.append(ev.RpcResult(req_msg_id, result))
@@ -530,23 +552,23 @@ class Session:
 
     def _client_service(self, msg_id: int, obj: Any, out: list[ev.Event]) -> None:
         name = getattr(obj, "_tl_name", "")
-        if name == "pong":
+        if name == PONG:
             out.append(ev.Pong(obj.msg_id, obj.ping_id))
-        elif name == "msgs_ack":
+        elif name == MSGS_ACK:
             out.append(ev.Acked(tuple(obj.msg_ids)))
-        elif name == "bad_server_salt":
+        elif name == BAD_SERVER_SALT:
             self.salt = obj.new_server_salt
             out.append(ev.ResendRequest(self._resend_ids(obj.bad_msg_id), 48))
-        elif name == "bad_msg_notification":
+        elif name == BAD_MSG_NOTIFICATION:
             self._bad_msg(msg_id, obj, out)
-        elif name == "new_session_created":
+        elif name == NEW_SESSION_CREATED:
             self.salt = obj.server_salt
             out.append(ev.NewSession(obj.first_msg_id, obj.unique_id, obj.server_salt))
-        elif name == "future_salts":
+        elif name == FUTURE_SALTS:
             out.append(ev.RpcResult(obj.req_msg_id, obj))
-        elif name in ("msg_detailed_info", "msg_new_detailed_info"):
+        elif name in _DETAILED_INFO:
             self._pending_acks.append(obj.answer_msg_id)  # the server asks for this ack
-        elif name in ("msgs_state_req", "msg_resend_req", "msg_resend_ans_req", "msgs_all_info"):
+        elif name in _IGNORED_FROM_SERVER:
             log.debug("ignoring %s from the server", name)
         else:
             out.append(ev.Update(msg_id, obj))
@@ -571,15 +593,14 @@ class Session:
         # seq_no parity (protocol.md 3.3): msgs_ack never content-related, every request
         # always; pings and http_wait are accepted either way (clients disagree on them).
         name = getattr(obj, "_tl_name", "")
-        if name == "msgs_ack":
+        if name == MSGS_ACK:
             if self._seq_no_wrong(msg_id, seq_no, False, out):
                 return
             out.append(ev.Acked(tuple(obj.msg_ids)))
-        elif name in ("ping", "ping_delay_disconnect"):
-            pong = tl.from_dict({"_": "pong", "msg_id": msg_id, "ping_id": obj.ping_id})
-            self._outbox.append(Outgoing(pong))
+        elif name in _PINGS:
+            self._outbox.append(Outgoing(types.Pong(msg_id=msg_id, ping_id=obj.ping_id)))
             out.append(ev.Ping(msg_id, obj.ping_id, getattr(obj, "disconnect_delay", None)))
-        elif name == "http_wait":
+        elif name == HTTP_WAIT:
             log.debug("ignoring http_wait")
         elif not self._seq_no_wrong(msg_id, seq_no, True, out):
             out.append(ev.Request(msg_id, obj))

@@ -43,8 +43,10 @@ from ..mtproto import events as ev
 from ..mtproto.handshake import AuthKeyResult, ClientHandshake
 from ..mtproto.messages import Inner
 from ..mtproto.rsa_keys import RsaPublicKey
+from ..mtproto.service import PING, PING_DELAY_DISCONNECT
 from ..mtproto.session import Session
 from ..mtproto.transports import TransportKind
+from ..tl import functions
 from .connection import Connection
 
 __all__ = ["AuthState", "Sender", "SenderConfig", "is_idempotent"]
@@ -52,19 +54,23 @@ __all__ = ["AuthState", "Sender", "SenderConfig", "is_idempotent"]
 log = logging.getLogger(__name__)
 
 # Methods whose name says "get" but which act: never re-sent as new messages.
-_NOT_IDEMPOTENT = {"messages.getBotCallbackAnswer", "auth.sendCode", "account.getPassword"}
+_NOT_IDEMPOTENT = frozenset(
+    (
+        functions.messages.GetBotCallbackAnswer._tl_name,
+        functions.auth.SendCode._tl_name,
+        functions.account.GetPassword._tl_name,
+    )
+)
+# Name families (of whatever layer is loaded, hence prefixes) and single methods that read.
 _IDEMPOTENT_PREFIXES = ("help.get", "updates.get", "users.get", "contacts.resolve")
+_IDEMPOTENT = frozenset((PING, PING_DELAY_DISCONNECT, functions.messages.GetMessages._tl_name))
 
 
 def is_idempotent(name: str) -> bool:
     """Read-only methods, safe to send again as a new message after a reconnect."""
     if name in _NOT_IDEMPOTENT:
         return False
-    return name.startswith(_IDEMPOTENT_PREFIXES) or name in {
-        "ping",
-        "ping_delay_disconnect",
-        "messages.getMessages",
-    }
+    return name.startswith(_IDEMPOTENT_PREFIXES) or name in _IDEMPOTENT
 
 
 def _expire(fut: asyncio.Future[Any], name: str, wait: float) -> None:
@@ -219,9 +225,7 @@ class Sender:
         loop = asyncio.get_running_loop()
         start = loop.time()
         ping_id = int.from_bytes(os.urandom(8), "little", signed=True)
-        await self._invoke_once(
-            self.schema.from_dict({"_": "ping", "ping_id": ping_id}), timeout, service=True
-        )
+        await self._invoke_once(functions.Ping(ping_id=ping_id), timeout, service=True)
         return loop.time() - start
 
     # ================================================================== requests
@@ -558,12 +562,8 @@ class Sender:
             if not self._connected.is_set():
                 continue
             ping_id = int.from_bytes(os.urandom(8), "little", signed=True)
-            body = self.schema.from_dict(
-                {
-                    "_": "ping_delay_disconnect",
-                    "ping_id": ping_id,
-                    "disconnect_delay": cfg.ping_disconnect,
-                }
+            body = functions.Ping_delay_disconnect(
+                ping_id=ping_id, disconnect_delay=cfg.ping_disconnect
             )
             try:
                 await self._invoke_once(body, min(cfg.ping_interval, 30.0), service=True)

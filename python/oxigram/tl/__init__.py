@@ -1,8 +1,8 @@
 """TL, Telegram's Type Language: schema loading, the object model and the codec.
 
-The schema is data: ``mtproto.tl`` and ``api.tl`` ship with the package (layer 229, the subset
-oxigram uses) and are parsed at import time by the selected backend; :func:`load_schema` reads
-a user's full layer file the same way.
+The schema is data: ``mtproto.tl`` (the service schema) and ``api.tl`` (the whole of API
+layer 229) ship with the package and are parsed at import time by the selected backend;
+classes are made on first use. :func:`load_schema` reads another layer's file the same way.
 
     >>> from oxigram import tl
     >>> obj = tl.from_dict({"_": "messages.setBotCallbackAnswer", "query_id": 1, "cache_time": 0})
@@ -38,7 +38,7 @@ __all__ = [
     "types",
 ]
 
-#: The shipped schema (MTProto service layer + the API subset at layer 229).
+#: The shipped schema (the MTProto service schema + the whole API layer 229).
 schema: Schema = shipped_schema()
 #: The API layer of the shipped schema.
 LAYER: int = schema.layer
@@ -51,20 +51,44 @@ GZIP_THRESHOLD = 512
 _GZIP_ID = b"\xa1\xcf\x72\x30"
 
 
-def load_schema(path: str | PathLike[str], *, mtproto: bool = True) -> Schema:
-    """Loads a full layer from a ``.tl`` file (e.g. Telegram Desktop's ``api.tl``).
+def load_schema(
+    path: str | PathLike[str], *, layer: int | None = None, mtproto: bool = True
+) -> Schema:
+    """Loads another layer from a ``.tl`` file: Telegram Desktop's
+    ``Telegram/SourceFiles/mtproto/scheme/api.tl`` or TDLib's
+    ``td/generate/scheme/telegram_api.tl`` as they are, or a file of one's own.
 
+    The layer (what the client announces in ``invokeWithLayer``) is the file's ``// LAYER N``
+    line or ``layer``; one of them is required, and when both are there they must agree.
     With ``mtproto`` (the default) the shipped service schema is loaded with it, as a server
-    connection needs both. Every constructor id is checked against its CRC32.
+    connection needs both. Every constructor id is checked against the CRC32 of its line, and
+    errors (:class:`~oxigram.errors.TLSchemaError`) name the file's own line numbers.
+
+    The files' extra lines are handled by these rules, the same on both backends:
+
+    - declarations of the built-in types (``int ? = Int;``, ``bytes = Bytes;``,
+      ``int128 4*[ int ] = Int128;``, any declaration named ``int``, ``long``, ``double``,
+      ``string``, ``bytes``, ``int128`` or ``int256``) are skipped: the codec implements
+      those types; so are ``vector``, ``boolFalse``/``boolTrue`` and ``true``, whose ids are
+      checked first;
+    - a declaration the service schema also has (TDLib's ``ipPort``, ``help.configSimple``...)
+      is loaded once when it is the same (name, id, fields, result); one that differs is an
+      error at its line;
+    - a constructor ``XLegacy`` whose id is the CRC32 of its line without the ``Legacy``
+      suffix (TDLib keeps older forms of a few constructors that way) is skipped: it is not
+      part of the layer; any other id is an error at its line, as usual;
+    - a function ``XPrefix`` with the id of function ``X`` of the same file (TDLib writes a
+      wrapper's leading fields with them) is skipped: it is ``X`` without its query.
     """
+    from ._schema_file import prepare  # only loading another layer needs it
+
     text = Path(path).read_text(encoding="utf-8")
-    if mtproto:
-        text = (
-            (Path(__file__).resolve().parent / "mtproto.tl").read_text(encoding="utf-8")
-            + "\n"
-            + text
-        )
-    return Schema(text)
+    service = _service_text() if mtproto else None
+    return Schema(prepare(text, layer=layer, service=service))
+
+
+def _service_text() -> str:
+    return (Path(__file__).resolve().parent / "mtproto.tl").read_text(encoding="utf-8")
 
 
 def dumps(obj: TLObject) -> bytes:

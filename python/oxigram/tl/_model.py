@@ -122,31 +122,33 @@ class Schema:
     ``codec`` (a module with a ``TLCodec`` class, e.g. ``oxigram._backend.load("python").tl``)
     overrides the backend picked at import; the parity tests and benchmarks use it.
     ``schema["messages.botCallbackAnswer"]`` is the class of that constructor.
+
+    Classes are made on first use: by name (``schema[name]``, ``schema.types.X``), or by the
+    codec when it first decodes their id. A full layer has ~2,500 constructors, and a program
+    meets a few dozen; each class is made once, so identity and equality are as if all had
+    been made up front.
     """
 
     def __init__(self, text: str, *, module: str = "oxigram.tl", codec: Any = None) -> None:
         self._codec = (codec if codec is not None else _backend.selected.tl).TLCodec(text)
         self.layer: int = self._codec.layer
-        self._by_name: dict[str, type[TLObject]] = {}
-        self.types = _pytypes.SimpleNamespace()
-        self.functions = _pytypes.SimpleNamespace()
+        self._module = module
+        # (id, name, is_function, result) per constructor; the fields are read when the
+        # class is made.
+        self._heads: list[tuple[int, str, bool, str]] = self._codec.headers()
+        self._index: dict[str, int] = {h[1]: i for i, h in enumerate(self._heads)}
+        self._by_name: dict[str, type[TLObject]] = _ClassCache(self)
+        self._spaces: dict[tuple[bool, str], _Space] | None = None
         self._bytes = self._codec.bytes_method()
-        classes = []
-        for cid, name, is_function, fields, result in self._codec.constructors():
-            cls = self._make_class(module, cid, name, is_function, fields, result)
-            classes.append(cls)
-            self._by_name[name] = cls
-        self._codec.bind(classes)
+        self._codec.bind(self._make_class)
+        #: ``types.messages.BotCallbackAnswer``, ``types.TypeInputPeer`` (made on access).
+        self.types = Namespace(self, False, "")
+        #: ``functions.messages.SetBotCallbackAnswer`` (made on access).
+        self.functions = Namespace(self, True, "")
 
-    def _make_class(
-        self,
-        module: str,
-        cid: int,
-        name: str,
-        is_function: bool,
-        fields: list[tuple[str, str, str, int]],
-        result: str,
-    ) -> type[TLObject]:
+    def _make_class(self, index: int) -> type[TLObject]:
+        """The class factory given to the codec: called once per constructor."""
+        cid, name, is_function, fields, result = self._codec.constructor(index)
         ns, pyname = python_name(name)
         names = tuple(f[0] for f in fields if f[1] != "#")
         required = tuple(f[0] for f in fields if not f[2] and f[1] != "#")
@@ -172,26 +174,53 @@ class Schema:
         attrs.update(defaults)
         attrs["_tl_defaults"] = defaults
         where = "functions" if is_function else "types"
-        attrs["__module__"] = f"{module}.{where}"
+        attrs["__module__"] = f"{self._module}.{where}"
         attrs["__qualname__"] = f"{ns}.{pyname}" if ns else pyname
-        cls = type(pyname, (TLObject,), attrs)
-        space = self.functions if is_function else self.types
-        if ns:
-            if not hasattr(space, ns):
-                setattr(space, ns, _pytypes.SimpleNamespace())
-            space = getattr(space, ns)
-        setattr(space, pyname, cls)
-        return cls
+        return type(pyname, (TLObject,), attrs)
 
     def __getitem__(self, name: str) -> type[TLObject]:
         return self._by_name[name]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._by_name
+        return name in self._index
 
     def names(self) -> list[str]:
         """Every constructor and method name, in schema order."""
-        return list(self._by_name)
+        return list(self._index)
+
+    def namespaces(self, is_function: bool) -> list[str]:
+        """The namespaces of ``functions`` (or ``types``): ``["account", "auth", ...]``."""
+        found = {h[1].rpartition(".")[0] for h in self._heads if h[2] is is_function}
+        if not is_function:  # a boxed type's TypeX alias lives in the type's namespace
+            found.update(h[3].rpartition(".")[0] for h in self._heads if not h[2])
+        found.discard("")
+        return sorted(found)
+
+    def _space(self, is_function: bool, ns: str) -> _Space:
+        """The names of one namespace (``types.messages``...), indexed on first need."""
+        if self._spaces is None:
+            spaces: dict[tuple[bool, str], _Space] = {}
+            for i, (_, name, fn, result) in enumerate(self._heads):
+                ns_, pyname = python_name(name)
+                space = spaces.get((fn, ns_))
+                if space is None:
+                    space = spaces[fn, ns_] = _Space()
+                    if ns_:
+                        root = spaces.get((fn, ""))
+                        if root is None:
+                            root = spaces[fn, ""] = _Space()
+                        root.subspaces.append(ns_)
+                space.classes[pyname] = name
+                if not fn:
+                    t_ns, t_name = python_name(result)
+                    alias = spaces.get((fn, t_ns))
+                    if alias is None:
+                        alias = spaces[fn, t_ns] = _Space()
+                        if t_ns:
+                            spaces.setdefault((fn, ""), _Space()).subspaces.append(t_ns)
+                    alias.aliases.setdefault("Type" + t_name, []).append(i)
+            self._spaces = spaces
+        return self._spaces.get((is_function, ns)) or _Space()
 
     def dumps(self, obj: TLObject) -> bytes:
         """Serializes ``obj`` boxed (constructor id first, flags computed)."""
@@ -211,7 +240,7 @@ class Schema:
         """Builds an object from ``{"_": name, field: value}``; nested dicts with ``"_"``
         become objects too (MadelineProto's convention)."""
         name = d.get("_")
-        if not isinstance(name, str) or name not in self._by_name:
+        if not isinstance(name, str) or name not in self._index:
             raise TLEncodeError(f"from_dict: unknown constructor {name!r}")
         cls = self._by_name[name]
         kwargs = {k: self._from_value(v) for k, v in d.items() if k != "_"}
@@ -228,6 +257,76 @@ class Schema:
         return v
 
 
+class _ClassCache(dict[str, "type[TLObject]"]):
+    """name -> class of one schema; a miss asks the codec, which makes the class once."""
+
+    def __init__(self, schema: Schema) -> None:
+        super().__init__()
+        self._schema = schema
+
+    def __missing__(self, name: str) -> type[TLObject]:
+        schema = self._schema
+        cls: type[TLObject] = schema._codec.class_of(schema._index[name])
+        self[name] = cls
+        return cls
+
+
+class _Space:
+    """The names of one namespace of a schema's ``types`` or ``functions``."""
+
+    __slots__ = ("aliases", "classes", "subspaces")
+
+    def __init__(self) -> None:
+        #: Python name -> TL name (``BotCallbackAnswer`` -> ``messages.botCallbackAnswer``).
+        self.classes: dict[str, str] = {}
+        #: ``TypeX`` -> indices of the constructors of boxed type ``X`` (types only).
+        self.aliases: dict[str, list[int]] = {}
+        #: Namespaces under the root (``messages``, ``auth``...); empty elsewhere.
+        self.subspaces: list[str] = []
+
+
+class Namespace:
+    """``schema.types`` / ``schema.functions`` and their namespaces (``types.messages``):
+    attribute access makes (once) and returns the class; ``TypeX`` names the union of the
+    constructors of boxed type ``X`` (what the generated stubs declare)."""
+
+    def __init__(self, schema: Schema, is_function: bool, ns: str) -> None:
+        self._schema = schema
+        self._is_function = is_function
+        self._ns = ns
+
+    def lookup(self, name: str) -> Any:
+        """The class, namespace or ``TypeX`` alias called ``name`` here; ``AttributeError``
+        if there is none."""
+        space = self._schema._space(self._is_function, self._ns)
+        tl_name = space.classes.get(name)
+        if tl_name is not None:
+            return self._schema[tl_name]
+        if name in space.subspaces:
+            return Namespace(self._schema, self._is_function, name)
+        members = space.aliases.get(name)
+        if members is not None:
+            return functools.reduce(  # A | B | ...
+                operator.or_, (self._schema._codec.class_of(i) for i in members)
+            )
+        raise AttributeError(name)
+
+    def names(self) -> list[str]:
+        """Every name :meth:`lookup` knows here."""
+        space = self._schema._space(self._is_function, self._ns)
+        return [*space.subspaces, *space.classes, *space.aliases]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = self.lookup(name)
+        setattr(self, name, value)  # later lookups skip this method
+        return value
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self.names()))
+
+
 def shipped_text() -> str:
     """The text of the shipped schema: ``mtproto.tl`` followed by ``api.tl``."""
     return "\n".join((_TEXT_DIR / f).read_text(encoding="utf-8") for f in ("mtproto.tl", "api.tl"))
@@ -239,33 +338,32 @@ def shipped_schema() -> Schema:
     return Schema(shipped_text())
 
 
-def fill_module(module: str, space: _pytypes.SimpleNamespace) -> None:
-    """Fills the (imported) package ``module`` with the classes of ``space`` (a ``Schema``'s
+def fill_module(module: str, space: Namespace) -> None:
+    """Makes the (imported) package ``module`` serve the names of ``space`` (a ``Schema``'s
     ``types`` or ``functions``): namespaces become submodules registered in ``sys.modules``
-    (``import oxigram.tl.types.messages`` works), and ``TypeX`` names resolve to the union of
-    the constructors of boxed type ``X`` (what the generated stubs declare)."""
-    _fill(sys.modules[module], space, "")
+    (``import oxigram.tl.types.messages`` works), and classes and ``TypeX`` aliases are made
+    on first access (module ``__getattr__``, PEP 562), then kept as module attributes."""
+    _fill(sys.modules[module], space)
 
 
-def _fill(mod: _pytypes.ModuleType, space: _pytypes.SimpleNamespace, ns: str) -> None:
-    by_type: dict[str, list[type[TLObject]]] = {}
-    for key, value in vars(space).items():
-        if isinstance(value, _pytypes.SimpleNamespace):
+def _fill(mod: _pytypes.ModuleType, space: Namespace) -> None:
+    if not space._ns:
+        for key in space._schema.namespaces(space._is_function):
             sub = _pytypes.ModuleType(f"{mod.__name__}.{key}", f"``{key}.*`` classes.")
-            _fill(sub, value, key)
+            _fill(sub, Namespace(space._schema, space._is_function, key))
             sys.modules[sub.__name__] = sub
             setattr(mod, key, sub)
-        else:
-            setattr(mod, key, value)
-            if not value._tl_is_function:
-                by_type.setdefault(value._tl_type, []).append(value)
 
     def __getattr__(name: str) -> Any:  # noqa: N807  # module __getattr__ (PEP 562)
-        tl_type = (f"{ns}." if ns else "") + name[4:]
-        if name.startswith("Type") and tl_type.rpartition(".")[2] and tl_type in by_type:
-            alias: Any = functools.reduce(operator.or_, by_type[tl_type])  # A | B | ...
-            setattr(mod, name, alias)
-            return alias
-        raise AttributeError(f"module {mod.__name__!r} has no attribute {name!r}")
+        try:
+            value = space.lookup(name)
+        except AttributeError:
+            raise AttributeError(f"module {mod.__name__!r} has no attribute {name!r}") from None
+        setattr(mod, name, value)
+        return value
+
+    def __dir__() -> list[str]:  # noqa: N807  # module __dir__ (PEP 562)
+        return sorted(set(vars(mod)) | set(space.names()))
 
     mod.__getattr__ = __getattr__  # type: ignore[method-assign]
+    mod.__dir__ = __dir__  # type: ignore[method-assign]

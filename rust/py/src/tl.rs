@@ -1,9 +1,11 @@
 //! Bindings of `oxigram_core::tl`: the codec's [`Builder`] and [`Source`] over Python
 //! objects, so one call decodes or encodes a whole message.
 //!
-//! Decoding creates instances of the classes given to `TLCodec.bind` without running their
-//! `__init__` (through the class's `tp_new` with no arguments) and sets only the present
-//! fields; absent optionals come from class-level defaults.
+//! Decoding creates instances of the classes made by the factory given to `TLCodec.bind`
+//! without running their `__init__` (through the class's `tp_new` with no arguments) and sets
+//! only the present fields; absent optionals come from class-level defaults. A class is made
+//! on first use (a decode of its id, or `class_of`), so a layer of ~2,500 constructors costs
+//! nothing at import for the classes a program never meets.
 
 use std::borrow::Cow;
 use std::cell::{Cell, UnsafeCell};
@@ -11,7 +13,7 @@ use std::sync::OnceLock;
 
 use oxigram_core::error::Error as CoreError;
 use oxigram_core::tl::codec::{Builder, IdMap, Source, Text};
-use oxigram_core::tl::{parse_schema, Codec, Schema};
+use oxigram_core::tl::{parse_schema, Codec, Constructor, Schema};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -21,23 +23,30 @@ use crate::args::{type_name, Buffer};
 use crate::errors::{Error, Result};
 use crate::tl_fast::Fast;
 
+/// `(id, name, is_function, fields, result)`, fields as `(name, type, flag word, bit)`.
+fn describe_ctor<'py>(py: Python<'py>, c: &Constructor) -> PyResult<Bound<'py, PyAny>> {
+    let fields = PyList::empty(py);
+    for f in &c.fields {
+        // Interned, like the encoder's keys: the instance dicts built from these names then
+        // hit on a pointer compare.
+        let name = PyString::intern(py, &f.name);
+        fields.append((name, f.ty.as_str(), f.flag.as_str(), f.bit))?;
+    }
+    Ok((
+        c.id,
+        c.name.as_str(),
+        c.is_function,
+        fields,
+        c.result.as_str(),
+    )
+        .into_pyobject(py)?
+        .into_any())
+}
+
 fn describe(py: Python<'_>, schema: &Schema) -> PyResult<Py<PyAny>> {
     let items = PyList::empty(py);
     for c in &schema.constructors {
-        let fields = PyList::empty(py);
-        for f in &c.fields {
-            // Interned, like the encoder's keys: the instance dicts built from these names then
-            // hit on a pointer compare.
-            let name = PyString::intern(py, &f.name);
-            fields.append((name, f.ty.as_str(), f.flag.as_str(), f.bit))?;
-        }
-        items.append((
-            c.id,
-            c.name.as_str(),
-            c.is_function,
-            fields,
-            c.result.as_str(),
-        ))?;
+        items.append(describe_ctor(py, c)?)?;
     }
     Ok((schema.layer, items).into_pyobject(py)?.into_any().unbind())
 }
@@ -63,15 +72,83 @@ fn with_out_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     result
 }
 
-/// The classes given to `bind`, ready for the builder.
+/// A class made by the factory, with its `tp_new`.
+struct Slot {
+    cls: Py<PyType>,
+    new_fn: ffi::newfunc,
+}
+
+/// Class (type pointer) -> constructor index, filled as the factory makes classes. Only
+/// touched with the GIL held, and never borrowed across a call into Python code (a lookup
+/// copies the value out), so an insert while an encode is running is sound.
+#[derive(Default)]
+pub(crate) struct ClassIndex(UnsafeCell<IdMap<usize, usize>>);
+
+// SAFETY: every access holds the GIL (see the type's comment), which serializes them.
+unsafe impl Sync for ClassIndex {}
+
+impl ClassIndex {
+    /// The constructor of the class at `ty` (a type pointer), if the factory made it.
+    pub(crate) fn get(&self, ty: usize) -> Option<usize> {
+        // SAFETY: GIL held by every caller; the borrow ends before this returns.
+        unsafe { (*self.0.get()).get(&ty).copied() }
+    }
+
+    fn insert(&self, _py: Python<'_>, ty: usize, ctor: usize) {
+        // SAFETY: the GIL is held (the token) and no other borrow outlives a call.
+        unsafe { (*self.0.get()).insert(ty, ctor) };
+    }
+}
+
+/// The factory given to `bind` and the classes it made so far.
 struct Classes {
-    classes: Vec<Py<PyType>>,
-    new_fns: Vec<ffi::newfunc>,
+    factory: Py<PyAny>,
+    slots: Vec<OnceLock<Slot>>,
     names: Vec<Vec<Py<PyString>>>,
-    index: IdMap<usize, usize>,
+    index: ClassIndex,
     empty: Py<PyTuple>,
     /// The codec object's pointer, as registered for the native `__bytes__`.
     owner: usize,
+}
+
+impl Classes {
+    /// The class of constructor `ctor`, made by the factory (and registered) on first use.
+    fn slot(&self, py: Python<'_>, ctor: usize) -> Result<&Slot> {
+        if let Some(slot) = self.slots[ctor].get() {
+            return Ok(slot);
+        }
+        let made = self.factory.bind(py).call1((ctor,))?;
+        let Ok(cls) = made.cast_into::<PyType>() else {
+            return Err(Error::from(CoreError::TlSchema(format!(
+                "the class factory returned no class for constructor {ctor}"
+            ))));
+        };
+        // SAFETY: a valid type object; Py_tp_new of a heap type is its tp_new.
+        let new_fn = unsafe { ffi::PyType_GetSlot(cls.as_type_ptr(), ffi::Py_tp_new) };
+        if new_fn.is_null() {
+            return Err(Error::from(CoreError::TlSchema(format!(
+                "class {} cannot be instantiated",
+                type_name(cls.as_any())
+            ))));
+        }
+        // SAFETY: the Py_tp_new slot holds a newfunc.
+        let new_fn = unsafe { std::mem::transmute::<*mut std::ffi::c_void, ffi::newfunc>(new_fn) };
+        let key = cls.as_ptr() as usize;
+        // A factory that re-entered the codec for the same constructor set it first: keep that.
+        if self.slots[ctor]
+            .set(Slot {
+                cls: cls.unbind(),
+                new_fn,
+            })
+            .is_ok()
+        {
+            self.index.insert(py, key, ctor);
+            with_registry(py, |m| {
+                m.insert(key, (self.owner, ctor));
+            });
+        }
+        Ok(self.slots[ctor].get().expect("the slot was set above"))
+    }
 }
 
 /// Class (type pointer) -> the `TLCodec` object (pointer) that bound it and the class's
@@ -153,8 +230,8 @@ impl Drop for TLCodec {
             Python::attach(|py| {
                 let owner = cls.owner;
                 with_registry(py, |m| {
-                    for c in &cls.classes {
-                        let key = c.as_ptr() as usize;
+                    for slot in cls.slots.iter().filter_map(OnceLock::get) {
+                        let key = slot.cls.as_ptr() as usize;
                         if m.get(&key).is_some_and(|(codec, _)| *codec == owner) {
                             m.remove(&key);
                         }
@@ -218,13 +295,12 @@ impl<'py> Builder for PyBuilder<'_, 'py> {
         Ok(PyList::new(self.py, items)?.into_any())
     }
     fn begin(&mut self, ctor: usize) -> Result<Self::Object> {
-        let cls = self.cls.classes[ctor].bind(self.py);
+        let slot = self.cls.slot(self.py, ctor)?;
+        let cls = slot.cls.bind(self.py);
         let empty = self.cls.empty.bind(self.py);
         // SAFETY: tp_new of a heap type called with its own type, an empty args tuple and no
         // kwargs, exactly what `cls.__new__(cls)` does.
-        let ptr = unsafe {
-            (self.cls.new_fns[ctor])(cls.as_type_ptr(), empty.as_ptr(), std::ptr::null_mut())
-        };
+        let ptr = unsafe { (slot.new_fn)(cls.as_type_ptr(), empty.as_ptr(), std::ptr::null_mut()) };
         Ok(unsafe { Bound::from_owned_ptr_or_err(self.py, ptr) }?)
     }
     fn set(
@@ -258,7 +334,7 @@ impl<'py> Source for PySource<'_, 'py> {
     fn ctor_of(&mut self, v: &Self::Value) -> Option<usize> {
         // SAFETY: `v` is a live object; its type pointer is only used as a map key.
         let ty = unsafe { ffi::Py_TYPE(v.as_ptr()) };
-        self.cls.index.get(&(ty as usize)).copied()
+        self.cls.index.get(ty as usize)
     }
     fn fields(&mut self, v: &Self::Value, _: usize) -> Result<Self::Fields> {
         // The instance `__dict__` (our classes have no slots or data descriptors for fields,
@@ -534,77 +610,79 @@ impl TLCodec {
         Ok(described.bind(py).get_item(1)?.unbind())
     }
 
-    /// Gives the codec one class per constructor, in `constructors()` order.
-    fn bind(slf: &Bound<'_, Self>, classes: &Bound<'_, PyAny>) -> Result<()> {
+    /// `(id, name, is_function, result)` of each constructor, in `constructors()` order:
+    /// an index of the schema without the fields.
+    fn headers(&self, py: Python<'_>) -> Result<Py<PyAny>> {
+        let items = PyList::empty(py);
+        for c in &self.codec.schema.constructors {
+            items.append((c.id, c.name.as_str(), c.is_function, c.result.as_str()))?;
+        }
+        Ok(items.into_any().unbind())
+    }
+
+    /// Constructor `index`, as in `constructors()`.
+    fn constructor<'py>(&self, py: Python<'py>, index: i64) -> Result<Bound<'py, PyAny>> {
+        let all = &self.codec.schema.constructors;
+        match usize::try_from(index).ok().and_then(|i| all.get(i)) {
+            Some(c) => Ok(describe_ctor(py, c)?),
+            None => Err(Error::from(CoreError::TlSchema(format!(
+                "no constructor {index} in a schema of {}",
+                all.len()
+            )))),
+        }
+    }
+
+    /// Gives the codec its class factory: `factory(i)` makes the class of constructor `i`
+    /// (in `constructors()` order); it is called once per constructor, on first use.
+    fn bind(slf: &Bound<'_, Self>, factory: &Bound<'_, PyAny>) -> Result<()> {
         let py = slf.py();
         let this = slf.get();
-        if this.classes.get().is_some() {
-            return Err(Error::from(CoreError::TlSchema(
-                "the codec's classes are already bound".into(),
-            )));
-        }
-        let items: Vec<Bound<'_, PyType>> = classes
-            .try_iter()?
-            .map(|c| c.and_then(|c| Ok(c.cast_into::<PyType>()?)))
-            .collect::<PyResult<_>>()?;
-        let n = this.codec.ctors.len();
-        if items.len() != n {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "bind needs {n} classes, not {}",
-                items.len()
-            ))));
-        }
-        let mut new_fns = Vec::with_capacity(n);
-        let mut names = Vec::with_capacity(n);
-        let mut index = IdMap::default();
-        index.reserve(n);
-        for (i, cls) in items.iter().enumerate() {
-            // SAFETY: a valid type object; Py_tp_new of a heap type is its tp_new.
-            let slot = unsafe { ffi::PyType_GetSlot(cls.as_type_ptr(), ffi::Py_tp_new) };
-            if slot.is_null() {
-                return Err(Error::from(CoreError::TlSchema(format!(
-                    "class {} cannot be instantiated",
-                    type_name(cls.as_any())
-                ))));
-            }
-            // SAFETY: the Py_tp_new slot holds a newfunc.
-            new_fns
-                .push(unsafe { std::mem::transmute::<*mut std::ffi::c_void, ffi::newfunc>(slot) });
-            names.push(
-                this.codec.ctors[i]
-                    .fields
-                    .iter()
-                    .map(|f| PyString::intern(py, &f.name).unbind())
-                    .collect(),
-            );
-            index.insert(cls.as_type_ptr() as usize, i);
-        }
-        let classes = Classes {
-            classes: items.into_iter().map(Bound::unbind).collect(),
-            new_fns,
-            names,
-            index,
-            empty: PyTuple::empty(py).unbind(),
-            owner: slf.as_ptr() as usize,
-        };
-        let keys: Vec<(usize, usize)> = classes
-            .classes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.as_ptr() as usize, i))
-            .collect();
-        this.classes.set(classes).map_err(|_| {
+        let already = || {
             Error::from(CoreError::TlSchema(
                 "the codec's classes are already bound".into(),
             ))
-        })?;
-        let owner = slf.as_ptr() as usize;
-        with_registry(py, |m| {
-            for (key, ctor) in keys {
-                m.insert(key, (owner, ctor));
-            }
-        });
-        Ok(())
+        };
+        if this.classes.get().is_some() {
+            return Err(already());
+        }
+        if !factory.is_callable() {
+            return Err(Error::from(CoreError::TlSchema(format!(
+                "bind needs a class factory, not {}",
+                type_name(factory)
+            ))));
+        }
+        let ctors = &this.codec.ctors;
+        let names = ctors
+            .iter()
+            .map(|c| {
+                c.fields
+                    .iter()
+                    .map(|f| PyString::intern(py, &f.name).unbind())
+                    .collect()
+            })
+            .collect();
+        let classes = Classes {
+            factory: factory.clone().unbind(),
+            slots: ctors.iter().map(|_| OnceLock::new()).collect(),
+            names,
+            index: ClassIndex::default(),
+            empty: PyTuple::empty(py).unbind(),
+            owner: slf.as_ptr() as usize,
+        };
+        this.classes.set(classes).map_err(|_| already())
+    }
+
+    /// The class of constructor `index` (in `constructors()` order), made by the factory on
+    /// first use.
+    fn class_of<'py>(&self, py: Python<'py>, index: i64) -> Result<Bound<'py, PyType>> {
+        let cls = self.classes()?;
+        let Some(ctor) = usize::try_from(index).ok().filter(|&i| i < cls.slots.len()) else {
+            return Err(Error::from(CoreError::TlSchema(format!(
+                "no constructor {index} in a schema of {}",
+                cls.slots.len()
+            ))));
+        };
+        Ok(cls.slot(py, ctor)?.cls.bind(py).clone())
     }
 
     /// The `__bytes__` to install on the bound classes: a native method descriptor that
@@ -619,7 +697,7 @@ impl TLCodec {
         let cls = self.classes()?;
         // SAFETY: the type pointer of a live object, used as a key only.
         let ty = unsafe { ffi::Py_TYPE(obj.as_ptr()) } as usize;
-        self.encode_as(py, obj, cls.index.get(&ty).copied())
+        self.encode_as(py, obj, cls.index.get(ty))
     }
 
     /// Decodes one boxed value; with `exact`, trailing bytes raise `TrailingBytesError`.

@@ -11,13 +11,13 @@
 //! object's dict is created, which is why lists and nested objects are held by a reference
 //! while they are encoded, and every field is looked up just before it is written.
 
-use oxigram_core::tl::codec::{
-    write_raw, IdMap, ID_BOOL_FALSE, ID_BOOL_TRUE, ID_VECTOR, MAX_FLAG_WORDS,
-};
+use oxigram_core::tl::codec::{write_raw, ID_BOOL_FALSE, ID_BOOL_TRUE, ID_VECTOR, MAX_FLAG_WORDS};
 use oxigram_core::tl::{Codec, Ty, MAX_DEPTH};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
+
+use crate::tl::ClassIndex;
 
 /// The fast path cannot encode this object; use the generic encoder.
 pub(crate) struct Bail;
@@ -52,7 +52,7 @@ pub(crate) struct Fast<'a> {
     /// Interned field names, per constructor.
     pub names: &'a [Vec<Py<PyString>>],
     /// Class (type pointer) -> constructor index.
-    pub index: &'a IdMap<usize, usize>,
+    pub index: &'a ClassIndex,
 }
 
 /// Clears a pending exception; the generic encoder will meet (and raise) it again.
@@ -89,7 +89,7 @@ impl Fast<'_> {
     pub(crate) fn ctor_of(&self, v: *mut ffi::PyObject) -> Option<usize> {
         // SAFETY: the type pointer of a live object, used as a key only.
         let ty = unsafe { ffi::Py_TYPE(v) } as usize;
-        self.index.get(&ty).copied()
+        self.index.get(ty)
     }
 
     /// Appends `obj` (of constructor `ctor`) boxed to `out`.

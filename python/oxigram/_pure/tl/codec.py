@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 import struct
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from ...errors import (
@@ -272,9 +272,10 @@ class _Ctor:
 class TLCodec:
     """A TL codec over one schema (the pure twin of ``_native.TLCodec``).
 
-    ``TLCodec(text)`` parses and checks the schema; :meth:`bind` gives it one Python class per
-    constructor (in :meth:`constructors` order), after which :meth:`decode` builds instances
-    of those classes and :meth:`encode` accepts them.
+    ``TLCodec(text)`` parses and checks the schema; :meth:`bind` gives it a class factory
+    (``factory(i)`` makes the class of constructor ``i``, in :meth:`constructors` order, on
+    first use), after which :meth:`decode` builds instances of those classes and
+    :meth:`encode` accepts them.
     """
 
     def __init__(self, text: str) -> None:
@@ -287,18 +288,22 @@ class TLCodec:
         for c in self._ctors:
             if not c.is_function:
                 self._by_type.setdefault(c.result, {})[c.id] = c
-        self._classes: list[type] = []
+        self._factory: Callable[[int], type] | None = None
+        self._classes: list[type | None] = []
         self._class_index: dict[type, _Ctor] = {}
         self._readers: dict[str, Reader] = {}
         self._writers: dict[str, Writer | NestedWriter] = {}
         self._any_table: dict[int, _Ctor] = dict(self._by_id)
+        known: set[str] = set()  # types already found valid outside generic constructors
         for c in self._ctors:
             if sum(1 for f in c.fields if f[1] == "#") > MAX_FLAG_WORDS:
                 raise TLSchemaError(f"{c.name}: more than {MAX_FLAG_WORDS} # fields")
             generics = {f[1][1:] for f in c.fields if f[1].startswith("!")}
             for fname, ftype, _, _ in c.fields:
-                if ftype != "#":
+                if ftype != "#" and (generics or ftype not in known):
                     self._check_type(c.name, fname, ftype, generics)
+                    if not generics:
+                        known.add(ftype)
 
     # ---------------------------------------------------------------- schema information
 
@@ -316,16 +321,45 @@ class TLCodec:
         """The parsed constructors: ``(id, name, is_function, fields, result)``."""
         return list(self._descs)
 
-    def bind(self, classes: Sequence[type]) -> None:
-        """Gives the codec one class per constructor, in :meth:`constructors` order (once)."""
-        if self._classes:
+    def headers(self) -> list[tuple[int, str, bool, str]]:
+        """``(id, name, is_function, result)`` of each constructor, in :meth:`constructors`
+        order: an index of the schema without the fields."""
+        return [(d[0], d[1], d[2], d[4]) for d in self._descs]
+
+    def constructor(self, index: int) -> CtorDesc:
+        """Constructor ``index``, as in :meth:`constructors`."""
+        if not 0 <= index < len(self._descs):
+            raise TLSchemaError(f"no constructor {index} in a schema of {len(self._descs)}")
+        return self._descs[index]
+
+    def bind(self, factory: Callable[[int], type]) -> None:
+        """Gives the codec its class factory (once): ``factory(i)`` makes the class of
+        constructor ``i``, in :meth:`constructors` order; it is called once per constructor,
+        on first use."""
+        if self._factory is not None:
             raise TLSchemaError("the codec's classes are already bound")
-        if len(classes) != len(self._ctors):
-            raise TLSchemaError(f"bind needs {len(self._ctors)} classes, not {len(classes)}")
-        self._classes = list(classes)
-        self._class_index = {cls: c for cls, c in zip(classes, self._ctors, strict=False)}
-        for c in self._ctors:
-            c.body_reader = None
+        if not callable(factory):
+            raise TLSchemaError(f"bind needs a class factory, not {_type_name(factory)}")
+        self._factory = factory
+        self._classes = [None] * len(self._ctors)
+
+    def class_of(self, index: int) -> type:
+        """The class of constructor ``index`` (in :meth:`constructors` order), made by the
+        factory on first use."""
+        if self._factory is None:
+            raise TLSchemaError("the codec has no classes bound")
+        if not 0 <= index < len(self._classes):
+            raise TLSchemaError(f"no constructor {index} in a schema of {len(self._classes)}")
+        cls = self._classes[index]
+        if cls is None:
+            made = self._factory(index)
+            if not isinstance(made, type):
+                raise TLSchemaError(f"the class factory returned no class for constructor {index}")
+            cls = self._classes[index]
+            if cls is None:  # a factory that re-entered for this constructor set it first
+                cls = self._classes[index] = made
+                self._class_index[made] = self._ctors[index]
+        return cls
 
     # ------------------------------------------------------------------ type resolution
 
@@ -533,10 +567,8 @@ class TLCodec:
 
     def _compile_reader(self, ctor: _Ctor) -> Reader:
         """Compiles the body decoder of ``ctor`` (after its id) into a Python function."""
-        if not self._classes:
-            raise TLSchemaError("the codec has no classes bound")
         ns: dict[str, Any] = {
-            "_cls": self._classes[ctor.index],
+            "_cls": self.class_of(ctor.index),
             "_new": _new,
             "_end": _end,
             "_end_run": _end_run,

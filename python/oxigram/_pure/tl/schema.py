@@ -59,21 +59,28 @@ _TRUE_FLAG = re.compile(r"^[A-Za-z0-9_]+:[A-Za-z0-9_]+\.[0-9]+\?true$")
 _HEAD = re.compile(r"^([A-Za-z0-9_.]+)(?:#([0-9a-fA-F]{1,8}))?$")
 _FLAG = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.([0-9]+)\?(.+)$")
 _TYPE = re.compile(r"^[A-Za-z0-9_.<>%!#]+$")
+# The CRC rules on the arguments, applied to the whole text after the name at once (a layer
+# has ~2,500 declarations, parsed at import): true-flags dropped, a final `bytes` read as
+# `string`, `<` a space, `>{}` dropped.
+_TRUE_ARG = re.compile(r" [A-Za-z0-9_]+:[A-Za-z0-9_]+\.[0-9]+\?true(?= |$)")
+_BYTES_ARG = re.compile(r"([?:])bytes(?= |$)")
+# A well-formed field, the common case: name, flag word, bit, type.
+_FIELD = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_]*):(?:([A-Za-z_][A-Za-z0-9_]*)\.([0-9]+)\?)?([A-Za-z0-9_.<>%!#]+)"
+)
 
 
 def _normalize(tokens: list[str]) -> str:
-    out: list[str] = []
-    for i, tok in enumerate(tokens):
-        if i == 0:
-            tok = tok.split("#", 1)[0]
-        elif _TRUE_FLAG.match(tok):
-            continue
-        else:
-            if tok.endswith(("?bytes", ":bytes")):
-                tok = tok[:-5] + "string"
-            tok = tok.replace("<", " ").replace(">", "").replace("{", "").replace("}", "")
-        out.append(tok)
-    return " ".join(" ".join(out).split())
+    rest = " " + " ".join(tokens[1:])  # tokens separated by single spaces
+    if "?true" in rest:
+        rest = _TRUE_ARG.sub("", rest)
+    if "bytes" in rest:
+        rest = _BYTES_ARG.sub(r"\1string", rest)
+    if "<" in rest:
+        rest = rest.replace("<", " ").replace(">", "")
+    if "{" in rest:
+        rest = rest.replace("{", "").replace("}", "")
+    return " ".join((tokens[0].split("#", 1)[0] + rest).split())
 
 
 def declaration_crc(declaration: str) -> int:
@@ -94,6 +101,32 @@ def _err(lineno: int, message: str) -> TLSchemaError:
 def _check_type(lineno: int, ty: str) -> None:
     if not _TYPE.match(ty) or ty.count("<") != ty.count(">"):
         raise _err(lineno, f"bad type '{ty}'")
+
+
+def _simple_field(
+    tok: str, names: set[str], nat_fields: set[str], generics: set[str]
+) -> FieldDesc | None:
+    """``tok`` as a field when it is well formed (the common case, checked in one go);
+    ``None`` sends it through the checks one by one, which name the fault."""
+    m = _FIELD.fullmatch(tok)
+    if m is None:
+        return None
+    fname, word, bit_text, ftype = m.groups()
+    if fname in names:
+        return None
+    if word is None:
+        if ftype == "true":
+            return None
+        bit = -1
+    else:
+        bit = int(bit_text)
+        if word not in nat_fields or bit > 31 or ftype == "#":
+            return None
+    if ftype[0] == "!" and ftype[1:] not in generics:
+        return None
+    if ("<" in ftype or ">" in ftype) and ftype.count("<") != ftype.count(">"):
+        return None
+    return (fname, ftype, word or "", bit)
 
 
 def _parse_declaration(lineno: int, text: str, is_function: bool) -> CtorDesc | None:
@@ -136,6 +169,14 @@ def _parse_declaration(lineno: int, text: str, is_function: bool) -> CtorDesc | 
                 raise _err(lineno, f"{name}: bad generic parameter '{tok}'")
             generics.add(gname)
             continue
+        field = _simple_field(tok, names, nat_fields, generics)
+        if field is not None:
+            names.add(field[0])
+            if field[1] == "#":
+                nat_fields.add(field[0])
+            fields.append(field)
+            continue
+        # anything else: the checks one by one, for the error that names the fault
         if ":" not in tok:
             raise _err(lineno, f"{name}: unsupported argument '{tok}'")
         fname, ftype = tok.split(":", 1)

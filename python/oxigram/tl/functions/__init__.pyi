@@ -8,12 +8,29 @@ import oxigram.tl.types as _types
 from oxigram.tl._model import TLObject as _TLObject
 
 from . import account as account
+from . import aicompose as aicompose
 from . import auth as auth
+from . import bots as bots
 from . import channels as channels
+from . import chatlists as chatlists
+from . import communities as communities
 from . import contacts as contacts
+from . import ephemeral as ephemeral
+from . import folders as folders
+from . import fragment as fragment
 from . import help as help
+from . import langpack as langpack
 from . import messages as messages
+from . import payments as payments
+from . import phone as phone
+from . import photos as photos
+from . import premium as premium
+from . import smsjobs as smsjobs
+from . import stats as stats
+from . import stickers as stickers
+from . import stories as stories
 from . import updates as updates
+from . import upload as upload
 from . import users as users
 
 class Req_pq(_TLObject):
@@ -155,3 +172,47 @@ class InvokeWithoutUpdates(_TLObject):
 
     query: _TLObject
     def __init__(self, /, *, query: _TLObject) -> None: ...
+
+class InvokeWithMessagesRange(_TLObject):
+    """``invokeWithMessagesRange#365275f2``."""
+
+    range: _types.TypeMessageRange
+    query: _TLObject
+    def __init__(self, /, *, range: _types.TypeMessageRange, query: _TLObject) -> None: ...
+
+class InvokeWithTakeout(_TLObject):
+    """``invokeWithTakeout#aca9fd2e``."""
+
+    takeout_id: int
+    query: _TLObject
+    def __init__(self, /, *, takeout_id: int, query: _TLObject) -> None: ...
+
+class InvokeWithBusinessConnection(_TLObject):
+    """``invokeWithBusinessConnection#dd289f8e``."""
+
+    connection_id: str
+    query: _TLObject
+    def __init__(self, /, *, connection_id: str, query: _TLObject) -> None: ...
+
+class InvokeWithGooglePlayIntegrity(_TLObject):
+    """``invokeWithGooglePlayIntegrity#1df92984``."""
+
+    nonce: str
+    token: str
+    query: _TLObject
+    def __init__(self, /, *, nonce: str, token: str, query: _TLObject) -> None: ...
+
+class InvokeWithApnsSecret(_TLObject):
+    """``invokeWithApnsSecret#0dae54f8``."""
+
+    nonce: str
+    secret: str
+    query: _TLObject
+    def __init__(self, /, *, nonce: str, secret: str, query: _TLObject) -> None: ...
+
+class InvokeWithReCaptcha(_TLObject):
+    """``invokeWithReCaptcha#adbb0f94``."""
+
+    token: str
+    query: _TLObject
+    def __init__(self, /, *, token: str, query: _TLObject) -> None: ...

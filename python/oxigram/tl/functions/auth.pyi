@@ -2,8 +2,10 @@
 """Method classes of ``oxigram.tl.functions.auth`` (typed stubs)."""
 
 import builtins as _builtins
+from collections.abc import Sequence as _Sequence
 
 import oxigram.tl.types as _types
+import oxigram.tl.types.account as _types_account
 from oxigram.tl._model import TLObject as _TLObject
 
 class SendCode(_TLObject):
@@ -64,6 +66,11 @@ class LogOut(_TLObject):
 
     def __init__(self) -> None: ...
 
+class ResetAuthorizations(_TLObject):
+    """``auth.resetAuthorizations#9fab0d1a``."""
+
+    def __init__(self) -> None: ...
+
 class ExportAuthorization(_TLObject):
     """``auth.exportAuthorization#e5bfffcd``."""
 
@@ -116,3 +123,175 @@ class CheckPassword(_TLObject):
 
     password: _types.TypeInputCheckPasswordSRP
     def __init__(self, /, *, password: _types.TypeInputCheckPasswordSRP) -> None: ...
+
+class RequestPasswordRecovery(_TLObject):
+    """``auth.requestPasswordRecovery#d897bc66``."""
+
+    def __init__(self) -> None: ...
+
+class RecoverPassword(_TLObject):
+    """``auth.recoverPassword#37096c70``."""
+
+    code: str
+    new_settings: _types_account.TypePasswordInputSettings | None
+    def __init__(
+        self,
+        /,
+        *,
+        code: str,
+        new_settings: _types_account.TypePasswordInputSettings | None = None,
+    ) -> None: ...
+
+class ResendCode(_TLObject):
+    """``auth.resendCode#cae47523``."""
+
+    phone_number: str
+    phone_code_hash: str
+    reason: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        phone_number: str,
+        phone_code_hash: str,
+        reason: str | None = None,
+    ) -> None: ...
+
+class CancelCode(_TLObject):
+    """``auth.cancelCode#1f040578``."""
+
+    phone_number: str
+    phone_code_hash: str
+    def __init__(self, /, *, phone_number: str, phone_code_hash: str) -> None: ...
+
+class DropTempAuthKeys(_TLObject):
+    """``auth.dropTempAuthKeys#8e48a188``."""
+
+    except_auth_keys: list[int]
+    def __init__(self, /, *, except_auth_keys: _Sequence[int]) -> None: ...
+
+class ExportLoginToken(_TLObject):
+    """``auth.exportLoginToken#b7e085fe``."""
+
+    api_id: int
+    api_hash: str
+    except_ids: list[int]
+    def __init__(self, /, *, api_id: int, api_hash: str, except_ids: _Sequence[int]) -> None: ...
+
+class ImportLoginToken(_TLObject):
+    """``auth.importLoginToken#95ac5ce4``."""
+
+    token: bytes
+    def __init__(self, /, *, token: bytes) -> None: ...
+
+class AcceptLoginToken(_TLObject):
+    """``auth.acceptLoginToken#e894ad4d``."""
+
+    token: bytes
+    def __init__(self, /, *, token: bytes) -> None: ...
+
+class CheckRecoveryPassword(_TLObject):
+    """``auth.checkRecoveryPassword#0d36bf79``."""
+
+    code: str
+    def __init__(self, /, *, code: str) -> None: ...
+
+class ImportWebTokenAuthorization(_TLObject):
+    """``auth.importWebTokenAuthorization#2db873a9``."""
+
+    api_id: int
+    api_hash: str
+    web_auth_token: str
+    def __init__(self, /, *, api_id: int, api_hash: str, web_auth_token: str) -> None: ...
+
+class RequestFirebaseSms(_TLObject):
+    """``auth.requestFirebaseSms#8e39261e``."""
+
+    phone_number: str
+    phone_code_hash: str
+    safety_net_token: str | None
+    play_integrity_token: str | None
+    ios_push_secret: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        phone_number: str,
+        phone_code_hash: str,
+        safety_net_token: str | None = None,
+        play_integrity_token: str | None = None,
+        ios_push_secret: str | None = None,
+    ) -> None: ...
+
+class ResetLoginEmail(_TLObject):
+    """``auth.resetLoginEmail#7e960193``."""
+
+    phone_number: str
+    phone_code_hash: str
+    def __init__(self, /, *, phone_number: str, phone_code_hash: str) -> None: ...
+
+class ReportMissingCode(_TLObject):
+    """``auth.reportMissingCode#cb9deff6``."""
+
+    phone_number: str
+    phone_code_hash: str
+    mnc: str
+    def __init__(self, /, *, phone_number: str, phone_code_hash: str, mnc: str) -> None: ...
+
+class CheckPaidAuth(_TLObject):
+    """``auth.checkPaidAuth#56e59f9c``."""
+
+    phone_number: str
+    phone_code_hash: str
+    form_id: int
+    def __init__(self, /, *, phone_number: str, phone_code_hash: str, form_id: int) -> None: ...
+
+class InitPasskeyLogin(_TLObject):
+    """``auth.initPasskeyLogin#518ad0b7``."""
+
+    api_id: int
+    api_hash: str
+    def __init__(self, /, *, api_id: int, api_hash: str) -> None: ...
+
+class FinishPasskeyLogin(_TLObject):
+    """``auth.finishPasskeyLogin#9857ad07``."""
+
+    credential: _types.TypeInputPasskeyCredential
+    from_dc_id: int | None
+    from_auth_key_id: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        credential: _types.TypeInputPasskeyCredential,
+        from_dc_id: int | None = None,
+        from_auth_key_id: int | None = None,
+    ) -> None: ...
+
+class InitFirebasePnvLogin(_TLObject):
+    """``auth.initFirebasePnvLogin#777df37a``."""
+
+    api_id: int
+    api_hash: str
+    def __init__(self, /, *, api_id: int, api_hash: str) -> None: ...
+
+class FinishFirebasePnvLogin(_TLObject):
+    """``auth.finishFirebasePnvLogin#2c85094c``."""
+
+    google_token: str
+    def __init__(self, /, *, google_token: str) -> None: ...
+
+class FirebasePnvSignUp(_TLObject):
+    """``auth.firebasePnvSignUp#783f6b56``."""
+
+    no_joined_notifications: bool
+    first_name: str
+    last_name: str
+    def __init__(
+        self,
+        /,
+        *,
+        no_joined_notifications: bool = False,
+        first_name: str,
+        last_name: str,
+    ) -> None: ...

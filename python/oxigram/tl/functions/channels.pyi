@@ -20,6 +20,21 @@ class DeleteMessages(_TLObject):
     id: list[int]
     def __init__(self, /, *, channel: _types.TypeInputChannel, id: _Sequence[int]) -> None: ...
 
+class ReportSpam(_TLObject):
+    """``channels.reportSpam#f44a8315``."""
+
+    channel: _types.TypeInputChannel
+    participant: _types.TypeInputPeer
+    id: list[int]
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        participant: _types.TypeInputPeer,
+        id: _Sequence[int],
+    ) -> None: ...
+
 class GetMessages(_TLObject):
     """``channels.getMessages#ad8c9a23``."""
 
@@ -33,6 +48,38 @@ class GetMessages(_TLObject):
         id: _Sequence[_types.TypeInputMessage],
     ) -> None: ...
 
+class GetParticipants(_TLObject):
+    """``channels.getParticipants#77ced9d0``."""
+
+    channel: _types.TypeInputChannel
+    filter: _types.TypeChannelParticipantsFilter
+    offset: int
+    limit: int
+    hash: int
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        filter: _types.TypeChannelParticipantsFilter,
+        offset: int,
+        limit: int,
+        hash: int,
+    ) -> None: ...
+
+class GetParticipant(_TLObject):
+    """``channels.getParticipant#a0ab6cc6``."""
+
+    channel: _types.TypeInputChannel
+    participant: _types.TypeInputPeer
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        participant: _types.TypeInputPeer,
+    ) -> None: ...
+
 class GetChannels(_TLObject):
     """``channels.getChannels#0a7f6bbb``."""
 
@@ -44,3 +91,555 @@ class GetFullChannel(_TLObject):
 
     channel: _types.TypeInputChannel
     def __init__(self, /, *, channel: _types.TypeInputChannel) -> None: ...
+
+class CreateChannel(_TLObject):
+    """``channels.createChannel#91006707``."""
+
+    broadcast: bool
+    megagroup: bool
+    for_import: bool
+    forum: bool
+    title: str
+    about: str
+    geo_point: _types.TypeInputGeoPoint | None
+    address: str | None
+    ttl_period: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        broadcast: bool = False,
+        megagroup: bool = False,
+        for_import: bool = False,
+        forum: bool = False,
+        title: str,
+        about: str,
+        geo_point: _types.TypeInputGeoPoint | None = None,
+        address: str | None = None,
+        ttl_period: int | None = None,
+    ) -> None: ...
+
+class EditAdmin(_TLObject):
+    """``channels.editAdmin#9a98ad68``."""
+
+    channel: _types.TypeInputChannel
+    user_id: _types.TypeInputUser
+    admin_rights: _types.TypeChatAdminRights
+    rank: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        user_id: _types.TypeInputUser,
+        admin_rights: _types.TypeChatAdminRights,
+        rank: str | None = None,
+    ) -> None: ...
+
+class EditTitle(_TLObject):
+    """``channels.editTitle#566decd0``."""
+
+    channel: _types.TypeInputChannel
+    title: str
+    def __init__(self, /, *, channel: _types.TypeInputChannel, title: str) -> None: ...
+
+class EditPhoto(_TLObject):
+    """``channels.editPhoto#f12e57c9``."""
+
+    channel: _types.TypeInputChannel
+    photo: _types.TypeInputChatPhoto
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        photo: _types.TypeInputChatPhoto,
+    ) -> None: ...
+
+class CheckUsername(_TLObject):
+    """``channels.checkUsername#10e6bd2c``."""
+
+    channel: _types.TypeInputChannel
+    username: str
+    def __init__(self, /, *, channel: _types.TypeInputChannel, username: str) -> None: ...
+
+class UpdateUsername(_TLObject):
+    """``channels.updateUsername#3514b3de``."""
+
+    channel: _types.TypeInputChannel
+    username: str
+    def __init__(self, /, *, channel: _types.TypeInputChannel, username: str) -> None: ...
+
+class JoinChannel(_TLObject):
+    """``channels.joinChannel#7f6a1e22``."""
+
+    channel: _types.TypeInputChannel
+    def __init__(self, /, *, channel: _types.TypeInputChannel) -> None: ...
+
+class LeaveChannel(_TLObject):
+    """``channels.leaveChannel#f836aa95``."""
+
+    channel: _types.TypeInputChannel
+    def __init__(self, /, *, channel: _types.TypeInputChannel) -> None: ...
+
+class InviteToChannel(_TLObject):
+    """``channels.inviteToChannel#c9e33d54``."""
+
+    channel: _types.TypeInputChannel
+    users: list[_types.TypeInputUser]
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        users: _Sequence[_types.TypeInputUser],
+    ) -> None: ...
+
+class DeleteChannel(_TLObject):
+    """``channels.deleteChannel#c0111fe3``."""
+
+    channel: _types.TypeInputChannel
+    def __init__(self, /, *, channel: _types.TypeInputChannel) -> None: ...
+
+class ExportMessageLink(_TLObject):
+    """``channels.exportMessageLink#e63fadeb``."""
+
+    grouped: bool
+    thread: bool
+    channel: _types.TypeInputChannel
+    id: int
+    def __init__(
+        self,
+        /,
+        *,
+        grouped: bool = False,
+        thread: bool = False,
+        channel: _types.TypeInputChannel,
+        id: int,
+    ) -> None: ...
+
+class ToggleSignatures(_TLObject):
+    """``channels.toggleSignatures#418d549c``."""
+
+    signatures_enabled: bool
+    profiles_enabled: bool
+    channel: _types.TypeInputChannel
+    def __init__(
+        self,
+        /,
+        *,
+        signatures_enabled: bool = False,
+        profiles_enabled: bool = False,
+        channel: _types.TypeInputChannel,
+    ) -> None: ...
+
+class GetAdminedPublicChannels(_TLObject):
+    """``channels.getAdminedPublicChannels#f8b036af``."""
+
+    by_location: bool
+    check_limit: bool
+    for_personal: bool
+    for_community_peer: bool
+    def __init__(
+        self,
+        /,
+        *,
+        by_location: bool = False,
+        check_limit: bool = False,
+        for_personal: bool = False,
+        for_community_peer: bool = False,
+    ) -> None: ...
+
+class EditBanned(_TLObject):
+    """``channels.editBanned#96e6cd81``."""
+
+    channel: _types.TypeInputChannel
+    participant: _types.TypeInputPeer
+    banned_rights: _types.TypeChatBannedRights
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        participant: _types.TypeInputPeer,
+        banned_rights: _types.TypeChatBannedRights,
+    ) -> None: ...
+
+class GetAdminLog(_TLObject):
+    """``channels.getAdminLog#33ddf480``."""
+
+    channel: _types.TypeInputChannel
+    q: str
+    events_filter: _types.TypeChannelAdminLogEventsFilter | None
+    admins: list[_types.TypeInputUser] | None
+    max_id: int
+    min_id: int
+    limit: int
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        q: str,
+        events_filter: _types.TypeChannelAdminLogEventsFilter | None = None,
+        admins: _Sequence[_types.TypeInputUser] | None = None,
+        max_id: int,
+        min_id: int,
+        limit: int,
+    ) -> None: ...
+
+class SetStickers(_TLObject):
+    """``channels.setStickers#ea8ca4f9``."""
+
+    channel: _types.TypeInputChannel
+    stickerset: _types.TypeInputStickerSet
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        stickerset: _types.TypeInputStickerSet,
+    ) -> None: ...
+
+class ReadMessageContents(_TLObject):
+    """``channels.readMessageContents#eab5dc38``."""
+
+    channel: _types.TypeInputChannel
+    id: list[int]
+    def __init__(self, /, *, channel: _types.TypeInputChannel, id: _Sequence[int]) -> None: ...
+
+class DeleteHistory(_TLObject):
+    """``channels.deleteHistory#9baa9647``."""
+
+    for_everyone: bool
+    channel: _types.TypeInputChannel
+    max_id: int
+    def __init__(
+        self,
+        /,
+        *,
+        for_everyone: bool = False,
+        channel: _types.TypeInputChannel,
+        max_id: int,
+    ) -> None: ...
+
+class TogglePreHistoryHidden(_TLObject):
+    """``channels.togglePreHistoryHidden#eabbb94c``."""
+
+    channel: _types.TypeInputChannel
+    enabled: bool
+    def __init__(self, /, *, channel: _types.TypeInputChannel, enabled: bool) -> None: ...
+
+class GetLeftChannels(_TLObject):
+    """``channels.getLeftChannels#8341ecc0``."""
+
+    offset: int
+    def __init__(self, /, *, offset: int) -> None: ...
+
+class GetGroupsForDiscussion(_TLObject):
+    """``channels.getGroupsForDiscussion#f5dad378``."""
+
+    def __init__(self) -> None: ...
+
+class SetDiscussionGroup(_TLObject):
+    """``channels.setDiscussionGroup#40582bb2``."""
+
+    broadcast: _types.TypeInputChannel
+    group: _types.TypeInputChannel
+    def __init__(
+        self,
+        /,
+        *,
+        broadcast: _types.TypeInputChannel,
+        group: _types.TypeInputChannel,
+    ) -> None: ...
+
+class EditLocation(_TLObject):
+    """``channels.editLocation#58e63f6d``."""
+
+    channel: _types.TypeInputChannel
+    geo_point: _types.TypeInputGeoPoint
+    address: str
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        geo_point: _types.TypeInputGeoPoint,
+        address: str,
+    ) -> None: ...
+
+class ToggleSlowMode(_TLObject):
+    """``channels.toggleSlowMode#edd49ef0``."""
+
+    channel: _types.TypeInputChannel
+    seconds: int
+    def __init__(self, /, *, channel: _types.TypeInputChannel, seconds: int) -> None: ...
+
+class GetInactiveChannels(_TLObject):
+    """``channels.getInactiveChannels#11e831ee``."""
+
+    def __init__(self) -> None: ...
+
+class ConvertToGigagroup(_TLObject):
+    """``channels.convertToGigagroup#0b290c69``."""
+
+    channel: _types.TypeInputChannel
+    def __init__(self, /, *, channel: _types.TypeInputChannel) -> None: ...
+
+class GetSendAs(_TLObject):
+    """``channels.getSendAs#e785a43f``."""
+
+    for_paid_reactions: bool
+    for_live_stories: bool
+    peer: _types.TypeInputPeer
+    def __init__(
+        self,
+        /,
+        *,
+        for_paid_reactions: bool = False,
+        for_live_stories: bool = False,
+        peer: _types.TypeInputPeer,
+    ) -> None: ...
+
+class DeleteParticipantHistory(_TLObject):
+    """``channels.deleteParticipantHistory#367544db``."""
+
+    channel: _types.TypeInputChannel
+    participant: _types.TypeInputPeer
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        participant: _types.TypeInputPeer,
+    ) -> None: ...
+
+class ToggleJoinToSend(_TLObject):
+    """``channels.toggleJoinToSend#e4cb9580``."""
+
+    channel: _types.TypeInputChannel
+    enabled: bool
+    def __init__(self, /, *, channel: _types.TypeInputChannel, enabled: bool) -> None: ...
+
+class ToggleJoinRequest(_TLObject):
+    """``channels.toggleJoinRequest#0ecc2618``."""
+
+    apply_to_invites: bool
+    channel: _types.TypeInputChannel
+    enabled: bool
+    guard_bot: _types.TypeInputUser | None
+    def __init__(
+        self,
+        /,
+        *,
+        apply_to_invites: bool = False,
+        channel: _types.TypeInputChannel,
+        enabled: bool,
+        guard_bot: _types.TypeInputUser | None = None,
+    ) -> None: ...
+
+class ReorderUsernames(_TLObject):
+    """``channels.reorderUsernames#b45ced1d``."""
+
+    channel: _types.TypeInputChannel
+    order: list[str]
+    def __init__(self, /, *, channel: _types.TypeInputChannel, order: _Sequence[str]) -> None: ...
+
+class ToggleUsername(_TLObject):
+    """``channels.toggleUsername#50f24105``."""
+
+    channel: _types.TypeInputChannel
+    username: str
+    active: bool
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        username: str,
+        active: bool,
+    ) -> None: ...
+
+class DeactivateAllUsernames(_TLObject):
+    """``channels.deactivateAllUsernames#0a245dd3``."""
+
+    channel: _types.TypeInputChannel
+    def __init__(self, /, *, channel: _types.TypeInputChannel) -> None: ...
+
+class ToggleForum(_TLObject):
+    """``channels.toggleForum#3ff75734``."""
+
+    channel: _types.TypeInputChannel
+    enabled: bool
+    tabs: bool
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        enabled: bool,
+        tabs: bool,
+    ) -> None: ...
+
+class ToggleAntiSpam(_TLObject):
+    """``channels.toggleAntiSpam#68f3e4eb``."""
+
+    channel: _types.TypeInputChannel
+    enabled: bool
+    def __init__(self, /, *, channel: _types.TypeInputChannel, enabled: bool) -> None: ...
+
+class ReportAntiSpamFalsePositive(_TLObject):
+    """``channels.reportAntiSpamFalsePositive#a850a693``."""
+
+    channel: _types.TypeInputChannel
+    msg_id: int
+    def __init__(self, /, *, channel: _types.TypeInputChannel, msg_id: int) -> None: ...
+
+class ToggleParticipantsHidden(_TLObject):
+    """``channels.toggleParticipantsHidden#6a6e7854``."""
+
+    channel: _types.TypeInputChannel
+    enabled: bool
+    def __init__(self, /, *, channel: _types.TypeInputChannel, enabled: bool) -> None: ...
+
+class UpdateColor(_TLObject):
+    """``channels.updateColor#d8aa3671``."""
+
+    for_profile: bool
+    channel: _types.TypeInputChannel
+    color: int | None
+    background_emoji_id: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        for_profile: bool = False,
+        channel: _types.TypeInputChannel,
+        color: int | None = None,
+        background_emoji_id: int | None = None,
+    ) -> None: ...
+
+class ToggleViewForumAsMessages(_TLObject):
+    """``channels.toggleViewForumAsMessages#9738bb15``."""
+
+    channel: _types.TypeInputChannel
+    enabled: bool
+    def __init__(self, /, *, channel: _types.TypeInputChannel, enabled: bool) -> None: ...
+
+class GetChannelRecommendations(_TLObject):
+    """``channels.getChannelRecommendations#25a71742``."""
+
+    channel: _types.TypeInputChannel | None
+    def __init__(self, /, *, channel: _types.TypeInputChannel | None = None) -> None: ...
+
+class UpdateEmojiStatus(_TLObject):
+    """``channels.updateEmojiStatus#f0d3e6a8``."""
+
+    channel: _types.TypeInputChannel
+    emoji_status: _types.TypeEmojiStatus
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        emoji_status: _types.TypeEmojiStatus,
+    ) -> None: ...
+
+class SetBoostsToUnblockRestrictions(_TLObject):
+    """``channels.setBoostsToUnblockRestrictions#ad399cee``."""
+
+    channel: _types.TypeInputChannel
+    boosts: int
+    def __init__(self, /, *, channel: _types.TypeInputChannel, boosts: int) -> None: ...
+
+class SetEmojiStickers(_TLObject):
+    """``channels.setEmojiStickers#3cd930b7``."""
+
+    channel: _types.TypeInputChannel
+    stickerset: _types.TypeInputStickerSet
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        stickerset: _types.TypeInputStickerSet,
+    ) -> None: ...
+
+class RestrictSponsoredMessages(_TLObject):
+    """``channels.restrictSponsoredMessages#9ae91519``."""
+
+    channel: _types.TypeInputChannel
+    restricted: bool
+    def __init__(self, /, *, channel: _types.TypeInputChannel, restricted: bool) -> None: ...
+
+class SearchPosts(_TLObject):
+    """``channels.searchPosts#f2c4f24d``."""
+
+    hashtag: str | None
+    query: str | None
+    offset_rate: int
+    offset_peer: _types.TypeInputPeer
+    offset_id: int
+    limit: int
+    allow_paid_stars: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        hashtag: str | None = None,
+        query: str | None = None,
+        offset_rate: int,
+        offset_peer: _types.TypeInputPeer,
+        offset_id: int,
+        limit: int,
+        allow_paid_stars: int | None = None,
+    ) -> None: ...
+
+class UpdatePaidMessagesPrice(_TLObject):
+    """``channels.updatePaidMessagesPrice#4b12327b``."""
+
+    broadcast_messages_allowed: bool
+    channel: _types.TypeInputChannel
+    send_paid_messages_stars: int
+    def __init__(
+        self,
+        /,
+        *,
+        broadcast_messages_allowed: bool = False,
+        channel: _types.TypeInputChannel,
+        send_paid_messages_stars: int,
+    ) -> None: ...
+
+class ToggleAutotranslation(_TLObject):
+    """``channels.toggleAutotranslation#167fc0a1``."""
+
+    channel: _types.TypeInputChannel
+    enabled: bool
+    def __init__(self, /, *, channel: _types.TypeInputChannel, enabled: bool) -> None: ...
+
+class GetMessageAuthor(_TLObject):
+    """``channels.getMessageAuthor#ece2a0e6``."""
+
+    channel: _types.TypeInputChannel
+    id: int
+    def __init__(self, /, *, channel: _types.TypeInputChannel, id: int) -> None: ...
+
+class CheckSearchPostsFlood(_TLObject):
+    """``channels.checkSearchPostsFlood#22567115``."""
+
+    query: str | None
+    def __init__(self, /, *, query: str | None = None) -> None: ...
+
+class SetMainProfileTab(_TLObject):
+    """``channels.setMainProfileTab#3583fcb1``."""
+
+    channel: _types.TypeInputChannel
+    tab: _types.TypeProfileTab
+    def __init__(
+        self,
+        /,
+        *,
+        channel: _types.TypeInputChannel,
+        tab: _types.TypeProfileTab,
+    ) -> None: ...

@@ -17,3 +17,59 @@ class GetFullUser(_TLObject):
 
     id: _types.TypeInputUser
     def __init__(self, /, *, id: _types.TypeInputUser) -> None: ...
+
+class SetSecureValueErrors(_TLObject):
+    """``users.setSecureValueErrors#90c894b5``."""
+
+    id: _types.TypeInputUser
+    errors: list[_types.TypeSecureValueError]
+    def __init__(
+        self,
+        /,
+        *,
+        id: _types.TypeInputUser,
+        errors: _Sequence[_types.TypeSecureValueError],
+    ) -> None: ...
+
+class GetRequirementsToContact(_TLObject):
+    """``users.getRequirementsToContact#d89a83a3``."""
+
+    id: list[_types.TypeInputUser]
+    def __init__(self, /, *, id: _Sequence[_types.TypeInputUser]) -> None: ...
+
+class GetSavedMusic(_TLObject):
+    """``users.getSavedMusic#788d7fe3``."""
+
+    id: _types.TypeInputUser
+    offset: int
+    limit: int
+    hash: int
+    def __init__(
+        self,
+        /,
+        *,
+        id: _types.TypeInputUser,
+        offset: int,
+        limit: int,
+        hash: int,
+    ) -> None: ...
+
+class GetSavedMusicByID(_TLObject):
+    """``users.getSavedMusicByID#7573a4e9``."""
+
+    id: _types.TypeInputUser
+    documents: list[_types.TypeInputDocument]
+    def __init__(
+        self,
+        /,
+        *,
+        id: _types.TypeInputUser,
+        documents: _Sequence[_types.TypeInputDocument],
+    ) -> None: ...
+
+class SuggestBirthday(_TLObject):
+    """``users.suggestBirthday#fc533372``."""
+
+    id: _types.TypeInputUser
+    birthday: _types.TypeBirthday
+    def __init__(self, /, *, id: _types.TypeInputUser, birthday: _types.TypeBirthday) -> None: ...

@@ -12,11 +12,28 @@ import oxigram.tl.types.messages as _types_messages
 from oxigram.tl._model import TLObject as _TLObject
 
 from . import account as account
+from . import aicompose as aicompose
 from . import auth as auth
+from . import bots as bots
+from . import channels as channels
+from . import chatlists as chatlists
+from . import communities as communities
 from . import contacts as contacts
+from . import ephemeral as ephemeral
+from . import fragment as fragment
 from . import help as help
 from . import messages as messages
+from . import payments as payments
+from . import phone as phone
+from . import photos as photos
+from . import premium as premium
+from . import smsjobs as smsjobs
+from . import stats as stats
+from . import stickers as stickers
+from . import storage as storage
+from . import stories as stories
 from . import updates as updates
+from . import upload as upload
 from . import users as users
 
 class ResPQ(_TLObject):
@@ -539,6 +556,25 @@ class InputUserFromMessage(_TLObject):
     user_id: int
     def __init__(self, /, *, peer: TypeInputPeer, msg_id: int, user_id: int) -> None: ...
 
+class InputPhoneContact(_TLObject):
+    """``inputPhoneContact#6a1dc4be``."""
+
+    client_id: int
+    phone: str
+    first_name: str
+    last_name: str
+    note: TypeTextWithEntities | None
+    def __init__(
+        self,
+        /,
+        *,
+        client_id: int,
+        phone: str,
+        first_name: str,
+        last_name: str,
+        note: TypeTextWithEntities | None = None,
+    ) -> None: ...
+
 class InputFile(_TLObject):
     """``inputFile#f52ff27f``."""
 
@@ -869,6 +905,34 @@ class InputMediaStakeDice(_TLObject):
     client_seed: bytes
     def __init__(self, /, *, game_hash: str, ton_amount: int, client_seed: bytes) -> None: ...
 
+class InputChatPhotoEmpty(_TLObject):
+    """``inputChatPhotoEmpty#1ca48f57``."""
+
+    def __init__(self) -> None: ...
+
+class InputChatUploadedPhoto(_TLObject):
+    """``inputChatUploadedPhoto#bdcdaec0``."""
+
+    file: TypeInputFile | None
+    video: TypeInputFile | None
+    video_start_ts: float | None
+    video_emoji_markup: TypeVideoSize | None
+    def __init__(
+        self,
+        /,
+        *,
+        file: TypeInputFile | None = None,
+        video: TypeInputFile | None = None,
+        video_start_ts: float | None = None,
+        video_emoji_markup: TypeVideoSize | None = None,
+    ) -> None: ...
+
+class InputChatPhoto(_TLObject):
+    """``inputChatPhoto#8953ad37``."""
+
+    id: TypeInputPhoto
+    def __init__(self, /, *, id: TypeInputPhoto) -> None: ...
+
 class InputGeoPointEmpty(_TLObject):
     """``inputGeoPointEmpty#e4c123d6``."""
 
@@ -901,6 +965,131 @@ class InputPhoto(_TLObject):
     access_hash: int
     file_reference: bytes
     def __init__(self, /, *, id: int, access_hash: int, file_reference: bytes) -> None: ...
+
+class InputFileLocation(_TLObject):
+    """``inputFileLocation#dfdaabe1``."""
+
+    volume_id: int
+    local_id: int
+    secret: int
+    file_reference: bytes
+    def __init__(
+        self,
+        /,
+        *,
+        volume_id: int,
+        local_id: int,
+        secret: int,
+        file_reference: bytes,
+    ) -> None: ...
+
+class InputEncryptedFileLocation(_TLObject):
+    """``inputEncryptedFileLocation#f5235d55``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
+
+class InputDocumentFileLocation(_TLObject):
+    """``inputDocumentFileLocation#bad07584``."""
+
+    id: int
+    access_hash: int
+    file_reference: bytes
+    thumb_size: str
+    def __init__(
+        self,
+        /,
+        *,
+        id: int,
+        access_hash: int,
+        file_reference: bytes,
+        thumb_size: str,
+    ) -> None: ...
+
+class InputSecureFileLocation(_TLObject):
+    """``inputSecureFileLocation#cbc7ee28``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
+
+class InputTakeoutFileLocation(_TLObject):
+    """``inputTakeoutFileLocation#29be5899``."""
+
+    def __init__(self) -> None: ...
+
+class InputPhotoFileLocation(_TLObject):
+    """``inputPhotoFileLocation#40181ffe``."""
+
+    id: int
+    access_hash: int
+    file_reference: bytes
+    thumb_size: str
+    def __init__(
+        self,
+        /,
+        *,
+        id: int,
+        access_hash: int,
+        file_reference: bytes,
+        thumb_size: str,
+    ) -> None: ...
+
+class InputPhotoLegacyFileLocation(_TLObject):
+    """``inputPhotoLegacyFileLocation#d83466f3``."""
+
+    id: int
+    access_hash: int
+    file_reference: bytes
+    volume_id: int
+    local_id: int
+    secret: int
+    def __init__(
+        self,
+        /,
+        *,
+        id: int,
+        access_hash: int,
+        file_reference: bytes,
+        volume_id: int,
+        local_id: int,
+        secret: int,
+    ) -> None: ...
+
+class InputPeerPhotoFileLocation(_TLObject):
+    """``inputPeerPhotoFileLocation#37257e99``."""
+
+    big: bool
+    peer: TypeInputPeer
+    photo_id: int
+    def __init__(self, /, *, big: bool = False, peer: TypeInputPeer, photo_id: int) -> None: ...
+
+class InputStickerSetThumb(_TLObject):
+    """``inputStickerSetThumb#9d84f3db``."""
+
+    stickerset: TypeInputStickerSet
+    thumb_version: int
+    def __init__(self, /, *, stickerset: TypeInputStickerSet, thumb_version: int) -> None: ...
+
+class InputGroupCallStream(_TLObject):
+    """``inputGroupCallStream#0598a92a``."""
+
+    call: TypeInputGroupCall
+    time_ms: int
+    scale: int
+    video_channel: int | None
+    video_quality: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        call: TypeInputGroupCall,
+        time_ms: int,
+        scale: int,
+        video_channel: int | None = None,
+        video_quality: int | None = None,
+    ) -> None: ...
 
 class PeerUser(_TLObject):
     """``peerUser#59511722``."""
@@ -3042,6 +3231,63 @@ class GeoPoint(_TLObject):
         accuracy_radius: int | None = None,
     ) -> None: ...
 
+class InputNotifyPeer(_TLObject):
+    """``inputNotifyPeer#b8bc5b0c``."""
+
+    peer: TypeInputPeer
+    def __init__(self, /, *, peer: TypeInputPeer) -> None: ...
+
+class InputNotifyUsers(_TLObject):
+    """``inputNotifyUsers#193b4417``."""
+
+    def __init__(self) -> None: ...
+
+class InputNotifyChats(_TLObject):
+    """``inputNotifyChats#4a95e84e``."""
+
+    def __init__(self) -> None: ...
+
+class InputNotifyBroadcasts(_TLObject):
+    """``inputNotifyBroadcasts#b1db7c7e``."""
+
+    def __init__(self) -> None: ...
+
+class InputNotifyForumTopic(_TLObject):
+    """``inputNotifyForumTopic#5c467992``."""
+
+    peer: TypeInputPeer
+    top_msg_id: int
+    def __init__(self, /, *, peer: TypeInputPeer, top_msg_id: int) -> None: ...
+
+class InputNotifyCommunity(_TLObject):
+    """``inputNotifyCommunity#27bb1adc``."""
+
+    community: TypeInputChannel
+    def __init__(self, /, *, community: TypeInputChannel) -> None: ...
+
+class InputPeerNotifySettings(_TLObject):
+    """``inputPeerNotifySettings#cacb6ae2``."""
+
+    show_previews: bool | None
+    silent: bool | None
+    mute_until: int | None
+    sound: TypeNotificationSound | None
+    stories_muted: bool | None
+    stories_hide_sender: bool | None
+    stories_sound: TypeNotificationSound | None
+    def __init__(
+        self,
+        /,
+        *,
+        show_previews: bool | None = None,
+        silent: bool | None = None,
+        mute_until: int | None = None,
+        sound: TypeNotificationSound | None = None,
+        stories_muted: bool | None = None,
+        stories_hide_sender: bool | None = None,
+        stories_sound: TypeNotificationSound | None = None,
+    ) -> None: ...
+
 class PeerNotifySettings(_TLObject):
     """``peerNotifySettings#99622c0c``."""
 
@@ -3168,6 +3414,56 @@ class WallPaperNoFile(_TLObject):
         settings: TypeWallPaperSettings | None = None,
     ) -> None: ...
 
+class InputReportReasonSpam(_TLObject):
+    """``inputReportReasonSpam#58dbcab8``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonViolence(_TLObject):
+    """``inputReportReasonViolence#1e22c78d``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonPornography(_TLObject):
+    """``inputReportReasonPornography#2e59d922``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonChildAbuse(_TLObject):
+    """``inputReportReasonChildAbuse#adf44ee3``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonOther(_TLObject):
+    """``inputReportReasonOther#c1e4a2b1``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonCopyright(_TLObject):
+    """``inputReportReasonCopyright#9b89f93a``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonGeoIrrelevant(_TLObject):
+    """``inputReportReasonGeoIrrelevant#dbd4feed``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonFake(_TLObject):
+    """``inputReportReasonFake#f5ddd6e7``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonIllegalDrugs(_TLObject):
+    """``inputReportReasonIllegalDrugs#0a8eb2be``."""
+
+    def __init__(self) -> None: ...
+
+class InputReportReasonPersonalDetails(_TLObject):
+    """``inputReportReasonPersonalDetails#9ec7863d``."""
+
+    def __init__(self) -> None: ...
+
 class UserFull(_TLObject):
     """``userFull#06cbe645``."""
 
@@ -3292,6 +3588,118 @@ class UserFull(_TLObject):
         note: TypeTextWithEntities | None = None,
         bot_manager_id: int | None = None,
     ) -> None: ...
+
+class Contact(_TLObject):
+    """``contact#145ade0b``."""
+
+    user_id: int
+    mutual: bool
+    def __init__(self, /, *, user_id: int, mutual: bool) -> None: ...
+
+class ImportedContact(_TLObject):
+    """``importedContact#c13e3c50``."""
+
+    user_id: int
+    client_id: int
+    def __init__(self, /, *, user_id: int, client_id: int) -> None: ...
+
+class ContactStatus(_TLObject):
+    """``contactStatus#16d9703b``."""
+
+    user_id: int
+    status: TypeUserStatus
+    def __init__(self, /, *, user_id: int, status: TypeUserStatus) -> None: ...
+
+class InputMessagesFilterEmpty(_TLObject):
+    """``inputMessagesFilterEmpty#57e2f66c``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterPhotos(_TLObject):
+    """``inputMessagesFilterPhotos#9609a51c``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterVideo(_TLObject):
+    """``inputMessagesFilterVideo#9fc00e65``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterPhotoVideo(_TLObject):
+    """``inputMessagesFilterPhotoVideo#56e9f0e4``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterDocument(_TLObject):
+    """``inputMessagesFilterDocument#9eddf188``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterUrl(_TLObject):
+    """``inputMessagesFilterUrl#7ef0dd87``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterGif(_TLObject):
+    """``inputMessagesFilterGif#ffc86587``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterVoice(_TLObject):
+    """``inputMessagesFilterVoice#50f5c392``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterMusic(_TLObject):
+    """``inputMessagesFilterMusic#3751b49e``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterChatPhotos(_TLObject):
+    """``inputMessagesFilterChatPhotos#3a20ecb8``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterPhoneCalls(_TLObject):
+    """``inputMessagesFilterPhoneCalls#80c99768``."""
+
+    missed: bool
+    def __init__(self, /, *, missed: bool = False) -> None: ...
+
+class InputMessagesFilterRoundVoice(_TLObject):
+    """``inputMessagesFilterRoundVoice#7a7c17a4``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterRoundVideo(_TLObject):
+    """``inputMessagesFilterRoundVideo#b549da53``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterMyMentions(_TLObject):
+    """``inputMessagesFilterMyMentions#c1f8e69a``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterGeo(_TLObject):
+    """``inputMessagesFilterGeo#e7026d0d``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterContacts(_TLObject):
+    """``inputMessagesFilterContacts#e062db83``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterPinned(_TLObject):
+    """``inputMessagesFilterPinned#1bb00451``."""
+
+    def __init__(self) -> None: ...
+
+class InputMessagesFilterPoll(_TLObject):
+    """``inputMessagesFilterPoll#fa2bc90a``."""
+
+    def __init__(self) -> None: ...
 
 class UpdateNewMessage(_TLObject):
     """``updateNewMessage#1f2b0afd``."""
@@ -5474,6 +5882,13 @@ class EncryptedChatDiscarded(_TLObject):
     id: int
     def __init__(self, /, *, history_deleted: bool = False, id: int) -> None: ...
 
+class InputEncryptedChat(_TLObject):
+    """``inputEncryptedChat#f141b5e1``."""
+
+    chat_id: int
+    access_hash: int
+    def __init__(self, /, *, chat_id: int, access_hash: int) -> None: ...
+
 class EncryptedFileEmpty(_TLObject):
     """``encryptedFileEmpty#c21f497e``."""
 
@@ -5497,6 +5912,43 @@ class EncryptedFile(_TLObject):
         dc_id: int,
         key_fingerprint: int,
     ) -> None: ...
+
+class InputEncryptedFileEmpty(_TLObject):
+    """``inputEncryptedFileEmpty#1837c364``."""
+
+    def __init__(self) -> None: ...
+
+class InputEncryptedFileUploaded(_TLObject):
+    """``inputEncryptedFileUploaded#64bd0306``."""
+
+    id: int
+    parts: int
+    md5_checksum: str
+    key_fingerprint: int
+    def __init__(
+        self,
+        /,
+        *,
+        id: int,
+        parts: int,
+        md5_checksum: str,
+        key_fingerprint: int,
+    ) -> None: ...
+
+class InputEncryptedFile(_TLObject):
+    """``inputEncryptedFile#5a17b5e5``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
+
+class InputEncryptedFileBigUploaded(_TLObject):
+    """``inputEncryptedFileBigUploaded#2dc173c8``."""
+
+    id: int
+    parts: int
+    key_fingerprint: int
+    def __init__(self, /, *, id: int, parts: int, key_fingerprint: int) -> None: ...
 
 class EncryptedMessage(_TLObject):
     """``encryptedMessage#ed18c118``."""
@@ -5773,6 +6225,76 @@ class SendMessageStopDraftAction(_TLObject):
     random_id: int
     def __init__(self, /, *, random_id: int) -> None: ...
 
+class InputPrivacyKeyStatusTimestamp(_TLObject):
+    """``inputPrivacyKeyStatusTimestamp#4f96cb18``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyChatInvite(_TLObject):
+    """``inputPrivacyKeyChatInvite#bdfb0426``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyPhoneCall(_TLObject):
+    """``inputPrivacyKeyPhoneCall#fabadc5f``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyPhoneP2P(_TLObject):
+    """``inputPrivacyKeyPhoneP2P#db9e70d2``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyForwards(_TLObject):
+    """``inputPrivacyKeyForwards#a4dd4c08``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyProfilePhoto(_TLObject):
+    """``inputPrivacyKeyProfilePhoto#5719bacc``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyPhoneNumber(_TLObject):
+    """``inputPrivacyKeyPhoneNumber#0352dafa``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyAddedByPhone(_TLObject):
+    """``inputPrivacyKeyAddedByPhone#d1219bdd``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyVoiceMessages(_TLObject):
+    """``inputPrivacyKeyVoiceMessages#aee69d68``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyAbout(_TLObject):
+    """``inputPrivacyKeyAbout#3823cc40``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyBirthday(_TLObject):
+    """``inputPrivacyKeyBirthday#d65a11cc``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyStarGiftsAutoSave(_TLObject):
+    """``inputPrivacyKeyStarGiftsAutoSave#e1732341``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeyNoPaidMessages(_TLObject):
+    """``inputPrivacyKeyNoPaidMessages#bdc597b4``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyKeySavedMusic(_TLObject):
+    """``inputPrivacyKeySavedMusic#4dbe9226``."""
+
+    def __init__(self) -> None: ...
+
 class PrivacyKeyStatusTimestamp(_TLObject):
     """``privacyKeyStatusTimestamp#bc2eab30``."""
 
@@ -5843,6 +6365,70 @@ class PrivacyKeySavedMusic(_TLObject):
 
     def __init__(self) -> None: ...
 
+class InputPrivacyValueAllowContacts(_TLObject):
+    """``inputPrivacyValueAllowContacts#0d09e07b``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyValueAllowAll(_TLObject):
+    """``inputPrivacyValueAllowAll#184b35ce``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyValueAllowUsers(_TLObject):
+    """``inputPrivacyValueAllowUsers#131cc67f``."""
+
+    users: list[TypeInputUser]
+    def __init__(self, /, *, users: _Sequence[TypeInputUser]) -> None: ...
+
+class InputPrivacyValueDisallowContacts(_TLObject):
+    """``inputPrivacyValueDisallowContacts#0ba52007``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyValueDisallowAll(_TLObject):
+    """``inputPrivacyValueDisallowAll#d66b66c9``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyValueDisallowUsers(_TLObject):
+    """``inputPrivacyValueDisallowUsers#90110467``."""
+
+    users: list[TypeInputUser]
+    def __init__(self, /, *, users: _Sequence[TypeInputUser]) -> None: ...
+
+class InputPrivacyValueAllowChatParticipants(_TLObject):
+    """``inputPrivacyValueAllowChatParticipants#840649cf``."""
+
+    chats: list[int]
+    def __init__(self, /, *, chats: _Sequence[int]) -> None: ...
+
+class InputPrivacyValueDisallowChatParticipants(_TLObject):
+    """``inputPrivacyValueDisallowChatParticipants#e94f0f86``."""
+
+    chats: list[int]
+    def __init__(self, /, *, chats: _Sequence[int]) -> None: ...
+
+class InputPrivacyValueAllowCloseFriends(_TLObject):
+    """``inputPrivacyValueAllowCloseFriends#2f453e49``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyValueAllowPremium(_TLObject):
+    """``inputPrivacyValueAllowPremium#77cdc9f1``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyValueAllowBots(_TLObject):
+    """``inputPrivacyValueAllowBots#5a4fcce5``."""
+
+    def __init__(self) -> None: ...
+
+class InputPrivacyValueDisallowBots(_TLObject):
+    """``inputPrivacyValueDisallowBots#c4e57915``."""
+
+    def __init__(self) -> None: ...
+
 class PrivacyValueAllowContacts(_TLObject):
     """``privacyValueAllowContacts#fffe1bac``."""
 
@@ -5906,6 +6492,12 @@ class PrivacyValueDisallowBots(_TLObject):
     """``privacyValueDisallowBots#f6a5f82f``."""
 
     def __init__(self) -> None: ...
+
+class AccountDaysTTL(_TLObject):
+    """``accountDaysTTL#b8d0afdf``."""
+
+    days: int
+    def __init__(self, /, *, days: int) -> None: ...
 
 class DocumentAttributeImageSize(_TLObject):
     """``documentAttributeImageSize#6c37c15c``."""
@@ -6087,6 +6679,58 @@ class WebPageNotModified(_TLObject):
     cached_page_views: int | None
     def __init__(self, /, *, cached_page_views: int | None = None) -> None: ...
 
+class Authorization(_TLObject):
+    """``authorization#ad01d61d``."""
+
+    current: bool
+    official_app: bool
+    password_pending: bool
+    encrypted_requests_disabled: bool
+    call_requests_disabled: bool
+    unconfirmed: bool
+    hash: int
+    device_model: str
+    platform: str
+    system_version: str
+    api_id: int
+    app_name: str
+    app_version: str
+    date_created: int
+    date_active: int
+    ip: str
+    country: str
+    region: str
+    def __init__(
+        self,
+        /,
+        *,
+        current: bool = False,
+        official_app: bool = False,
+        password_pending: bool = False,
+        encrypted_requests_disabled: bool = False,
+        call_requests_disabled: bool = False,
+        unconfirmed: bool = False,
+        hash: int,
+        device_model: str,
+        platform: str,
+        system_version: str,
+        api_id: int,
+        app_name: str,
+        app_version: str,
+        date_created: int,
+        date_active: int,
+        ip: str,
+        country: str,
+        region: str,
+    ) -> None: ...
+
+class ReceivedNotifyMessage(_TLObject):
+    """``receivedNotifyMessage#a384b779``."""
+
+    id: int
+    flags: int
+    def __init__(self, /, *, id: int, flags: int) -> None: ...
+
 class ChatInviteExported(_TLObject):
     """``chatInviteExported#a22cbd96``."""
 
@@ -6128,6 +6772,64 @@ class ChatInvitePublicJoinRequests(_TLObject):
     """``chatInvitePublicJoinRequests#ed107ab7``."""
 
     def __init__(self) -> None: ...
+
+class ChatInviteAlready(_TLObject):
+    """``chatInviteAlready#5a686d7c``."""
+
+    chat: TypeChat
+    def __init__(self, /, *, chat: TypeChat) -> None: ...
+
+class ChatInvite(_TLObject):
+    """``chatInvite#5c9d3702``."""
+
+    channel: bool
+    broadcast: bool
+    public: bool
+    megagroup: bool
+    request_needed: bool
+    verified: bool
+    scam: bool
+    fake: bool
+    can_refulfill_subscription: bool
+    title: str
+    about: str | None
+    photo: TypePhoto
+    participants_count: int
+    participants: list[TypeUser] | None
+    color: int
+    subscription_pricing: TypeStarsSubscriptionPricing | None
+    subscription_form_id: int | None
+    bot_verification: TypeBotVerification | None
+    def __init__(
+        self,
+        /,
+        *,
+        channel: bool = False,
+        broadcast: bool = False,
+        public: bool = False,
+        megagroup: bool = False,
+        request_needed: bool = False,
+        verified: bool = False,
+        scam: bool = False,
+        fake: bool = False,
+        can_refulfill_subscription: bool = False,
+        title: str,
+        about: str | None = None,
+        photo: TypePhoto,
+        participants_count: int,
+        participants: _Sequence[TypeUser] | None = None,
+        color: int,
+        subscription_pricing: TypeStarsSubscriptionPricing | None = None,
+        subscription_form_id: int | None = None,
+        bot_verification: TypeBotVerification | None = None,
+    ) -> None: ...
+
+class ChatInvitePeek(_TLObject):
+    """``chatInvitePeek#61695cb0``."""
+
+    chat: TypeChat
+    expires: int
+    def __init__(self, /, *, chat: TypeChat, expires: int) -> None: ...
 
 class InputStickerSetEmpty(_TLObject):
     """``inputStickerSetEmpty#ffb62b95``."""
@@ -6705,6 +7407,513 @@ class ChannelParticipantLeft(_TLObject):
     peer: TypePeer
     def __init__(self, /, *, peer: TypePeer) -> None: ...
 
+class ChannelParticipantsRecent(_TLObject):
+    """``channelParticipantsRecent#de3f3c79``."""
+
+    def __init__(self) -> None: ...
+
+class ChannelParticipantsAdmins(_TLObject):
+    """``channelParticipantsAdmins#b4608969``."""
+
+    def __init__(self) -> None: ...
+
+class ChannelParticipantsKicked(_TLObject):
+    """``channelParticipantsKicked#a3b54985``."""
+
+    q: str
+    def __init__(self, /, *, q: str) -> None: ...
+
+class ChannelParticipantsBots(_TLObject):
+    """``channelParticipantsBots#b0d1865b``."""
+
+    def __init__(self) -> None: ...
+
+class ChannelParticipantsBanned(_TLObject):
+    """``channelParticipantsBanned#1427a5e1``."""
+
+    q: str
+    def __init__(self, /, *, q: str) -> None: ...
+
+class ChannelParticipantsSearch(_TLObject):
+    """``channelParticipantsSearch#0656ac4b``."""
+
+    q: str
+    def __init__(self, /, *, q: str) -> None: ...
+
+class ChannelParticipantsContacts(_TLObject):
+    """``channelParticipantsContacts#bb6ae88d``."""
+
+    q: str
+    def __init__(self, /, *, q: str) -> None: ...
+
+class ChannelParticipantsMentions(_TLObject):
+    """``channelParticipantsMentions#e04b5ceb``."""
+
+    q: str | None
+    top_msg_id: int | None
+    def __init__(self, /, *, q: str | None = None, top_msg_id: int | None = None) -> None: ...
+
+class InputBotInlineMessageMediaAuto(_TLObject):
+    """``inputBotInlineMessageMediaAuto#3380c786``."""
+
+    invert_media: bool
+    message: str
+    entities: list[TypeMessageEntity] | None
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        invert_media: bool = False,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class InputBotInlineMessageText(_TLObject):
+    """``inputBotInlineMessageText#3dcd7a87``."""
+
+    no_webpage: bool
+    invert_media: bool
+    message: str
+    entities: list[TypeMessageEntity] | None
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        no_webpage: bool = False,
+        invert_media: bool = False,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class InputBotInlineMessageMediaGeo(_TLObject):
+    """``inputBotInlineMessageMediaGeo#96929a85``."""
+
+    geo_point: TypeInputGeoPoint
+    heading: int | None
+    period: int | None
+    proximity_notification_radius: int | None
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        geo_point: TypeInputGeoPoint,
+        heading: int | None = None,
+        period: int | None = None,
+        proximity_notification_radius: int | None = None,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class InputBotInlineMessageMediaVenue(_TLObject):
+    """``inputBotInlineMessageMediaVenue#417bbf11``."""
+
+    geo_point: TypeInputGeoPoint
+    title: str
+    address: str
+    provider: str
+    venue_id: str
+    venue_type: str
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        geo_point: TypeInputGeoPoint,
+        title: str,
+        address: str,
+        provider: str,
+        venue_id: str,
+        venue_type: str,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class InputBotInlineMessageMediaContact(_TLObject):
+    """``inputBotInlineMessageMediaContact#a6edbffd``."""
+
+    phone_number: str
+    first_name: str
+    last_name: str
+    vcard: str
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        phone_number: str,
+        first_name: str,
+        last_name: str,
+        vcard: str,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class InputBotInlineMessageGame(_TLObject):
+    """``inputBotInlineMessageGame#4b425864``."""
+
+    reply_markup: TypeReplyMarkup | None
+    def __init__(self, /, *, reply_markup: TypeReplyMarkup | None = None) -> None: ...
+
+class InputBotInlineMessageMediaInvoice(_TLObject):
+    """``inputBotInlineMessageMediaInvoice#d7e78225``."""
+
+    title: str
+    description: str
+    photo: TypeInputWebDocument | None
+    invoice: TypeInvoice
+    payload: bytes
+    provider: str
+    provider_data: TypeDataJSON
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        title: str,
+        description: str,
+        photo: TypeInputWebDocument | None = None,
+        invoice: TypeInvoice,
+        payload: bytes,
+        provider: str,
+        provider_data: TypeDataJSON,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class InputBotInlineMessageMediaWebPage(_TLObject):
+    """``inputBotInlineMessageMediaWebPage#bddcc510``."""
+
+    invert_media: bool
+    force_large_media: bool
+    force_small_media: bool
+    optional: bool
+    message: str
+    entities: list[TypeMessageEntity] | None
+    url: str
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        invert_media: bool = False,
+        force_large_media: bool = False,
+        force_small_media: bool = False,
+        optional: bool = False,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        url: str,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class InputBotInlineMessageRichMessage(_TLObject):
+    """``inputBotInlineMessageRichMessage#b43df56c``."""
+
+    reply_markup: TypeReplyMarkup | None
+    rich_message: TypeInputRichMessage
+    def __init__(
+        self,
+        /,
+        *,
+        reply_markup: TypeReplyMarkup | None = None,
+        rich_message: TypeInputRichMessage,
+    ) -> None: ...
+
+class InputBotInlineResult(_TLObject):
+    """``inputBotInlineResult#88bf9319``."""
+
+    id: str
+    type: str
+    title: str | None
+    description: str | None
+    url: str | None
+    thumb: TypeInputWebDocument | None
+    content: TypeInputWebDocument | None
+    send_message: TypeInputBotInlineMessage
+    def __init__(
+        self,
+        /,
+        *,
+        id: str,
+        type: str,
+        title: str | None = None,
+        description: str | None = None,
+        url: str | None = None,
+        thumb: TypeInputWebDocument | None = None,
+        content: TypeInputWebDocument | None = None,
+        send_message: TypeInputBotInlineMessage,
+    ) -> None: ...
+
+class InputBotInlineResultPhoto(_TLObject):
+    """``inputBotInlineResultPhoto#a8d864a7``."""
+
+    id: str
+    type: str
+    photo: TypeInputPhoto
+    send_message: TypeInputBotInlineMessage
+    def __init__(
+        self,
+        /,
+        *,
+        id: str,
+        type: str,
+        photo: TypeInputPhoto,
+        send_message: TypeInputBotInlineMessage,
+    ) -> None: ...
+
+class InputBotInlineResultDocument(_TLObject):
+    """``inputBotInlineResultDocument#fff8fdc4``."""
+
+    id: str
+    type: str
+    title: str | None
+    description: str | None
+    document: TypeInputDocument
+    send_message: TypeInputBotInlineMessage
+    def __init__(
+        self,
+        /,
+        *,
+        id: str,
+        type: str,
+        title: str | None = None,
+        description: str | None = None,
+        document: TypeInputDocument,
+        send_message: TypeInputBotInlineMessage,
+    ) -> None: ...
+
+class InputBotInlineResultGame(_TLObject):
+    """``inputBotInlineResultGame#4fa417f2``."""
+
+    id: str
+    short_name: str
+    send_message: TypeInputBotInlineMessage
+    def __init__(
+        self,
+        /,
+        *,
+        id: str,
+        short_name: str,
+        send_message: TypeInputBotInlineMessage,
+    ) -> None: ...
+
+class BotInlineMessageMediaAuto(_TLObject):
+    """``botInlineMessageMediaAuto#764cf810``."""
+
+    invert_media: bool
+    message: str
+    entities: list[TypeMessageEntity] | None
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        invert_media: bool = False,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class BotInlineMessageText(_TLObject):
+    """``botInlineMessageText#8c7f65e2``."""
+
+    no_webpage: bool
+    invert_media: bool
+    message: str
+    entities: list[TypeMessageEntity] | None
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        no_webpage: bool = False,
+        invert_media: bool = False,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class BotInlineMessageMediaGeo(_TLObject):
+    """``botInlineMessageMediaGeo#051846fd``."""
+
+    geo: TypeGeoPoint
+    heading: int | None
+    period: int | None
+    proximity_notification_radius: int | None
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        geo: TypeGeoPoint,
+        heading: int | None = None,
+        period: int | None = None,
+        proximity_notification_radius: int | None = None,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class BotInlineMessageMediaVenue(_TLObject):
+    """``botInlineMessageMediaVenue#8a86659c``."""
+
+    geo: TypeGeoPoint
+    title: str
+    address: str
+    provider: str
+    venue_id: str
+    venue_type: str
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        geo: TypeGeoPoint,
+        title: str,
+        address: str,
+        provider: str,
+        venue_id: str,
+        venue_type: str,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class BotInlineMessageMediaContact(_TLObject):
+    """``botInlineMessageMediaContact#18d1cdc2``."""
+
+    phone_number: str
+    first_name: str
+    last_name: str
+    vcard: str
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        phone_number: str,
+        first_name: str,
+        last_name: str,
+        vcard: str,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class BotInlineMessageMediaInvoice(_TLObject):
+    """``botInlineMessageMediaInvoice#354a9b09``."""
+
+    shipping_address_requested: bool
+    test: bool
+    title: str
+    description: str
+    photo: TypeWebDocument | None
+    currency: str
+    total_amount: int
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        shipping_address_requested: bool = False,
+        test: bool = False,
+        title: str,
+        description: str,
+        photo: TypeWebDocument | None = None,
+        currency: str,
+        total_amount: int,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class BotInlineMessageMediaWebPage(_TLObject):
+    """``botInlineMessageMediaWebPage#809ad9a6``."""
+
+    invert_media: bool
+    force_large_media: bool
+    force_small_media: bool
+    manual: bool
+    safe: bool
+    message: str
+    entities: list[TypeMessageEntity] | None
+    url: str
+    reply_markup: TypeReplyMarkup | None
+    def __init__(
+        self,
+        /,
+        *,
+        invert_media: bool = False,
+        force_large_media: bool = False,
+        force_small_media: bool = False,
+        manual: bool = False,
+        safe: bool = False,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        url: str,
+        reply_markup: TypeReplyMarkup | None = None,
+    ) -> None: ...
+
+class BotInlineMessageRichMessage(_TLObject):
+    """``botInlineMessageRichMessage#0a617e7b``."""
+
+    reply_markup: TypeReplyMarkup | None
+    rich_message: TypeRichMessage
+    def __init__(
+        self,
+        /,
+        *,
+        reply_markup: TypeReplyMarkup | None = None,
+        rich_message: TypeRichMessage,
+    ) -> None: ...
+
+class BotInlineResult(_TLObject):
+    """``botInlineResult#11965f3a``."""
+
+    id: str
+    type: str
+    title: str | None
+    description: str | None
+    url: str | None
+    thumb: TypeWebDocument | None
+    content: TypeWebDocument | None
+    send_message: TypeBotInlineMessage
+    def __init__(
+        self,
+        /,
+        *,
+        id: str,
+        type: str,
+        title: str | None = None,
+        description: str | None = None,
+        url: str | None = None,
+        thumb: TypeWebDocument | None = None,
+        content: TypeWebDocument | None = None,
+        send_message: TypeBotInlineMessage,
+    ) -> None: ...
+
+class BotInlineMediaResult(_TLObject):
+    """``botInlineMediaResult#17db940b``."""
+
+    id: str
+    type: str
+    photo: TypePhoto | None
+    document: TypeDocument | None
+    title: str | None
+    description: str | None
+    send_message: TypeBotInlineMessage
+    def __init__(
+        self,
+        /,
+        *,
+        id: str,
+        type: str,
+        photo: TypePhoto | None = None,
+        document: TypeDocument | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        send_message: TypeBotInlineMessage,
+    ) -> None: ...
+
+class ExportedMessageLink(_TLObject):
+    """``exportedMessageLink#5dab1af4``."""
+
+    link: str
+    html: str
+    def __init__(self, /, *, link: str, html: str) -> None: ...
+
 class MessageFwdHeader(_TLObject):
     """``messageFwdHeader#4e4df4bb``."""
 
@@ -6757,6 +7966,85 @@ class InputBotInlineMessageID64(_TLObject):
     access_hash: int
     def __init__(self, /, *, dc_id: int, owner_id: int, id: int, access_hash: int) -> None: ...
 
+class InlineBotSwitchPM(_TLObject):
+    """``inlineBotSwitchPM#3c20629f``."""
+
+    text: str
+    start_param: str
+    def __init__(self, /, *, text: str, start_param: str) -> None: ...
+
+class TopPeer(_TLObject):
+    """``topPeer#edcdc05b``."""
+
+    peer: TypePeer
+    rating: float
+    def __init__(self, /, *, peer: TypePeer, rating: float) -> None: ...
+
+class TopPeerCategoryBotsPM(_TLObject):
+    """``topPeerCategoryBotsPM#ab661b5b``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryBotsInline(_TLObject):
+    """``topPeerCategoryBotsInline#148677e2``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryCorrespondents(_TLObject):
+    """``topPeerCategoryCorrespondents#0637b7ed``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryGroups(_TLObject):
+    """``topPeerCategoryGroups#bd17a14a``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryChannels(_TLObject):
+    """``topPeerCategoryChannels#161d9628``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryPhoneCalls(_TLObject):
+    """``topPeerCategoryPhoneCalls#1e76a78c``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryForwardUsers(_TLObject):
+    """``topPeerCategoryForwardUsers#a8406ca9``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryForwardChats(_TLObject):
+    """``topPeerCategoryForwardChats#fbeec0f0``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryBotsApp(_TLObject):
+    """``topPeerCategoryBotsApp#fd9e7bec``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryBotsGuestChat(_TLObject):
+    """``topPeerCategoryBotsGuestChat#6c24f3dd``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeerCategoryPeers(_TLObject):
+    """``topPeerCategoryPeers#fb834291``."""
+
+    category: TypeTopPeerCategory
+    count: int
+    peers: list[TypeTopPeer]
+    def __init__(
+        self,
+        /,
+        *,
+        category: TypeTopPeerCategory,
+        count: int,
+        peers: _Sequence[TypeTopPeer],
+    ) -> None: ...
+
 class DraftMessageEmpty(_TLObject):
     """``draftMessageEmpty#1b0c841a``."""
 
@@ -6792,6 +8080,43 @@ class DraftMessage(_TLObject):
         rich_message: TypeRichMessage | None = None,
     ) -> None: ...
 
+class StickerSetCovered(_TLObject):
+    """``stickerSetCovered#6410a5d2``."""
+
+    set: TypeStickerSet
+    cover: TypeDocument
+    def __init__(self, /, *, set: TypeStickerSet, cover: TypeDocument) -> None: ...
+
+class StickerSetMultiCovered(_TLObject):
+    """``stickerSetMultiCovered#3407e51b``."""
+
+    set: TypeStickerSet
+    covers: list[TypeDocument]
+    def __init__(self, /, *, set: TypeStickerSet, covers: _Sequence[TypeDocument]) -> None: ...
+
+class StickerSetFullCovered(_TLObject):
+    """``stickerSetFullCovered#40d13c0e``."""
+
+    set: TypeStickerSet
+    packs: list[TypeStickerPack]
+    keywords: list[TypeStickerKeyword]
+    documents: list[TypeDocument]
+    def __init__(
+        self,
+        /,
+        *,
+        set: TypeStickerSet,
+        packs: _Sequence[TypeStickerPack],
+        keywords: _Sequence[TypeStickerKeyword],
+        documents: _Sequence[TypeDocument],
+    ) -> None: ...
+
+class StickerSetNoCovered(_TLObject):
+    """``stickerSetNoCovered#77b15d1c``."""
+
+    set: TypeStickerSet
+    def __init__(self, /, *, set: TypeStickerSet) -> None: ...
+
 class MaskCoords(_TLObject):
     """``maskCoords#aed6dbb2``."""
 
@@ -6800,6 +8125,18 @@ class MaskCoords(_TLObject):
     y: float
     zoom: float
     def __init__(self, /, *, n: int, x: float, y: float, zoom: float) -> None: ...
+
+class InputStickeredMediaPhoto(_TLObject):
+    """``inputStickeredMediaPhoto#4a992157``."""
+
+    id: TypeInputPhoto
+    def __init__(self, /, *, id: TypeInputPhoto) -> None: ...
+
+class InputStickeredMediaDocument(_TLObject):
+    """``inputStickeredMediaDocument#0438865b``."""
+
+    id: TypeInputDocument
+    def __init__(self, /, *, id: TypeInputDocument) -> None: ...
 
 class Game(_TLObject):
     """``game#bdf9653b``."""
@@ -6837,6 +8174,14 @@ class InputGameShortName(_TLObject):
     bot_id: TypeInputUser
     short_name: str
     def __init__(self, /, *, bot_id: TypeInputUser, short_name: str) -> None: ...
+
+class HighScore(_TLObject):
+    """``highScore#73a379eb``."""
+
+    pos: int
+    user_id: int
+    score: int
+    def __init__(self, /, *, pos: int, user_id: int, score: int) -> None: ...
 
 class TextEmpty(_TLObject):
     """``textEmpty#dc3d824f``."""
@@ -7584,6 +8929,13 @@ class PaymentRequestedInfo(_TLObject):
         shipping_address: TypePostAddress | None = None,
     ) -> None: ...
 
+class PaymentSavedCredentialsCard(_TLObject):
+    """``paymentSavedCredentialsCard#cdc27a1f``."""
+
+    id: str
+    title: str
+    def __init__(self, /, *, id: str, title: str) -> None: ...
+
 class WebDocument(_TLObject):
     """``webDocument#1c570ed1``."""
 
@@ -7636,6 +8988,109 @@ class InputWebDocument(_TLObject):
         mime_type: str,
         attributes: _Sequence[TypeDocumentAttribute],
     ) -> None: ...
+
+class InputWebFileLocation(_TLObject):
+    """``inputWebFileLocation#c239d686``."""
+
+    url: str
+    access_hash: int
+    def __init__(self, /, *, url: str, access_hash: int) -> None: ...
+
+class InputWebFileGeoPointLocation(_TLObject):
+    """``inputWebFileGeoPointLocation#9f2221c9``."""
+
+    geo_point: TypeInputGeoPoint
+    access_hash: int
+    w: int
+    h: int
+    zoom: int
+    scale: int
+    def __init__(
+        self,
+        /,
+        *,
+        geo_point: TypeInputGeoPoint,
+        access_hash: int,
+        w: int,
+        h: int,
+        zoom: int,
+        scale: int,
+    ) -> None: ...
+
+class InputWebFileAudioAlbumThumbLocation(_TLObject):
+    """``inputWebFileAudioAlbumThumbLocation#f46fe924``."""
+
+    small: bool
+    document: TypeInputDocument | None
+    title: str | None
+    performer: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        small: bool = False,
+        document: TypeInputDocument | None = None,
+        title: str | None = None,
+        performer: str | None = None,
+    ) -> None: ...
+
+class InputPaymentCredentialsSaved(_TLObject):
+    """``inputPaymentCredentialsSaved#c10eb2cf``."""
+
+    id: str
+    tmp_password: bytes
+    def __init__(self, /, *, id: str, tmp_password: bytes) -> None: ...
+
+class InputPaymentCredentials(_TLObject):
+    """``inputPaymentCredentials#3417d728``."""
+
+    save: bool
+    data: TypeDataJSON
+    def __init__(self, /, *, save: bool = False, data: TypeDataJSON) -> None: ...
+
+class InputPaymentCredentialsApplePay(_TLObject):
+    """``inputPaymentCredentialsApplePay#0aa1c39f``."""
+
+    payment_data: TypeDataJSON
+    def __init__(self, /, *, payment_data: TypeDataJSON) -> None: ...
+
+class InputPaymentCredentialsGooglePay(_TLObject):
+    """``inputPaymentCredentialsGooglePay#8ac32801``."""
+
+    payment_token: TypeDataJSON
+    def __init__(self, /, *, payment_token: TypeDataJSON) -> None: ...
+
+class ShippingOption(_TLObject):
+    """``shippingOption#b6213cdf``."""
+
+    id: str
+    title: str
+    prices: list[TypeLabeledPrice]
+    def __init__(self, /, *, id: str, title: str, prices: _Sequence[TypeLabeledPrice]) -> None: ...
+
+class InputStickerSetItem(_TLObject):
+    """``inputStickerSetItem#32da9e9c``."""
+
+    document: TypeInputDocument
+    emoji: str
+    mask_coords: TypeMaskCoords | None
+    keywords: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        document: TypeInputDocument,
+        emoji: str,
+        mask_coords: TypeMaskCoords | None = None,
+        keywords: str | None = None,
+    ) -> None: ...
+
+class InputPhoneCall(_TLObject):
+    """``inputPhoneCall#1e36fded``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
 
 class PhoneCallEmpty(_TLObject):
     """``phoneCallEmpty#5366c915``."""
@@ -7841,6 +9296,19 @@ class PhoneCallProtocol(_TLObject):
         library_versions: _Sequence[str],
     ) -> None: ...
 
+class CdnPublicKey(_TLObject):
+    """``cdnPublicKey#c982eaba``."""
+
+    dc_id: int
+    public_key: str
+    def __init__(self, /, *, dc_id: int, public_key: str) -> None: ...
+
+class CdnConfig(_TLObject):
+    """``cdnConfig#5725e40a``."""
+
+    public_keys: list[TypeCdnPublicKey]
+    def __init__(self, /, *, public_keys: _Sequence[TypeCdnPublicKey]) -> None: ...
+
 class LangPackString(_TLObject):
     """``langPackString#cad181f6``."""
 
@@ -7894,6 +9362,592 @@ class LangPackDifference(_TLObject):
         strings: _Sequence[TypeLangPackString],
     ) -> None: ...
 
+class LangPackLanguage(_TLObject):
+    """``langPackLanguage#eeca5ce3``."""
+
+    official: bool
+    rtl: bool
+    beta: bool
+    name: str
+    native_name: str
+    lang_code: str
+    base_lang_code: str | None
+    plural_code: str
+    strings_count: int
+    translated_count: int
+    translations_url: str
+    def __init__(
+        self,
+        /,
+        *,
+        official: bool = False,
+        rtl: bool = False,
+        beta: bool = False,
+        name: str,
+        native_name: str,
+        lang_code: str,
+        base_lang_code: str | None = None,
+        plural_code: str,
+        strings_count: int,
+        translated_count: int,
+        translations_url: str,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionChangeTitle(_TLObject):
+    """``channelAdminLogEventActionChangeTitle#e6dfb825``."""
+
+    prev_value: str
+    new_value: str
+    def __init__(self, /, *, prev_value: str, new_value: str) -> None: ...
+
+class ChannelAdminLogEventActionChangeAbout(_TLObject):
+    """``channelAdminLogEventActionChangeAbout#55188a2e``."""
+
+    prev_value: str
+    new_value: str
+    def __init__(self, /, *, prev_value: str, new_value: str) -> None: ...
+
+class ChannelAdminLogEventActionChangeUsername(_TLObject):
+    """``channelAdminLogEventActionChangeUsername#6a4afc38``."""
+
+    prev_value: str
+    new_value: str
+    def __init__(self, /, *, prev_value: str, new_value: str) -> None: ...
+
+class ChannelAdminLogEventActionChangePhoto(_TLObject):
+    """``channelAdminLogEventActionChangePhoto#434bd2af``."""
+
+    prev_photo: TypePhoto
+    new_photo: TypePhoto
+    def __init__(self, /, *, prev_photo: TypePhoto, new_photo: TypePhoto) -> None: ...
+
+class ChannelAdminLogEventActionToggleInvites(_TLObject):
+    """``channelAdminLogEventActionToggleInvites#1b7907ae``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionToggleSignatures(_TLObject):
+    """``channelAdminLogEventActionToggleSignatures#26ae0971``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionUpdatePinned(_TLObject):
+    """``channelAdminLogEventActionUpdatePinned#e9e82c18``."""
+
+    message: TypeMessage
+    def __init__(self, /, *, message: TypeMessage) -> None: ...
+
+class ChannelAdminLogEventActionEditMessage(_TLObject):
+    """``channelAdminLogEventActionEditMessage#709b2405``."""
+
+    prev_message: TypeMessage
+    new_message: TypeMessage
+    def __init__(self, /, *, prev_message: TypeMessage, new_message: TypeMessage) -> None: ...
+
+class ChannelAdminLogEventActionDeleteMessage(_TLObject):
+    """``channelAdminLogEventActionDeleteMessage#42e047bb``."""
+
+    message: TypeMessage
+    def __init__(self, /, *, message: TypeMessage) -> None: ...
+
+class ChannelAdminLogEventActionParticipantJoin(_TLObject):
+    """``channelAdminLogEventActionParticipantJoin#183040d3``."""
+
+    def __init__(self) -> None: ...
+
+class ChannelAdminLogEventActionParticipantLeave(_TLObject):
+    """``channelAdminLogEventActionParticipantLeave#f89777f2``."""
+
+    def __init__(self) -> None: ...
+
+class ChannelAdminLogEventActionParticipantInvite(_TLObject):
+    """``channelAdminLogEventActionParticipantInvite#e31c34d8``."""
+
+    participant: TypeChannelParticipant
+    def __init__(self, /, *, participant: TypeChannelParticipant) -> None: ...
+
+class ChannelAdminLogEventActionParticipantToggleBan(_TLObject):
+    """``channelAdminLogEventActionParticipantToggleBan#e6d83d7e``."""
+
+    prev_participant: TypeChannelParticipant
+    new_participant: TypeChannelParticipant
+    def __init__(
+        self,
+        /,
+        *,
+        prev_participant: TypeChannelParticipant,
+        new_participant: TypeChannelParticipant,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionParticipantToggleAdmin(_TLObject):
+    """``channelAdminLogEventActionParticipantToggleAdmin#d5676710``."""
+
+    prev_participant: TypeChannelParticipant
+    new_participant: TypeChannelParticipant
+    def __init__(
+        self,
+        /,
+        *,
+        prev_participant: TypeChannelParticipant,
+        new_participant: TypeChannelParticipant,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionChangeStickerSet(_TLObject):
+    """``channelAdminLogEventActionChangeStickerSet#b1c3caa7``."""
+
+    prev_stickerset: TypeInputStickerSet
+    new_stickerset: TypeInputStickerSet
+    def __init__(
+        self,
+        /,
+        *,
+        prev_stickerset: TypeInputStickerSet,
+        new_stickerset: TypeInputStickerSet,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionTogglePreHistoryHidden(_TLObject):
+    """``channelAdminLogEventActionTogglePreHistoryHidden#5f5c95f1``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionDefaultBannedRights(_TLObject):
+    """``channelAdminLogEventActionDefaultBannedRights#2df5fc0a``."""
+
+    prev_banned_rights: TypeChatBannedRights
+    new_banned_rights: TypeChatBannedRights
+    def __init__(
+        self,
+        /,
+        *,
+        prev_banned_rights: TypeChatBannedRights,
+        new_banned_rights: TypeChatBannedRights,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionStopPoll(_TLObject):
+    """``channelAdminLogEventActionStopPoll#8f079643``."""
+
+    message: TypeMessage
+    def __init__(self, /, *, message: TypeMessage) -> None: ...
+
+class ChannelAdminLogEventActionChangeLinkedChat(_TLObject):
+    """``channelAdminLogEventActionChangeLinkedChat#050c7ac8``."""
+
+    prev_value: int
+    new_value: int
+    def __init__(self, /, *, prev_value: int, new_value: int) -> None: ...
+
+class ChannelAdminLogEventActionChangeLocation(_TLObject):
+    """``channelAdminLogEventActionChangeLocation#0e6b76ae``."""
+
+    prev_value: TypeChannelLocation
+    new_value: TypeChannelLocation
+    def __init__(
+        self,
+        /,
+        *,
+        prev_value: TypeChannelLocation,
+        new_value: TypeChannelLocation,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionToggleSlowMode(_TLObject):
+    """``channelAdminLogEventActionToggleSlowMode#53909779``."""
+
+    prev_value: int
+    new_value: int
+    def __init__(self, /, *, prev_value: int, new_value: int) -> None: ...
+
+class ChannelAdminLogEventActionStartGroupCall(_TLObject):
+    """``channelAdminLogEventActionStartGroupCall#23209745``."""
+
+    call: TypeInputGroupCall
+    def __init__(self, /, *, call: TypeInputGroupCall) -> None: ...
+
+class ChannelAdminLogEventActionDiscardGroupCall(_TLObject):
+    """``channelAdminLogEventActionDiscardGroupCall#db9f9140``."""
+
+    call: TypeInputGroupCall
+    def __init__(self, /, *, call: TypeInputGroupCall) -> None: ...
+
+class ChannelAdminLogEventActionParticipantMute(_TLObject):
+    """``channelAdminLogEventActionParticipantMute#f92424d2``."""
+
+    participant: TypeGroupCallParticipant
+    def __init__(self, /, *, participant: TypeGroupCallParticipant) -> None: ...
+
+class ChannelAdminLogEventActionParticipantUnmute(_TLObject):
+    """``channelAdminLogEventActionParticipantUnmute#e64429c0``."""
+
+    participant: TypeGroupCallParticipant
+    def __init__(self, /, *, participant: TypeGroupCallParticipant) -> None: ...
+
+class ChannelAdminLogEventActionToggleGroupCallSetting(_TLObject):
+    """``channelAdminLogEventActionToggleGroupCallSetting#56d6a247``."""
+
+    join_muted: bool
+    def __init__(self, /, *, join_muted: bool) -> None: ...
+
+class ChannelAdminLogEventActionParticipantJoinByInvite(_TLObject):
+    """``channelAdminLogEventActionParticipantJoinByInvite#fe9fc158``."""
+
+    via_chatlist: bool
+    invite: TypeExportedChatInvite
+    def __init__(
+        self,
+        /,
+        *,
+        via_chatlist: bool = False,
+        invite: TypeExportedChatInvite,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionExportedInviteDelete(_TLObject):
+    """``channelAdminLogEventActionExportedInviteDelete#5a50fca4``."""
+
+    invite: TypeExportedChatInvite
+    def __init__(self, /, *, invite: TypeExportedChatInvite) -> None: ...
+
+class ChannelAdminLogEventActionExportedInviteRevoke(_TLObject):
+    """``channelAdminLogEventActionExportedInviteRevoke#410a134e``."""
+
+    invite: TypeExportedChatInvite
+    def __init__(self, /, *, invite: TypeExportedChatInvite) -> None: ...
+
+class ChannelAdminLogEventActionExportedInviteEdit(_TLObject):
+    """``channelAdminLogEventActionExportedInviteEdit#e90ebb59``."""
+
+    prev_invite: TypeExportedChatInvite
+    new_invite: TypeExportedChatInvite
+    def __init__(
+        self,
+        /,
+        *,
+        prev_invite: TypeExportedChatInvite,
+        new_invite: TypeExportedChatInvite,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionParticipantVolume(_TLObject):
+    """``channelAdminLogEventActionParticipantVolume#3e7f6847``."""
+
+    participant: TypeGroupCallParticipant
+    def __init__(self, /, *, participant: TypeGroupCallParticipant) -> None: ...
+
+class ChannelAdminLogEventActionChangeHistoryTTL(_TLObject):
+    """``channelAdminLogEventActionChangeHistoryTTL#6e941a38``."""
+
+    prev_value: int
+    new_value: int
+    def __init__(self, /, *, prev_value: int, new_value: int) -> None: ...
+
+class ChannelAdminLogEventActionParticipantJoinByRequest(_TLObject):
+    """``channelAdminLogEventActionParticipantJoinByRequest#afb6144a``."""
+
+    invite: TypeExportedChatInvite
+    approved_by: int
+    def __init__(self, /, *, invite: TypeExportedChatInvite, approved_by: int) -> None: ...
+
+class ChannelAdminLogEventActionToggleNoForwards(_TLObject):
+    """``channelAdminLogEventActionToggleNoForwards#cb2ac766``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionSendMessage(_TLObject):
+    """``channelAdminLogEventActionSendMessage#278f2868``."""
+
+    message: TypeMessage
+    def __init__(self, /, *, message: TypeMessage) -> None: ...
+
+class ChannelAdminLogEventActionChangeAvailableReactions(_TLObject):
+    """``channelAdminLogEventActionChangeAvailableReactions#be4e0ef8``."""
+
+    prev_value: TypeChatReactions
+    new_value: TypeChatReactions
+    def __init__(
+        self,
+        /,
+        *,
+        prev_value: TypeChatReactions,
+        new_value: TypeChatReactions,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionChangeUsernames(_TLObject):
+    """``channelAdminLogEventActionChangeUsernames#f04fb3a9``."""
+
+    prev_value: list[str]
+    new_value: list[str]
+    def __init__(self, /, *, prev_value: _Sequence[str], new_value: _Sequence[str]) -> None: ...
+
+class ChannelAdminLogEventActionToggleForum(_TLObject):
+    """``channelAdminLogEventActionToggleForum#02cc6383``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionCreateTopic(_TLObject):
+    """``channelAdminLogEventActionCreateTopic#58707d28``."""
+
+    topic: TypeForumTopic
+    def __init__(self, /, *, topic: TypeForumTopic) -> None: ...
+
+class ChannelAdminLogEventActionEditTopic(_TLObject):
+    """``channelAdminLogEventActionEditTopic#f06fe208``."""
+
+    prev_topic: TypeForumTopic
+    new_topic: TypeForumTopic
+    def __init__(self, /, *, prev_topic: TypeForumTopic, new_topic: TypeForumTopic) -> None: ...
+
+class ChannelAdminLogEventActionDeleteTopic(_TLObject):
+    """``channelAdminLogEventActionDeleteTopic#ae168909``."""
+
+    topic: TypeForumTopic
+    def __init__(self, /, *, topic: TypeForumTopic) -> None: ...
+
+class ChannelAdminLogEventActionPinTopic(_TLObject):
+    """``channelAdminLogEventActionPinTopic#5d8d353b``."""
+
+    prev_topic: TypeForumTopic | None
+    new_topic: TypeForumTopic | None
+    def __init__(
+        self,
+        /,
+        *,
+        prev_topic: TypeForumTopic | None = None,
+        new_topic: TypeForumTopic | None = None,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionToggleAntiSpam(_TLObject):
+    """``channelAdminLogEventActionToggleAntiSpam#64f36dfc``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionChangePeerColor(_TLObject):
+    """``channelAdminLogEventActionChangePeerColor#5796e780``."""
+
+    prev_value: TypePeerColor
+    new_value: TypePeerColor
+    def __init__(self, /, *, prev_value: TypePeerColor, new_value: TypePeerColor) -> None: ...
+
+class ChannelAdminLogEventActionChangeProfilePeerColor(_TLObject):
+    """``channelAdminLogEventActionChangeProfilePeerColor#5e477b25``."""
+
+    prev_value: TypePeerColor
+    new_value: TypePeerColor
+    def __init__(self, /, *, prev_value: TypePeerColor, new_value: TypePeerColor) -> None: ...
+
+class ChannelAdminLogEventActionChangeWallpaper(_TLObject):
+    """``channelAdminLogEventActionChangeWallpaper#31bb5d52``."""
+
+    prev_value: TypeWallPaper
+    new_value: TypeWallPaper
+    def __init__(self, /, *, prev_value: TypeWallPaper, new_value: TypeWallPaper) -> None: ...
+
+class ChannelAdminLogEventActionChangeEmojiStatus(_TLObject):
+    """``channelAdminLogEventActionChangeEmojiStatus#3ea9feb1``."""
+
+    prev_value: TypeEmojiStatus
+    new_value: TypeEmojiStatus
+    def __init__(self, /, *, prev_value: TypeEmojiStatus, new_value: TypeEmojiStatus) -> None: ...
+
+class ChannelAdminLogEventActionChangeEmojiStickerSet(_TLObject):
+    """``channelAdminLogEventActionChangeEmojiStickerSet#46d840ab``."""
+
+    prev_stickerset: TypeInputStickerSet
+    new_stickerset: TypeInputStickerSet
+    def __init__(
+        self,
+        /,
+        *,
+        prev_stickerset: TypeInputStickerSet,
+        new_stickerset: TypeInputStickerSet,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionToggleSignatureProfiles(_TLObject):
+    """``channelAdminLogEventActionToggleSignatureProfiles#60a79c79``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionParticipantSubExtend(_TLObject):
+    """``channelAdminLogEventActionParticipantSubExtend#64642db3``."""
+
+    prev_participant: TypeChannelParticipant
+    new_participant: TypeChannelParticipant
+    def __init__(
+        self,
+        /,
+        *,
+        prev_participant: TypeChannelParticipant,
+        new_participant: TypeChannelParticipant,
+    ) -> None: ...
+
+class ChannelAdminLogEventActionToggleAutotranslation(_TLObject):
+    """``channelAdminLogEventActionToggleAutotranslation#c517f77e``."""
+
+    new_value: bool
+    def __init__(self, /, *, new_value: bool) -> None: ...
+
+class ChannelAdminLogEventActionParticipantEditRank(_TLObject):
+    """``channelAdminLogEventActionParticipantEditRank#5806b4ec``."""
+
+    user_id: int
+    prev_rank: str
+    new_rank: str
+    def __init__(self, /, *, user_id: int, prev_rank: str, new_rank: str) -> None: ...
+
+class ChannelAdminLogEvent(_TLObject):
+    """``channelAdminLogEvent#1fad68cd``."""
+
+    id: int
+    date: int
+    user_id: int
+    action: TypeChannelAdminLogEventAction
+    def __init__(
+        self,
+        /,
+        *,
+        id: int,
+        date: int,
+        user_id: int,
+        action: TypeChannelAdminLogEventAction,
+    ) -> None: ...
+
+class ChannelAdminLogEventsFilter(_TLObject):
+    """``channelAdminLogEventsFilter#ea107ae4``."""
+
+    join: bool
+    leave: bool
+    invite: bool
+    ban: bool
+    unban: bool
+    kick: bool
+    unkick: bool
+    promote: bool
+    demote: bool
+    info: bool
+    settings: bool
+    pinned: bool
+    edit: bool
+    delete: bool
+    group_call: bool
+    invites: bool
+    send: bool
+    forums: bool
+    sub_extend: bool
+    edit_rank: bool
+    def __init__(
+        self,
+        /,
+        *,
+        join: bool = False,
+        leave: bool = False,
+        invite: bool = False,
+        ban: bool = False,
+        unban: bool = False,
+        kick: bool = False,
+        unkick: bool = False,
+        promote: bool = False,
+        demote: bool = False,
+        info: bool = False,
+        settings: bool = False,
+        pinned: bool = False,
+        edit: bool = False,
+        delete: bool = False,
+        group_call: bool = False,
+        invites: bool = False,
+        send: bool = False,
+        forums: bool = False,
+        sub_extend: bool = False,
+        edit_rank: bool = False,
+    ) -> None: ...
+
+class PopularContact(_TLObject):
+    """``popularContact#5ce14175``."""
+
+    client_id: int
+    importers: int
+    def __init__(self, /, *, client_id: int, importers: int) -> None: ...
+
+class RecentMeUrlUnknown(_TLObject):
+    """``recentMeUrlUnknown#46e1d13d``."""
+
+    url: str
+    def __init__(self, /, *, url: str) -> None: ...
+
+class RecentMeUrlUser(_TLObject):
+    """``recentMeUrlUser#b92c09e2``."""
+
+    url: str
+    user_id: int
+    def __init__(self, /, *, url: str, user_id: int) -> None: ...
+
+class RecentMeUrlChat(_TLObject):
+    """``recentMeUrlChat#b2da71d2``."""
+
+    url: str
+    chat_id: int
+    def __init__(self, /, *, url: str, chat_id: int) -> None: ...
+
+class RecentMeUrlChatInvite(_TLObject):
+    """``recentMeUrlChatInvite#eb49081d``."""
+
+    url: str
+    chat_invite: TypeChatInvite
+    def __init__(self, /, *, url: str, chat_invite: TypeChatInvite) -> None: ...
+
+class RecentMeUrlStickerSet(_TLObject):
+    """``recentMeUrlStickerSet#bc0a57dc``."""
+
+    url: str
+    set: TypeStickerSetCovered
+    def __init__(self, /, *, url: str, set: TypeStickerSetCovered) -> None: ...
+
+class InputSingleMedia(_TLObject):
+    """``inputSingleMedia#1cc6e91f``."""
+
+    media: TypeInputMedia
+    random_id: int
+    message: str
+    entities: list[TypeMessageEntity] | None
+    def __init__(
+        self,
+        /,
+        *,
+        media: TypeInputMedia,
+        random_id: int,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+    ) -> None: ...
+
+class WebAuthorization(_TLObject):
+    """``webAuthorization#a6f8f452``."""
+
+    hash: int
+    bot_id: int
+    domain: str
+    browser: str
+    platform: str
+    date_created: int
+    date_active: int
+    ip: str
+    region: str
+    def __init__(
+        self,
+        /,
+        *,
+        hash: int,
+        bot_id: int,
+        domain: str,
+        browser: str,
+        platform: str,
+        date_created: int,
+        date_active: int,
+        ip: str,
+        region: str,
+    ) -> None: ...
+
 class InputMessageID(_TLObject):
     """``inputMessageID#a676a322``."""
 
@@ -7918,6 +9972,24 @@ class InputMessageCallbackQuery(_TLObject):
     query_id: int
     def __init__(self, /, *, id: int, query_id: int) -> None: ...
 
+class InputDialogPeer(_TLObject):
+    """``inputDialogPeer#fcaafeb7``."""
+
+    peer: TypeInputPeer
+    def __init__(self, /, *, peer: TypeInputPeer) -> None: ...
+
+class InputDialogPeerFolder(_TLObject):
+    """``inputDialogPeerFolder#64600527``."""
+
+    folder_id: int
+    def __init__(self, /, *, folder_id: int) -> None: ...
+
+class InputDialogPeerCommunity(_TLObject):
+    """``inputDialogPeerCommunity#69ef72c4``."""
+
+    community: TypeInputChannel
+    def __init__(self, /, *, community: TypeInputChannel) -> None: ...
+
 class DialogPeer(_TLObject):
     """``dialogPeer#e56dbf05``."""
 
@@ -7936,12 +10008,46 @@ class DialogPeerCommunity(_TLObject):
     community_id: int
     def __init__(self, /, *, community_id: int) -> None: ...
 
+class FileHash(_TLObject):
+    """``fileHash#f39b035c``."""
+
+    offset: int
+    limit: int
+    hash: bytes
+    def __init__(self, /, *, offset: int, limit: int, hash: bytes) -> None: ...
+
 class InputClientProxy(_TLObject):
     """``inputClientProxy#75588b3f``."""
 
     address: str
     port: int
     def __init__(self, /, *, address: str, port: int) -> None: ...
+
+class InputSecureFileUploaded(_TLObject):
+    """``inputSecureFileUploaded#3334b0f0``."""
+
+    id: int
+    parts: int
+    md5_checksum: str
+    file_hash: bytes
+    secret: bytes
+    def __init__(
+        self,
+        /,
+        *,
+        id: int,
+        parts: int,
+        md5_checksum: str,
+        file_hash: bytes,
+        secret: bytes,
+    ) -> None: ...
+
+class InputSecureFile(_TLObject):
+    """``inputSecureFile#5367e5be``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
 
 class SecureFileEmpty(_TLObject):
     """``secureFileEmpty#64199744``."""
@@ -8083,6 +10189,133 @@ class SecureValue(_TLObject):
         hash: bytes,
     ) -> None: ...
 
+class InputSecureValue(_TLObject):
+    """``inputSecureValue#db21d0a7``."""
+
+    type: TypeSecureValueType
+    data: TypeSecureData | None
+    front_side: TypeInputSecureFile | None
+    reverse_side: TypeInputSecureFile | None
+    selfie: TypeInputSecureFile | None
+    translation: list[TypeInputSecureFile] | None
+    files: list[TypeInputSecureFile] | None
+    plain_data: TypeSecurePlainData | None
+    def __init__(
+        self,
+        /,
+        *,
+        type: TypeSecureValueType,
+        data: TypeSecureData | None = None,
+        front_side: TypeInputSecureFile | None = None,
+        reverse_side: TypeInputSecureFile | None = None,
+        selfie: TypeInputSecureFile | None = None,
+        translation: _Sequence[TypeInputSecureFile] | None = None,
+        files: _Sequence[TypeInputSecureFile] | None = None,
+        plain_data: TypeSecurePlainData | None = None,
+    ) -> None: ...
+
+class SecureValueHash(_TLObject):
+    """``secureValueHash#ed1ecdb0``."""
+
+    type: TypeSecureValueType
+    hash: bytes
+    def __init__(self, /, *, type: TypeSecureValueType, hash: bytes) -> None: ...
+
+class SecureValueErrorData(_TLObject):
+    """``secureValueErrorData#e8a40bd9``."""
+
+    type: TypeSecureValueType
+    data_hash: bytes
+    field: str
+    text: str
+    def __init__(
+        self,
+        /,
+        *,
+        type: TypeSecureValueType,
+        data_hash: bytes,
+        field: str,
+        text: str,
+    ) -> None: ...
+
+class SecureValueErrorFrontSide(_TLObject):
+    """``secureValueErrorFrontSide#00be3dfa``."""
+
+    type: TypeSecureValueType
+    file_hash: bytes
+    text: str
+    def __init__(self, /, *, type: TypeSecureValueType, file_hash: bytes, text: str) -> None: ...
+
+class SecureValueErrorReverseSide(_TLObject):
+    """``secureValueErrorReverseSide#868a2aa5``."""
+
+    type: TypeSecureValueType
+    file_hash: bytes
+    text: str
+    def __init__(self, /, *, type: TypeSecureValueType, file_hash: bytes, text: str) -> None: ...
+
+class SecureValueErrorSelfie(_TLObject):
+    """``secureValueErrorSelfie#e537ced6``."""
+
+    type: TypeSecureValueType
+    file_hash: bytes
+    text: str
+    def __init__(self, /, *, type: TypeSecureValueType, file_hash: bytes, text: str) -> None: ...
+
+class SecureValueErrorFile(_TLObject):
+    """``secureValueErrorFile#7a700873``."""
+
+    type: TypeSecureValueType
+    file_hash: bytes
+    text: str
+    def __init__(self, /, *, type: TypeSecureValueType, file_hash: bytes, text: str) -> None: ...
+
+class SecureValueErrorFiles(_TLObject):
+    """``secureValueErrorFiles#666220e9``."""
+
+    type: TypeSecureValueType
+    file_hash: list[bytes]
+    text: str
+    def __init__(
+        self,
+        /,
+        *,
+        type: TypeSecureValueType,
+        file_hash: _Sequence[bytes],
+        text: str,
+    ) -> None: ...
+
+class SecureValueError(_TLObject):
+    """``secureValueError#869d758f``."""
+
+    type: TypeSecureValueType
+    hash: bytes
+    text: str
+    def __init__(self, /, *, type: TypeSecureValueType, hash: bytes, text: str) -> None: ...
+
+class SecureValueErrorTranslationFile(_TLObject):
+    """``secureValueErrorTranslationFile#a1144770``."""
+
+    type: TypeSecureValueType
+    file_hash: bytes
+    text: str
+    def __init__(self, /, *, type: TypeSecureValueType, file_hash: bytes, text: str) -> None: ...
+
+class SecureValueErrorTranslationFiles(_TLObject):
+    """``secureValueErrorTranslationFiles#34636dd8``."""
+
+    type: TypeSecureValueType
+    file_hash: list[bytes]
+    text: str
+    def __init__(
+        self,
+        /,
+        *,
+        type: TypeSecureValueType,
+        file_hash: _Sequence[bytes],
+        text: str,
+    ) -> None: ...
+
 class SecureCredentialsEncrypted(_TLObject):
     """``secureCredentialsEncrypted#33f0ea47``."""
 
@@ -8090,6 +10323,15 @@ class SecureCredentialsEncrypted(_TLObject):
     hash: bytes
     secret: bytes
     def __init__(self, /, *, data: bytes, hash: bytes, secret: bytes) -> None: ...
+
+class SavedPhoneContact(_TLObject):
+    """``savedPhoneContact#1142bd56``."""
+
+    phone: str
+    first_name: str
+    last_name: str
+    date: int
+    def __init__(self, /, *, phone: str, first_name: str, last_name: str, date: int) -> None: ...
 
 class PasswordKdfAlgoUnknown(_TLObject):
     """``passwordKdfAlgoUnknown#d45ab096``."""
@@ -8122,6 +10364,21 @@ class SecurePasswordKdfAlgoSHA512(_TLObject):
     salt: bytes
     def __init__(self, /, *, salt: bytes) -> None: ...
 
+class SecureSecretSettings(_TLObject):
+    """``secureSecretSettings#1527bcac``."""
+
+    secure_algo: TypeSecurePasswordKdfAlgo
+    secure_secret: bytes
+    secure_secret_id: int
+    def __init__(
+        self,
+        /,
+        *,
+        secure_algo: TypeSecurePasswordKdfAlgo,
+        secure_secret: bytes,
+        secure_secret_id: int,
+    ) -> None: ...
+
 class InputCheckPasswordEmpty(_TLObject):
     """``inputCheckPasswordEmpty#9880f658``."""
 
@@ -8134,6 +10391,38 @@ class InputCheckPasswordSRP(_TLObject):
     A: bytes
     M1: bytes
     def __init__(self, /, *, srp_id: int, A: bytes, M1: bytes) -> None: ...
+
+class SecureRequiredType(_TLObject):
+    """``secureRequiredType#829d99da``."""
+
+    native_names: bool
+    selfie_required: bool
+    translation_required: bool
+    type: TypeSecureValueType
+    def __init__(
+        self,
+        /,
+        *,
+        native_names: bool = False,
+        selfie_required: bool = False,
+        translation_required: bool = False,
+        type: TypeSecureValueType,
+    ) -> None: ...
+
+class SecureRequiredTypeOneOf(_TLObject):
+    """``secureRequiredTypeOneOf#027477b4``."""
+
+    types: list[TypeSecureRequiredType]
+    def __init__(self, /, *, types: _Sequence[TypeSecureRequiredType]) -> None: ...
+
+class InputAppEvent(_TLObject):
+    """``inputAppEvent#1d1b1245``."""
+
+    time: float
+    type: str
+    peer: int
+    data: TypeJSONValue
+    def __init__(self, /, *, time: float, type: str, peer: int, data: TypeJSONValue) -> None: ...
 
 class JsonObjectValue(_TLObject):
     """``jsonObjectValue#c0de1bd9``."""
@@ -8456,6 +10745,18 @@ class PollResults(_TLObject):
         solution_media: TypeMessageMedia | None = None,
     ) -> None: ...
 
+class ChatOnlines(_TLObject):
+    """``chatOnlines#f041e250``."""
+
+    onlines: int
+    def __init__(self, /, *, onlines: int) -> None: ...
+
+class StatsURL(_TLObject):
+    """``statsURL#47a971e0``."""
+
+    url: str
+    def __init__(self, /, *, url: str) -> None: ...
+
 class ChatAdminRights(_TLObject):
     """``chatAdminRights#5fb224d5``."""
 
@@ -8560,6 +10861,25 @@ class ChatBannedRights(_TLObject):
         until_date: int,
     ) -> None: ...
 
+class InputWallPaper(_TLObject):
+    """``inputWallPaper#e630b979``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
+
+class InputWallPaperSlug(_TLObject):
+    """``inputWallPaperSlug#72091c80``."""
+
+    slug: str
+    def __init__(self, /, *, slug: str) -> None: ...
+
+class InputWallPaperNoFile(_TLObject):
+    """``inputWallPaperNoFile#967a462e``."""
+
+    id: int
+    def __init__(self, /, *, id: int) -> None: ...
+
 class CodeSettings(_TLObject):
     """``codeSettings#ad253d78``."""
 
@@ -8614,6 +10934,80 @@ class WallPaperSettings(_TLObject):
         emoticon: str | None = None,
     ) -> None: ...
 
+class AutoDownloadSettings(_TLObject):
+    """``autoDownloadSettings#baa57628``."""
+
+    disabled: bool
+    video_preload_large: bool
+    audio_preload_next: bool
+    phonecalls_less_data: bool
+    stories_preload: bool
+    photo_size_max: int
+    video_size_max: int
+    file_size_max: int
+    video_upload_maxbitrate: int
+    small_queue_active_operations_max: int
+    large_queue_active_operations_max: int
+    def __init__(
+        self,
+        /,
+        *,
+        disabled: bool = False,
+        video_preload_large: bool = False,
+        audio_preload_next: bool = False,
+        phonecalls_less_data: bool = False,
+        stories_preload: bool = False,
+        photo_size_max: int,
+        video_size_max: int,
+        file_size_max: int,
+        video_upload_maxbitrate: int,
+        small_queue_active_operations_max: int,
+        large_queue_active_operations_max: int,
+    ) -> None: ...
+
+class EmojiKeyword(_TLObject):
+    """``emojiKeyword#d5b3b9f9``."""
+
+    keyword: str
+    emoticons: list[str]
+    def __init__(self, /, *, keyword: str, emoticons: _Sequence[str]) -> None: ...
+
+class EmojiKeywordDeleted(_TLObject):
+    """``emojiKeywordDeleted#236df622``."""
+
+    keyword: str
+    emoticons: list[str]
+    def __init__(self, /, *, keyword: str, emoticons: _Sequence[str]) -> None: ...
+
+class EmojiKeywordsDifference(_TLObject):
+    """``emojiKeywordsDifference#5cc761bd``."""
+
+    lang_code: str
+    from_version: int
+    version: int
+    keywords: list[TypeEmojiKeyword]
+    def __init__(
+        self,
+        /,
+        *,
+        lang_code: str,
+        from_version: int,
+        version: int,
+        keywords: _Sequence[TypeEmojiKeyword],
+    ) -> None: ...
+
+class EmojiURL(_TLObject):
+    """``emojiURL#a575739d``."""
+
+    url: str
+    def __init__(self, /, *, url: str) -> None: ...
+
+class EmojiLanguage(_TLObject):
+    """``emojiLanguage#b3fb5361``."""
+
+    lang_code: str
+    def __init__(self, /, *, lang_code: str) -> None: ...
+
 class Folder(_TLObject):
     """``folder#ff544e65``."""
 
@@ -8635,12 +11029,65 @@ class Folder(_TLObject):
         photo: TypeChatPhoto | None = None,
     ) -> None: ...
 
+class InputFolderPeer(_TLObject):
+    """``inputFolderPeer#fbd2c296``."""
+
+    peer: TypeInputPeer
+    folder_id: int
+    def __init__(self, /, *, peer: TypeInputPeer, folder_id: int) -> None: ...
+
 class FolderPeer(_TLObject):
     """``folderPeer#e9baa668``."""
 
     peer: TypePeer
     folder_id: int
     def __init__(self, /, *, peer: TypePeer, folder_id: int) -> None: ...
+
+class UrlAuthResultRequest(_TLObject):
+    """``urlAuthResultRequest#3cd623ec``."""
+
+    request_write_access: bool
+    request_phone_number: bool
+    match_codes_first: bool
+    is_app: bool
+    bot: TypeUser
+    domain: str
+    browser: str | None
+    platform: str | None
+    ip: str | None
+    region: str | None
+    match_codes: list[str] | None
+    user_id_hint: int | None
+    verified_app_name: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        request_write_access: bool = False,
+        request_phone_number: bool = False,
+        match_codes_first: bool = False,
+        is_app: bool = False,
+        bot: TypeUser,
+        domain: str,
+        browser: str | None = None,
+        platform: str | None = None,
+        ip: str | None = None,
+        region: str | None = None,
+        match_codes: _Sequence[str] | None = None,
+        user_id_hint: int | None = None,
+        verified_app_name: str | None = None,
+    ) -> None: ...
+
+class UrlAuthResultAccepted(_TLObject):
+    """``urlAuthResultAccepted#623a8fa0``."""
+
+    url: str | None
+    def __init__(self, /, *, url: str | None = None) -> None: ...
+
+class UrlAuthResultDefault(_TLObject):
+    """``urlAuthResultDefault#a9d6db1f``."""
+
+    def __init__(self) -> None: ...
 
 class ChannelLocationEmpty(_TLObject):
     """``channelLocationEmpty#bfb5ad8b``."""
@@ -8675,6 +11122,19 @@ class RestrictionReason(_TLObject):
     reason: str
     text: str
     def __init__(self, /, *, platform: str, reason: str, text: str) -> None: ...
+
+class InputTheme(_TLObject):
+    """``inputTheme#3c5693e9``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
+
+class InputThemeSlug(_TLObject):
+    """``inputThemeSlug#f5890df1``."""
+
+    slug: str
+    def __init__(self, /, *, slug: str) -> None: ...
 
 class Theme(_TLObject):
     """``theme#a00e67d6``."""
@@ -8731,6 +11191,29 @@ class BaseThemeArctic(_TLObject):
     """``baseThemeArctic#5b11125a``."""
 
     def __init__(self) -> None: ...
+
+class InputThemeSettings(_TLObject):
+    """``inputThemeSettings#8fde504f``."""
+
+    message_colors_animated: bool
+    base_theme: TypeBaseTheme
+    accent_color: int
+    outbox_accent_color: int | None
+    message_colors: list[int] | None
+    wallpaper: TypeInputWallPaper | None
+    wallpaper_settings: TypeWallPaperSettings | None
+    def __init__(
+        self,
+        /,
+        *,
+        message_colors_animated: bool = False,
+        base_theme: TypeBaseTheme,
+        accent_color: int,
+        outbox_accent_color: int | None = None,
+        message_colors: _Sequence[int] | None = None,
+        wallpaper: TypeInputWallPaper | None = None,
+        wallpaper_settings: TypeWallPaperSettings | None = None,
+    ) -> None: ...
 
 class ThemeSettings(_TLObject):
     """``themeSettings#fa58b6d4``."""
@@ -8821,6 +11304,13 @@ class WebPageAttributeAiComposeTone(_TLObject):
     emoji_id: int
     def __init__(self, /, *, emoji_id: int) -> None: ...
 
+class BankCardOpenUrl(_TLObject):
+    """``bankCardOpenUrl#f568028a``."""
+
+    url: str
+    name: str
+    def __init__(self, /, *, url: str, name: str) -> None: ...
+
 class DialogFilter(_TLObject):
     """``dialogFilter#aa472651``."""
 
@@ -8892,6 +11382,53 @@ class DialogFilterChatlist(_TLObject):
         include_peers: _Sequence[TypeInputPeer],
     ) -> None: ...
 
+class DialogFilterSuggested(_TLObject):
+    """``dialogFilterSuggested#77744d4a``."""
+
+    filter: TypeDialogFilter
+    description: str
+    def __init__(self, /, *, filter: TypeDialogFilter, description: str) -> None: ...
+
+class StatsDateRangeDays(_TLObject):
+    """``statsDateRangeDays#b637edaf``."""
+
+    min_date: int
+    max_date: int
+    def __init__(self, /, *, min_date: int, max_date: int) -> None: ...
+
+class StatsAbsValueAndPrev(_TLObject):
+    """``statsAbsValueAndPrev#cb43acde``."""
+
+    current: float
+    previous: float
+    def __init__(self, /, *, current: float, previous: float) -> None: ...
+
+class StatsPercentValue(_TLObject):
+    """``statsPercentValue#cbce2fe0``."""
+
+    part: float
+    total: float
+    def __init__(self, /, *, part: float, total: float) -> None: ...
+
+class StatsGraphAsync(_TLObject):
+    """``statsGraphAsync#4a27eb2d``."""
+
+    token: str
+    def __init__(self, /, *, token: str) -> None: ...
+
+class StatsGraphError(_TLObject):
+    """``statsGraphError#bedc9822``."""
+
+    error: str
+    def __init__(self, /, *, error: str) -> None: ...
+
+class StatsGraph(_TLObject):
+    """``statsGraph#8ea464b6``."""
+
+    json: TypeDataJSON
+    zoom_token: str | None
+    def __init__(self, /, *, json: TypeDataJSON, zoom_token: str | None = None) -> None: ...
+
 class VideoSize(_TLObject):
     """``videoSize#de33b094``."""
 
@@ -8931,6 +11468,70 @@ class VideoSizeStickerMarkup(_TLObject):
         stickerset: TypeInputStickerSet,
         sticker_id: int,
         background_colors: _Sequence[int],
+    ) -> None: ...
+
+class StatsGroupTopPoster(_TLObject):
+    """``statsGroupTopPoster#9d04af9b``."""
+
+    user_id: int
+    messages: int
+    avg_chars: int
+    def __init__(self, /, *, user_id: int, messages: int, avg_chars: int) -> None: ...
+
+class StatsGroupTopAdmin(_TLObject):
+    """``statsGroupTopAdmin#d7584c87``."""
+
+    user_id: int
+    deleted: int
+    kicked: int
+    banned: int
+    def __init__(self, /, *, user_id: int, deleted: int, kicked: int, banned: int) -> None: ...
+
+class StatsGroupTopInviter(_TLObject):
+    """``statsGroupTopInviter#535f779d``."""
+
+    user_id: int
+    invitations: int
+    def __init__(self, /, *, user_id: int, invitations: int) -> None: ...
+
+class GlobalPrivacySettings(_TLObject):
+    """``globalPrivacySettings#fe41b34f``."""
+
+    archive_and_mute_new_noncontact_peers: bool
+    keep_archived_unmuted: bool
+    keep_archived_folders: bool
+    hide_read_marks: bool
+    new_noncontact_peers_require_premium: bool
+    display_gifts_button: bool
+    noncontact_peers_paid_stars: int | None
+    disallowed_gifts: TypeDisallowedGiftsSettings | None
+    def __init__(
+        self,
+        /,
+        *,
+        archive_and_mute_new_noncontact_peers: bool = False,
+        keep_archived_unmuted: bool = False,
+        keep_archived_folders: bool = False,
+        hide_read_marks: bool = False,
+        new_noncontact_peers_require_premium: bool = False,
+        display_gifts_button: bool = False,
+        noncontact_peers_paid_stars: int | None = None,
+        disallowed_gifts: TypeDisallowedGiftsSettings | None = None,
+    ) -> None: ...
+
+class MessageViews(_TLObject):
+    """``messageViews#455b853d``."""
+
+    views: int | None
+    forwards: int | None
+    replies: TypeMessageReplies | None
+    def __init__(
+        self,
+        /,
+        *,
+        views: int | None = None,
+        forwards: int | None = None,
+        replies: TypeMessageReplies | None = None,
     ) -> None: ...
 
 class MessageReplyHeader(_TLObject):
@@ -8999,6 +11600,13 @@ class MessageReplies(_TLObject):
         max_id: int | None = None,
         read_max_id: int | None = None,
     ) -> None: ...
+
+class PeerBlocked(_TLObject):
+    """``peerBlocked#e8fd8014``."""
+
+    peer_id: TypePeer
+    date: int
+    def __init__(self, /, *, peer_id: TypePeer, date: int) -> None: ...
 
 class GroupCallDiscarded(_TLObject):
     """``groupCallDiscarded#7780bcb4``."""
@@ -9167,6 +11775,42 @@ class InlineQueryPeerTypeBotPM(_TLObject):
 
     def __init__(self) -> None: ...
 
+class ChatInviteImporter(_TLObject):
+    """``chatInviteImporter#8c5adfd9``."""
+
+    requested: bool
+    via_chatlist: bool
+    user_id: int
+    date: int
+    about: str | None
+    approved_by: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        requested: bool = False,
+        via_chatlist: bool = False,
+        user_id: int,
+        date: int,
+        about: str | None = None,
+        approved_by: int | None = None,
+    ) -> None: ...
+
+class ChatAdminWithInvites(_TLObject):
+    """``chatAdminWithInvites#f2ecef23``."""
+
+    admin_id: int
+    invites_count: int
+    revoked_invites_count: int
+    def __init__(
+        self,
+        /,
+        *,
+        admin_id: int,
+        invites_count: int,
+        revoked_invites_count: int,
+    ) -> None: ...
+
 class GroupCallParticipantVideoSourceGroup(_TLObject):
     """``groupCallParticipantVideoSourceGroup#dcb118b7``."""
 
@@ -9191,6 +11835,45 @@ class GroupCallParticipantVideo(_TLObject):
         audio_source: int | None = None,
     ) -> None: ...
 
+class BotCommandScopeDefault(_TLObject):
+    """``botCommandScopeDefault#2f6cb2ab``."""
+
+    def __init__(self) -> None: ...
+
+class BotCommandScopeUsers(_TLObject):
+    """``botCommandScopeUsers#3c4f04d8``."""
+
+    def __init__(self) -> None: ...
+
+class BotCommandScopeChats(_TLObject):
+    """``botCommandScopeChats#6fe1a881``."""
+
+    def __init__(self) -> None: ...
+
+class BotCommandScopeChatAdmins(_TLObject):
+    """``botCommandScopeChatAdmins#b9aa606a``."""
+
+    def __init__(self) -> None: ...
+
+class BotCommandScopePeer(_TLObject):
+    """``botCommandScopePeer#db9d897d``."""
+
+    peer: TypeInputPeer
+    def __init__(self, /, *, peer: TypeInputPeer) -> None: ...
+
+class BotCommandScopePeerAdmins(_TLObject):
+    """``botCommandScopePeerAdmins#3fd863d1``."""
+
+    peer: TypeInputPeer
+    def __init__(self, /, *, peer: TypeInputPeer) -> None: ...
+
+class BotCommandScopePeerUser(_TLObject):
+    """``botCommandScopePeerUser#0a1321f3``."""
+
+    peer: TypeInputPeer
+    user_id: TypeInputUser
+    def __init__(self, /, *, peer: TypeInputPeer, user_id: TypeInputUser) -> None: ...
+
 class ChatTheme(_TLObject):
     """``chatTheme#c3dffc04``."""
 
@@ -9209,6 +11892,62 @@ class ChatThemeUniqueGift(_TLObject):
         gift: TypeStarGift,
         theme_settings: _Sequence[TypeThemeSettings],
     ) -> None: ...
+
+class SponsoredMessage(_TLObject):
+    """``sponsoredMessage#7dbf8673``."""
+
+    recommended: bool
+    can_report: bool
+    random_id: bytes
+    url: str
+    title: str
+    message: str
+    entities: list[TypeMessageEntity] | None
+    photo: TypePhoto | None
+    media: TypeMessageMedia | None
+    color: TypePeerColor | None
+    button_text: str
+    sponsor_info: str | None
+    additional_info: str | None
+    min_display_duration: int | None
+    max_display_duration: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        recommended: bool = False,
+        can_report: bool = False,
+        random_id: bytes,
+        url: str,
+        title: str,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        photo: TypePhoto | None = None,
+        media: TypeMessageMedia | None = None,
+        color: TypePeerColor | None = None,
+        button_text: str,
+        sponsor_info: str | None = None,
+        additional_info: str | None = None,
+        min_display_duration: int | None = None,
+        max_display_duration: int | None = None,
+    ) -> None: ...
+
+class SearchResultsCalendarPeriod(_TLObject):
+    """``searchResultsCalendarPeriod#c9b0539f``."""
+
+    date: int
+    min_msg_id: int
+    max_msg_id: int
+    count: int
+    def __init__(self, /, *, date: int, min_msg_id: int, max_msg_id: int, count: int) -> None: ...
+
+class SearchResultPosition(_TLObject):
+    """``searchResultPosition#7f648b67``."""
+
+    msg_id: int
+    date: int
+    offset: int
+    def __init__(self, /, *, msg_id: int, date: int, offset: int) -> None: ...
 
 class ReactionCount(_TLObject):
     """``reactionCount#a3d1cb80``."""
@@ -9246,6 +11985,37 @@ class MessageReactions(_TLObject):
         top_reactors: _Sequence[TypeMessageReactor] | None = None,
     ) -> None: ...
 
+class AvailableReaction(_TLObject):
+    """``availableReaction#c077ec01``."""
+
+    inactive: bool
+    premium: bool
+    reaction: str
+    title: str
+    static_icon: TypeDocument
+    appear_animation: TypeDocument
+    select_animation: TypeDocument
+    activate_animation: TypeDocument
+    effect_animation: TypeDocument
+    around_animation: TypeDocument | None
+    center_icon: TypeDocument | None
+    def __init__(
+        self,
+        /,
+        *,
+        inactive: bool = False,
+        premium: bool = False,
+        reaction: str,
+        title: str,
+        static_icon: TypeDocument,
+        appear_animation: TypeDocument,
+        select_animation: TypeDocument,
+        activate_animation: TypeDocument,
+        effect_animation: TypeDocument,
+        around_animation: TypeDocument | None = None,
+        center_icon: TypeDocument | None = None,
+    ) -> None: ...
+
 class MessagePeerReaction(_TLObject):
     """``messagePeerReaction#8c79b63c``."""
 
@@ -9266,6 +12036,117 @@ class MessagePeerReaction(_TLObject):
         date: int,
         reaction: TypeReaction,
     ) -> None: ...
+
+class GroupCallStreamChannel(_TLObject):
+    """``groupCallStreamChannel#80eb48af``."""
+
+    channel: int
+    scale: int
+    last_timestamp_ms: int
+    def __init__(self, /, *, channel: int, scale: int, last_timestamp_ms: int) -> None: ...
+
+class AttachMenuBotIconColor(_TLObject):
+    """``attachMenuBotIconColor#4576f3f0``."""
+
+    name: str
+    color: int
+    def __init__(self, /, *, name: str, color: int) -> None: ...
+
+class AttachMenuBotIcon(_TLObject):
+    """``attachMenuBotIcon#b2a7386b``."""
+
+    name: str
+    icon: TypeDocument
+    colors: list[TypeAttachMenuBotIconColor] | None
+    def __init__(
+        self,
+        /,
+        *,
+        name: str,
+        icon: TypeDocument,
+        colors: _Sequence[TypeAttachMenuBotIconColor] | None = None,
+    ) -> None: ...
+
+class AttachMenuBot(_TLObject):
+    """``attachMenuBot#d90d8dfe``."""
+
+    inactive: bool
+    has_settings: bool
+    request_write_access: bool
+    show_in_attach_menu: bool
+    show_in_side_menu: bool
+    side_menu_disclaimer_needed: bool
+    bot_id: int
+    short_name: str
+    peer_types: list[TypeAttachMenuPeerType] | None
+    icons: list[TypeAttachMenuBotIcon]
+    def __init__(
+        self,
+        /,
+        *,
+        inactive: bool = False,
+        has_settings: bool = False,
+        request_write_access: bool = False,
+        show_in_attach_menu: bool = False,
+        show_in_side_menu: bool = False,
+        side_menu_disclaimer_needed: bool = False,
+        bot_id: int,
+        short_name: str,
+        peer_types: _Sequence[TypeAttachMenuPeerType] | None = None,
+        icons: _Sequence[TypeAttachMenuBotIcon],
+    ) -> None: ...
+
+class AttachMenuBotsNotModified(_TLObject):
+    """``attachMenuBotsNotModified#f1d88a5c``."""
+
+    def __init__(self) -> None: ...
+
+class AttachMenuBots(_TLObject):
+    """``attachMenuBots#3c4301c0``."""
+
+    hash: int
+    bots: list[TypeAttachMenuBot]
+    users: list[TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        hash: int,
+        bots: _Sequence[TypeAttachMenuBot],
+        users: _Sequence[TypeUser],
+    ) -> None: ...
+
+class AttachMenuBotsBot(_TLObject):
+    """``attachMenuBotsBot#93bf667f``."""
+
+    bot: TypeAttachMenuBot
+    users: list[TypeUser]
+    def __init__(self, /, *, bot: TypeAttachMenuBot, users: _Sequence[TypeUser]) -> None: ...
+
+class WebViewResultUrl(_TLObject):
+    """``webViewResultUrl#4d22ff98``."""
+
+    fullsize: bool
+    fullscreen: bool
+    same_origin: bool
+    query_id: int | None
+    url: str
+    def __init__(
+        self,
+        /,
+        *,
+        fullsize: bool = False,
+        fullscreen: bool = False,
+        same_origin: bool = False,
+        query_id: int | None = None,
+        url: str,
+    ) -> None: ...
+
+class WebViewMessageSent(_TLObject):
+    """``webViewMessageSent#0c94511c``."""
+
+    msg_id: TypeInputBotInlineMessageID | None
+    def __init__(self, /, *, msg_id: TypeInputBotInlineMessageID | None = None) -> None: ...
 
 class BotMenuButtonDefault(_TLObject):
     """``botMenuButtonDefault#7533a588``."""
@@ -9306,6 +12187,347 @@ class NotificationSoundRingtone(_TLObject):
 
     id: int
     def __init__(self, /, *, id: int) -> None: ...
+
+class AttachMenuPeerTypeSameBotPM(_TLObject):
+    """``attachMenuPeerTypeSameBotPM#7d6be90e``."""
+
+    def __init__(self) -> None: ...
+
+class AttachMenuPeerTypeBotPM(_TLObject):
+    """``attachMenuPeerTypeBotPM#c32bfa1a``."""
+
+    def __init__(self) -> None: ...
+
+class AttachMenuPeerTypePM(_TLObject):
+    """``attachMenuPeerTypePM#f146d31f``."""
+
+    def __init__(self) -> None: ...
+
+class AttachMenuPeerTypeChat(_TLObject):
+    """``attachMenuPeerTypeChat#0509113f``."""
+
+    def __init__(self) -> None: ...
+
+class AttachMenuPeerTypeBroadcast(_TLObject):
+    """``attachMenuPeerTypeBroadcast#7bfbdefc``."""
+
+    def __init__(self) -> None: ...
+
+class InputInvoiceMessage(_TLObject):
+    """``inputInvoiceMessage#c5b56859``."""
+
+    peer: TypeInputPeer
+    msg_id: int
+    def __init__(self, /, *, peer: TypeInputPeer, msg_id: int) -> None: ...
+
+class InputInvoiceSlug(_TLObject):
+    """``inputInvoiceSlug#c326caef``."""
+
+    slug: str
+    def __init__(self, /, *, slug: str) -> None: ...
+
+class InputInvoicePremiumGiftCode(_TLObject):
+    """``inputInvoicePremiumGiftCode#98986c0d``."""
+
+    purpose: TypeInputStorePaymentPurpose
+    option: TypePremiumGiftCodeOption
+    def __init__(
+        self,
+        /,
+        *,
+        purpose: TypeInputStorePaymentPurpose,
+        option: TypePremiumGiftCodeOption,
+    ) -> None: ...
+
+class InputInvoiceStars(_TLObject):
+    """``inputInvoiceStars#65f00ce3``."""
+
+    purpose: TypeInputStorePaymentPurpose
+    def __init__(self, /, *, purpose: TypeInputStorePaymentPurpose) -> None: ...
+
+class InputInvoiceChatInviteSubscription(_TLObject):
+    """``inputInvoiceChatInviteSubscription#34e793f1``."""
+
+    hash: str
+    def __init__(self, /, *, hash: str) -> None: ...
+
+class InputInvoiceStarGift(_TLObject):
+    """``inputInvoiceStarGift#e8625e92``."""
+
+    hide_name: bool
+    include_upgrade: bool
+    peer: TypeInputPeer
+    gift_id: int
+    message: TypeTextWithEntities | None
+    def __init__(
+        self,
+        /,
+        *,
+        hide_name: bool = False,
+        include_upgrade: bool = False,
+        peer: TypeInputPeer,
+        gift_id: int,
+        message: TypeTextWithEntities | None = None,
+    ) -> None: ...
+
+class InputInvoiceStarGiftUpgrade(_TLObject):
+    """``inputInvoiceStarGiftUpgrade#4d818d5d``."""
+
+    keep_original_details: bool
+    stargift: TypeInputSavedStarGift
+    def __init__(
+        self,
+        /,
+        *,
+        keep_original_details: bool = False,
+        stargift: TypeInputSavedStarGift,
+    ) -> None: ...
+
+class InputInvoiceStarGiftTransfer(_TLObject):
+    """``inputInvoiceStarGiftTransfer#4a5f5bd9``."""
+
+    stargift: TypeInputSavedStarGift
+    to_id: TypeInputPeer
+    def __init__(self, /, *, stargift: TypeInputSavedStarGift, to_id: TypeInputPeer) -> None: ...
+
+class InputInvoicePremiumGiftStars(_TLObject):
+    """``inputInvoicePremiumGiftStars#dabab2ef``."""
+
+    user_id: TypeInputUser
+    months: int
+    message: TypeTextWithEntities | None
+    def __init__(
+        self,
+        /,
+        *,
+        user_id: TypeInputUser,
+        months: int,
+        message: TypeTextWithEntities | None = None,
+    ) -> None: ...
+
+class InputInvoiceBusinessBotTransferStars(_TLObject):
+    """``inputInvoiceBusinessBotTransferStars#f4997e42``."""
+
+    bot: TypeInputUser
+    stars: int
+    def __init__(self, /, *, bot: TypeInputUser, stars: int) -> None: ...
+
+class InputInvoiceStarGiftResale(_TLObject):
+    """``inputInvoiceStarGiftResale#e9b0c658``."""
+
+    ton: bool
+    show_name: bool
+    slug: str
+    to_id: TypeInputPeer
+    message: TypeTextWithEntities | None
+    def __init__(
+        self,
+        /,
+        *,
+        ton: bool = False,
+        show_name: bool = False,
+        slug: str,
+        to_id: TypeInputPeer,
+        message: TypeTextWithEntities | None = None,
+    ) -> None: ...
+
+class InputInvoiceStarGiftPrepaidUpgrade(_TLObject):
+    """``inputInvoiceStarGiftPrepaidUpgrade#9a0b48b8``."""
+
+    peer: TypeInputPeer
+    hash: str
+    def __init__(self, /, *, peer: TypeInputPeer, hash: str) -> None: ...
+
+class InputInvoicePremiumAuthCode(_TLObject):
+    """``inputInvoicePremiumAuthCode#3e77f614``."""
+
+    purpose: TypeInputStorePaymentPurpose
+    def __init__(self, /, *, purpose: TypeInputStorePaymentPurpose) -> None: ...
+
+class InputInvoiceStarGiftDropOriginalDetails(_TLObject):
+    """``inputInvoiceStarGiftDropOriginalDetails#0923d8d1``."""
+
+    stargift: TypeInputSavedStarGift
+    def __init__(self, /, *, stargift: TypeInputSavedStarGift) -> None: ...
+
+class InputInvoiceStarGiftAuctionBid(_TLObject):
+    """``inputInvoiceStarGiftAuctionBid#1ecafa10``."""
+
+    hide_name: bool
+    update_bid: bool
+    peer: TypeInputPeer | None
+    gift_id: int
+    bid_amount: int
+    message: TypeTextWithEntities | None
+    def __init__(
+        self,
+        /,
+        *,
+        hide_name: bool = False,
+        update_bid: bool = False,
+        peer: TypeInputPeer | None = None,
+        gift_id: int,
+        bid_amount: int,
+        message: TypeTextWithEntities | None = None,
+    ) -> None: ...
+
+class InputStorePaymentPremiumSubscription(_TLObject):
+    """``inputStorePaymentPremiumSubscription#a6751e66``."""
+
+    restore: bool
+    upgrade: bool
+    def __init__(self, /, *, restore: bool = False, upgrade: bool = False) -> None: ...
+
+class InputStorePaymentGiftPremium(_TLObject):
+    """``inputStorePaymentGiftPremium#616f7fe8``."""
+
+    user_id: TypeInputUser
+    currency: str
+    amount: int
+    def __init__(self, /, *, user_id: TypeInputUser, currency: str, amount: int) -> None: ...
+
+class InputStorePaymentPremiumGiftCode(_TLObject):
+    """``inputStorePaymentPremiumGiftCode#fb790393``."""
+
+    users: list[TypeInputUser]
+    boost_peer: TypeInputPeer | None
+    currency: str
+    amount: int
+    message: TypeTextWithEntities | None
+    def __init__(
+        self,
+        /,
+        *,
+        users: _Sequence[TypeInputUser],
+        boost_peer: TypeInputPeer | None = None,
+        currency: str,
+        amount: int,
+        message: TypeTextWithEntities | None = None,
+    ) -> None: ...
+
+class InputStorePaymentPremiumGiveaway(_TLObject):
+    """``inputStorePaymentPremiumGiveaway#160544ca``."""
+
+    only_new_subscribers: bool
+    winners_are_visible: bool
+    boost_peer: TypeInputPeer
+    additional_peers: list[TypeInputPeer] | None
+    countries_iso2: list[str] | None
+    prize_description: str | None
+    random_id: int
+    until_date: int
+    currency: str
+    amount: int
+    def __init__(
+        self,
+        /,
+        *,
+        only_new_subscribers: bool = False,
+        winners_are_visible: bool = False,
+        boost_peer: TypeInputPeer,
+        additional_peers: _Sequence[TypeInputPeer] | None = None,
+        countries_iso2: _Sequence[str] | None = None,
+        prize_description: str | None = None,
+        random_id: int,
+        until_date: int,
+        currency: str,
+        amount: int,
+    ) -> None: ...
+
+class InputStorePaymentStarsTopup(_TLObject):
+    """``inputStorePaymentStarsTopup#f9a2a6cb``."""
+
+    stars: int
+    currency: str
+    amount: int
+    spend_purpose_peer: TypeInputPeer | None
+    def __init__(
+        self,
+        /,
+        *,
+        stars: int,
+        currency: str,
+        amount: int,
+        spend_purpose_peer: TypeInputPeer | None = None,
+    ) -> None: ...
+
+class InputStorePaymentStarsGift(_TLObject):
+    """``inputStorePaymentStarsGift#1d741ef7``."""
+
+    user_id: TypeInputUser
+    stars: int
+    currency: str
+    amount: int
+    def __init__(
+        self,
+        /,
+        *,
+        user_id: TypeInputUser,
+        stars: int,
+        currency: str,
+        amount: int,
+    ) -> None: ...
+
+class InputStorePaymentStarsGiveaway(_TLObject):
+    """``inputStorePaymentStarsGiveaway#751f08fa``."""
+
+    only_new_subscribers: bool
+    winners_are_visible: bool
+    stars: int
+    boost_peer: TypeInputPeer
+    additional_peers: list[TypeInputPeer] | None
+    countries_iso2: list[str] | None
+    prize_description: str | None
+    random_id: int
+    until_date: int
+    currency: str
+    amount: int
+    users: int
+    def __init__(
+        self,
+        /,
+        *,
+        only_new_subscribers: bool = False,
+        winners_are_visible: bool = False,
+        stars: int,
+        boost_peer: TypeInputPeer,
+        additional_peers: _Sequence[TypeInputPeer] | None = None,
+        countries_iso2: _Sequence[str] | None = None,
+        prize_description: str | None = None,
+        random_id: int,
+        until_date: int,
+        currency: str,
+        amount: int,
+        users: int,
+    ) -> None: ...
+
+class InputStorePaymentAuthCode(_TLObject):
+    """``inputStorePaymentAuthCode#3fc18057``."""
+
+    restore: bool
+    phone_number: str
+    phone_code_hash: str
+    premium_days: int
+    currency: str
+    amount: int
+    def __init__(
+        self,
+        /,
+        *,
+        restore: bool = False,
+        phone_number: str,
+        phone_code_hash: str,
+        premium_days: int,
+        currency: str,
+        amount: int,
+    ) -> None: ...
+
+class PaymentFormMethod(_TLObject):
+    """``paymentFormMethod#88f8f21b``."""
+
+    url: str
+    title: str
+    def __init__(self, /, *, url: str, title: str) -> None: ...
 
 class EmojiStatusEmpty(_TLObject):
     """``emojiStatusEmpty#2de11aae``."""
@@ -9394,6 +12616,23 @@ class ChatReactionsSome(_TLObject):
     reactions: list[TypeReaction]
     def __init__(self, /, *, reactions: _Sequence[TypeReaction]) -> None: ...
 
+class EmailVerifyPurposeLoginSetup(_TLObject):
+    """``emailVerifyPurposeLoginSetup#4345be73``."""
+
+    phone_number: str
+    phone_code_hash: str
+    def __init__(self, /, *, phone_number: str, phone_code_hash: str) -> None: ...
+
+class EmailVerifyPurposeLoginChange(_TLObject):
+    """``emailVerifyPurposeLoginChange#527d22eb``."""
+
+    def __init__(self) -> None: ...
+
+class EmailVerifyPurposePassport(_TLObject):
+    """``emailVerifyPurposePassport#bbf51685``."""
+
+    def __init__(self) -> None: ...
+
 class EmailVerificationCode(_TLObject):
     """``emailVerificationCode#922e55a9``."""
 
@@ -9411,6 +12650,38 @@ class EmailVerificationApple(_TLObject):
 
     token: str
     def __init__(self, /, *, token: str) -> None: ...
+
+class PremiumSubscriptionOption(_TLObject):
+    """``premiumSubscriptionOption#5f2d1df2``."""
+
+    current: bool
+    can_purchase_upgrade: bool
+    transaction: str | None
+    months: int
+    currency: str
+    amount: int
+    bot_url: str
+    store_product: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        current: bool = False,
+        can_purchase_upgrade: bool = False,
+        transaction: str | None = None,
+        months: int,
+        currency: str,
+        amount: int,
+        bot_url: str,
+        store_product: str | None = None,
+    ) -> None: ...
+
+class SendAsPeer(_TLObject):
+    """``sendAsPeer#b81c7034``."""
+
+    premium_required: bool
+    peer: TypePeer
+    def __init__(self, /, *, premium_required: bool = False, peer: TypePeer) -> None: ...
 
 class MessageExtendedMediaPreview(_TLObject):
     """``messageExtendedMediaPreview#ad628cc8``."""
@@ -9516,6 +12787,19 @@ class ForumTopic(_TLObject):
         draft: TypeDraftMessage | None = None,
     ) -> None: ...
 
+class DefaultHistoryTTL(_TLObject):
+    """``defaultHistoryTTL#43b46b20``."""
+
+    period: int
+    def __init__(self, /, *, period: int) -> None: ...
+
+class ExportedContactToken(_TLObject):
+    """``exportedContactToken#41bf109b``."""
+
+    url: str
+    expires: int
+    def __init__(self, /, *, url: str, expires: int) -> None: ...
+
 class RequestPeerTypeUser(_TLObject):
     """``requestPeerTypeUser#5f3b8a00``."""
 
@@ -9576,12 +12860,83 @@ class RequestPeerTypeCreateBot(_TLObject):
         suggested_username: str | None = None,
     ) -> None: ...
 
+class EmojiListNotModified(_TLObject):
+    """``emojiListNotModified#481eadfa``."""
+
+    def __init__(self) -> None: ...
+
+class EmojiList(_TLObject):
+    """``emojiList#7a1e11d1``."""
+
+    hash: int
+    document_id: list[int]
+    def __init__(self, /, *, hash: int, document_id: _Sequence[int]) -> None: ...
+
+class EmojiGroup(_TLObject):
+    """``emojiGroup#7a9abda9``."""
+
+    title: str
+    icon_emoji_id: int
+    emoticons: list[str]
+    def __init__(self, /, *, title: str, icon_emoji_id: int, emoticons: _Sequence[str]) -> None: ...
+
+class EmojiGroupGreeting(_TLObject):
+    """``emojiGroupGreeting#80d26cc7``."""
+
+    title: str
+    icon_emoji_id: int
+    emoticons: list[str]
+    def __init__(self, /, *, title: str, icon_emoji_id: int, emoticons: _Sequence[str]) -> None: ...
+
+class EmojiGroupPremium(_TLObject):
+    """``emojiGroupPremium#093bcf34``."""
+
+    title: str
+    icon_emoji_id: int
+    def __init__(self, /, *, title: str, icon_emoji_id: int) -> None: ...
+
 class TextWithEntities(_TLObject):
     """``textWithEntities#751f3146``."""
 
     text: str
     entities: list[TypeMessageEntity]
     def __init__(self, /, *, text: str, entities: _Sequence[TypeMessageEntity]) -> None: ...
+
+class AutoSaveSettings(_TLObject):
+    """``autoSaveSettings#c84834ce``."""
+
+    photos: bool
+    videos: bool
+    video_max_size: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        photos: bool = False,
+        videos: bool = False,
+        video_max_size: int | None = None,
+    ) -> None: ...
+
+class AutoSaveException(_TLObject):
+    """``autoSaveException#81602d47``."""
+
+    peer: TypePeer
+    settings: TypeAutoSaveSettings
+    def __init__(self, /, *, peer: TypePeer, settings: TypeAutoSaveSettings) -> None: ...
+
+class InputBotAppID(_TLObject):
+    """``inputBotAppID#a920bd7a``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
+
+class InputBotAppShortName(_TLObject):
+    """``inputBotAppShortName#908c0407``."""
+
+    bot_id: TypeInputUser
+    short_name: str
+    def __init__(self, /, *, bot_id: TypeInputUser, short_name: str) -> None: ...
 
 class BotAppNotModified(_TLObject):
     """``botAppNotModified#5da674b7``."""
@@ -9612,6 +12967,57 @@ class BotApp(_TLObject):
         document: TypeDocument | None = None,
         hash: int,
     ) -> None: ...
+
+class InlineBotWebView(_TLObject):
+    """``inlineBotWebView#b57295d5``."""
+
+    text: str
+    url: str
+    def __init__(self, /, *, text: str, url: str) -> None: ...
+
+class ReadParticipantDate(_TLObject):
+    """``readParticipantDate#4a4ff172``."""
+
+    user_id: int
+    date: int
+    def __init__(self, /, *, user_id: int, date: int) -> None: ...
+
+class InputChatlistDialogFilter(_TLObject):
+    """``inputChatlistDialogFilter#f3e0da33``."""
+
+    filter_id: int
+    def __init__(self, /, *, filter_id: int) -> None: ...
+
+class ExportedChatlistInvite(_TLObject):
+    """``exportedChatlistInvite#0c5181ac``."""
+
+    title: str
+    url: str
+    peers: list[TypePeer]
+    def __init__(self, /, *, title: str, url: str, peers: _Sequence[TypePeer]) -> None: ...
+
+class MessagePeerVote(_TLObject):
+    """``messagePeerVote#b6cc2d5c``."""
+
+    peer: TypePeer
+    option: bytes
+    date: int
+    def __init__(self, /, *, peer: TypePeer, option: bytes, date: int) -> None: ...
+
+class MessagePeerVoteInputOption(_TLObject):
+    """``messagePeerVoteInputOption#74cda504``."""
+
+    peer: TypePeer
+    date: int
+    def __init__(self, /, *, peer: TypePeer, date: int) -> None: ...
+
+class MessagePeerVoteMultiple(_TLObject):
+    """``messagePeerVoteMultiple#4628f6e6``."""
+
+    peer: TypePeer
+    options: list[bytes]
+    date: int
+    def __init__(self, /, *, peer: TypePeer, options: _Sequence[bytes], date: int) -> None: ...
 
 class StoryViews(_TLObject):
     """``storyViews#8d595cd6``."""
@@ -9714,6 +13120,57 @@ class StoryItem(_TLObject):
         music: TypeDocument | None = None,
     ) -> None: ...
 
+class StoryView(_TLObject):
+    """``storyView#b0bdeac5``."""
+
+    blocked: bool
+    blocked_my_stories_from: bool
+    user_id: int
+    date: int
+    reaction: TypeReaction | None
+    def __init__(
+        self,
+        /,
+        *,
+        blocked: bool = False,
+        blocked_my_stories_from: bool = False,
+        user_id: int,
+        date: int,
+        reaction: TypeReaction | None = None,
+    ) -> None: ...
+
+class StoryViewPublicForward(_TLObject):
+    """``storyViewPublicForward#9083670b``."""
+
+    blocked: bool
+    blocked_my_stories_from: bool
+    message: TypeMessage
+    def __init__(
+        self,
+        /,
+        *,
+        blocked: bool = False,
+        blocked_my_stories_from: bool = False,
+        message: TypeMessage,
+    ) -> None: ...
+
+class StoryViewPublicRepost(_TLObject):
+    """``storyViewPublicRepost#bd74cf49``."""
+
+    blocked: bool
+    blocked_my_stories_from: bool
+    peer_id: TypePeer
+    story: TypeStoryItem
+    def __init__(
+        self,
+        /,
+        *,
+        blocked: bool = False,
+        blocked_my_stories_from: bool = False,
+        peer_id: TypePeer,
+        story: TypeStoryItem,
+    ) -> None: ...
+
 class InputReplyToMessage(_TLObject):
     """``inputReplyToMessage#3bd4b7c2``."""
 
@@ -9759,6 +13216,12 @@ class InputReplyToEphemeralMessage(_TLObject):
 
     id: int
     def __init__(self, /, *, id: int) -> None: ...
+
+class ExportedStoryLink(_TLObject):
+    """``exportedStoryLink#3fc9053b``."""
+
+    link: str
+    def __init__(self, /, *, link: str) -> None: ...
 
 class StoriesStealthMode(_TLObject):
     """``storiesStealthMode#712e27fd``."""
@@ -9940,6 +13403,55 @@ class PeerStories(_TLObject):
         stories: _Sequence[TypeStoryItem],
     ) -> None: ...
 
+class PremiumGiftCodeOption(_TLObject):
+    """``premiumGiftCodeOption#257e962b``."""
+
+    users: int
+    months: int
+    store_product: str | None
+    store_quantity: int | None
+    currency: str
+    amount: int
+    def __init__(
+        self,
+        /,
+        *,
+        users: int,
+        months: int,
+        store_product: str | None = None,
+        store_quantity: int | None = None,
+        currency: str,
+        amount: int,
+    ) -> None: ...
+
+class PrepaidGiveaway(_TLObject):
+    """``prepaidGiveaway#b2539d54``."""
+
+    id: int
+    months: int
+    quantity: int
+    date: int
+    def __init__(self, /, *, id: int, months: int, quantity: int, date: int) -> None: ...
+
+class PrepaidStarsGiveaway(_TLObject):
+    """``prepaidStarsGiveaway#9a9d77e0``."""
+
+    id: int
+    stars: int
+    quantity: int
+    boosts: int
+    date: int
+    def __init__(
+        self,
+        /,
+        *,
+        id: int,
+        stars: int,
+        quantity: int,
+        boosts: int,
+        date: int,
+    ) -> None: ...
+
 class Boost(_TLObject):
     """``boost#4b3e14d6``."""
 
@@ -9971,6 +13483,25 @@ class Boost(_TLObject):
         stars: int | None = None,
     ) -> None: ...
 
+class MyBoost(_TLObject):
+    """``myBoost#c448415c``."""
+
+    slot: int
+    peer: TypePeer | None
+    date: int
+    expires: int
+    cooldown_until_date: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        slot: int,
+        peer: TypePeer | None = None,
+        date: int,
+        expires: int,
+        cooldown_until_date: int | None = None,
+    ) -> None: ...
+
 class StoryFwdHeader(_TLObject):
     """``storyFwdHeader#b826e150``."""
 
@@ -9978,6 +13509,37 @@ class StoryFwdHeader(_TLObject):
     from_name: str | None
     story_id: int | None
     def __init__(self, /, **fields: _Any) -> None: ...
+
+class PostInteractionCountersMessage(_TLObject):
+    """``postInteractionCountersMessage#e7058e7f``."""
+
+    msg_id: int
+    views: int
+    forwards: int
+    reactions: int
+    def __init__(self, /, *, msg_id: int, views: int, forwards: int, reactions: int) -> None: ...
+
+class PostInteractionCountersStory(_TLObject):
+    """``postInteractionCountersStory#8a480e27``."""
+
+    story_id: int
+    views: int
+    forwards: int
+    reactions: int
+    def __init__(self, /, *, story_id: int, views: int, forwards: int, reactions: int) -> None: ...
+
+class PublicForwardMessage(_TLObject):
+    """``publicForwardMessage#01f2bf4a``."""
+
+    message: TypeMessage
+    def __init__(self, /, *, message: TypeMessage) -> None: ...
+
+class PublicForwardStory(_TLObject):
+    """``publicForwardStory#edf3add0``."""
+
+    peer: TypePeer
+    story: TypeStoryItem
+    def __init__(self, /, *, peer: TypePeer, story: TypeStoryItem) -> None: ...
 
 class PeerColor(_TLObject):
     """``peerColor#b54b5acf``."""
@@ -10021,6 +13583,91 @@ class InputPeerColorCollectible(_TLObject):
     collectible_id: int
     def __init__(self, /, *, collectible_id: int) -> None: ...
 
+class StoryReaction(_TLObject):
+    """``storyReaction#6090d6d5``."""
+
+    peer_id: TypePeer
+    date: int
+    reaction: TypeReaction
+    def __init__(self, /, *, peer_id: TypePeer, date: int, reaction: TypeReaction) -> None: ...
+
+class StoryReactionPublicForward(_TLObject):
+    """``storyReactionPublicForward#bbab2643``."""
+
+    message: TypeMessage
+    def __init__(self, /, *, message: TypeMessage) -> None: ...
+
+class StoryReactionPublicRepost(_TLObject):
+    """``storyReactionPublicRepost#cfcd0f13``."""
+
+    peer_id: TypePeer
+    story: TypeStoryItem
+    def __init__(self, /, *, peer_id: TypePeer, story: TypeStoryItem) -> None: ...
+
+class SavedDialog(_TLObject):
+    """``savedDialog#bd87cb6c``."""
+
+    pinned: bool
+    peer: TypePeer
+    top_message: int
+    def __init__(self, /, *, pinned: bool = False, peer: TypePeer, top_message: int) -> None: ...
+
+class MonoForumDialog(_TLObject):
+    """``monoForumDialog#64407ea7``."""
+
+    unread_mark: bool
+    nopaid_messages_exception: bool
+    peer: TypePeer
+    top_message: int
+    read_inbox_max_id: int
+    read_outbox_max_id: int
+    unread_count: int
+    unread_reactions_count: int
+    draft: TypeDraftMessage | None
+    def __init__(
+        self,
+        /,
+        *,
+        unread_mark: bool = False,
+        nopaid_messages_exception: bool = False,
+        peer: TypePeer,
+        top_message: int,
+        read_inbox_max_id: int,
+        read_outbox_max_id: int,
+        unread_count: int,
+        unread_reactions_count: int,
+        draft: TypeDraftMessage | None = None,
+    ) -> None: ...
+
+class SavedReactionTag(_TLObject):
+    """``savedReactionTag#cb6ff828``."""
+
+    reaction: TypeReaction
+    title: str | None
+    count: int
+    def __init__(
+        self,
+        /,
+        *,
+        reaction: TypeReaction,
+        title: str | None = None,
+        count: int,
+    ) -> None: ...
+
+class OutboxReadDate(_TLObject):
+    """``outboxReadDate#3bb842ac``."""
+
+    date: int
+    def __init__(self, /, *, date: int) -> None: ...
+
+class SmsJob(_TLObject):
+    """``smsJob#e6a1eeb8``."""
+
+    job_id: str
+    phone_number: str
+    text: str
+    def __init__(self, /, *, job_id: str, phone_number: str, text: str) -> None: ...
+
 class BusinessWeeklyOpen(_TLObject):
     """``businessWeeklyOpen#120b1ab9``."""
 
@@ -10049,6 +13696,27 @@ class BusinessLocation(_TLObject):
     geo_point: TypeGeoPoint | None
     address: str
     def __init__(self, /, *, geo_point: TypeGeoPoint | None = None, address: str) -> None: ...
+
+class InputBusinessRecipients(_TLObject):
+    """``inputBusinessRecipients#6f8b32aa``."""
+
+    existing_chats: bool
+    new_chats: bool
+    contacts: bool
+    non_contacts: bool
+    exclude_selected: bool
+    users: list[TypeInputUser] | None
+    def __init__(
+        self,
+        /,
+        *,
+        existing_chats: bool = False,
+        new_chats: bool = False,
+        contacts: bool = False,
+        non_contacts: bool = False,
+        exclude_selected: bool = False,
+        users: _Sequence[TypeInputUser] | None = None,
+    ) -> None: ...
 
 class BusinessRecipients(_TLObject):
     """``businessRecipients#21108ff7``."""
@@ -10088,6 +13756,21 @@ class BusinessAwayMessageScheduleCustom(_TLObject):
     end_date: int
     def __init__(self, /, *, start_date: int, end_date: int) -> None: ...
 
+class InputBusinessGreetingMessage(_TLObject):
+    """``inputBusinessGreetingMessage#0194cb3b``."""
+
+    shortcut_id: int
+    recipients: TypeInputBusinessRecipients
+    no_activity_days: int
+    def __init__(
+        self,
+        /,
+        *,
+        shortcut_id: int,
+        recipients: TypeInputBusinessRecipients,
+        no_activity_days: int,
+    ) -> None: ...
+
 class BusinessGreetingMessage(_TLObject):
     """``businessGreetingMessage#e519abab``."""
 
@@ -10101,6 +13784,23 @@ class BusinessGreetingMessage(_TLObject):
         shortcut_id: int,
         recipients: TypeBusinessRecipients,
         no_activity_days: int,
+    ) -> None: ...
+
+class InputBusinessAwayMessage(_TLObject):
+    """``inputBusinessAwayMessage#832175e0``."""
+
+    offline_only: bool
+    shortcut_id: int
+    schedule: TypeBusinessAwayMessageSchedule
+    recipients: TypeInputBusinessRecipients
+    def __init__(
+        self,
+        /,
+        *,
+        offline_only: bool = False,
+        shortcut_id: int,
+        schedule: TypeBusinessAwayMessageSchedule,
+        recipients: TypeInputBusinessRecipients,
     ) -> None: ...
 
 class BusinessAwayMessage(_TLObject):
@@ -10119,6 +13819,14 @@ class BusinessAwayMessage(_TLObject):
         schedule: TypeBusinessAwayMessageSchedule,
         recipients: TypeBusinessRecipients,
     ) -> None: ...
+
+class Timezone(_TLObject):
+    """``timezone#ff9289f5``."""
+
+    id: str
+    name: str
+    utc_offset: int
+    def __init__(self, /, *, id: str, name: str, utc_offset: int) -> None: ...
 
 class QuickReply(_TLObject):
     """``quickReply#0697102b``."""
@@ -10149,6 +13857,27 @@ class InputQuickReplyShortcutId(_TLObject):
     shortcut_id: int
     def __init__(self, /, *, shortcut_id: int) -> None: ...
 
+class ConnectedBot(_TLObject):
+    """``connectedBot#033ed001``."""
+
+    bot_id: int
+    recipients: TypeBusinessBotRecipients
+    rights: TypeBusinessBotRights
+    device: str | None
+    date: int | None
+    location: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        bot_id: int,
+        recipients: TypeBusinessBotRecipients,
+        rights: TypeBusinessBotRights,
+        device: str | None = None,
+        date: int | None = None,
+        location: str | None = None,
+    ) -> None: ...
+
 class Birthday(_TLObject):
     """``birthday#6c8e1e06``."""
 
@@ -10178,6 +13907,21 @@ class BotBusinessConnection(_TLObject):
         rights: TypeBusinessBotRights | None = None,
     ) -> None: ...
 
+class InputBusinessIntro(_TLObject):
+    """``inputBusinessIntro#09c469cd``."""
+
+    title: str
+    description: str
+    sticker: TypeInputDocument | None
+    def __init__(
+        self,
+        /,
+        *,
+        title: str,
+        description: str,
+        sticker: TypeInputDocument | None = None,
+    ) -> None: ...
+
 class BusinessIntro(_TLObject):
     """``businessIntro#5a0a066d``."""
 
@@ -10191,6 +13935,120 @@ class BusinessIntro(_TLObject):
         title: str,
         description: str,
         sticker: TypeDocument | None = None,
+    ) -> None: ...
+
+class InputCollectibleUsername(_TLObject):
+    """``inputCollectibleUsername#e39460a9``."""
+
+    username: str
+    def __init__(self, /, *, username: str) -> None: ...
+
+class InputCollectiblePhone(_TLObject):
+    """``inputCollectiblePhone#a2e214a4``."""
+
+    phone: str
+    def __init__(self, /, *, phone: str) -> None: ...
+
+class InputBusinessBotRecipients(_TLObject):
+    """``inputBusinessBotRecipients#c4e5921e``."""
+
+    existing_chats: bool
+    new_chats: bool
+    contacts: bool
+    non_contacts: bool
+    exclude_selected: bool
+    users: list[TypeInputUser] | None
+    exclude_users: list[TypeInputUser] | None
+    def __init__(
+        self,
+        /,
+        *,
+        existing_chats: bool = False,
+        new_chats: bool = False,
+        contacts: bool = False,
+        non_contacts: bool = False,
+        exclude_selected: bool = False,
+        users: _Sequence[TypeInputUser] | None = None,
+        exclude_users: _Sequence[TypeInputUser] | None = None,
+    ) -> None: ...
+
+class BusinessBotRecipients(_TLObject):
+    """``businessBotRecipients#b88cf373``."""
+
+    existing_chats: bool
+    new_chats: bool
+    contacts: bool
+    non_contacts: bool
+    exclude_selected: bool
+    users: list[int] | None
+    exclude_users: list[int] | None
+    def __init__(
+        self,
+        /,
+        *,
+        existing_chats: bool = False,
+        new_chats: bool = False,
+        contacts: bool = False,
+        non_contacts: bool = False,
+        exclude_selected: bool = False,
+        users: _Sequence[int] | None = None,
+        exclude_users: _Sequence[int] | None = None,
+    ) -> None: ...
+
+class ContactBirthday(_TLObject):
+    """``contactBirthday#1d998733``."""
+
+    contact_id: int
+    birthday: TypeBirthday
+    def __init__(self, /, *, contact_id: int, birthday: TypeBirthday) -> None: ...
+
+class MissingInvitee(_TLObject):
+    """``missingInvitee#628c9224``."""
+
+    premium_would_allow_invite: bool
+    premium_required_for_pm: bool
+    user_id: int
+    def __init__(
+        self,
+        /,
+        *,
+        premium_would_allow_invite: bool = False,
+        premium_required_for_pm: bool = False,
+        user_id: int,
+    ) -> None: ...
+
+class InputBusinessChatLink(_TLObject):
+    """``inputBusinessChatLink#11679fa7``."""
+
+    message: str
+    entities: list[TypeMessageEntity] | None
+    title: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        title: str | None = None,
+    ) -> None: ...
+
+class BusinessChatLink(_TLObject):
+    """``businessChatLink#b4ae666f``."""
+
+    link: str
+    message: str
+    entities: list[TypeMessageEntity] | None
+    title: str | None
+    views: int
+    def __init__(
+        self,
+        /,
+        *,
+        link: str,
+        message: str,
+        entities: _Sequence[TypeMessageEntity] | None = None,
+        title: str | None = None,
+        views: int,
     ) -> None: ...
 
 class RequestedPeerUser(_TLObject):
@@ -10244,6 +14102,63 @@ class RequestedPeerChannel(_TLObject):
         photo: TypePhoto | None = None,
     ) -> None: ...
 
+class SponsoredMessageReportOption(_TLObject):
+    """``sponsoredMessageReportOption#430d3150``."""
+
+    text: str
+    option: bytes
+    def __init__(self, /, *, text: str, option: bytes) -> None: ...
+
+class ReactionNotificationsFromContacts(_TLObject):
+    """``reactionNotificationsFromContacts#bac3a61a``."""
+
+    def __init__(self) -> None: ...
+
+class ReactionNotificationsFromAll(_TLObject):
+    """``reactionNotificationsFromAll#4b9e22a0``."""
+
+    def __init__(self) -> None: ...
+
+class ReactionsNotifySettings(_TLObject):
+    """``reactionsNotifySettings#71e4ea58``."""
+
+    messages_notify_from: TypeReactionNotificationsFrom | None
+    stories_notify_from: TypeReactionNotificationsFrom | None
+    poll_votes_notify_from: TypeReactionNotificationsFrom | None
+    sound: TypeNotificationSound
+    show_previews: bool
+    def __init__(
+        self,
+        /,
+        *,
+        messages_notify_from: TypeReactionNotificationsFrom | None = None,
+        stories_notify_from: TypeReactionNotificationsFrom | None = None,
+        poll_votes_notify_from: TypeReactionNotificationsFrom | None = None,
+        sound: TypeNotificationSound,
+        show_previews: bool,
+    ) -> None: ...
+
+class AvailableEffect(_TLObject):
+    """``availableEffect#93c3e27e``."""
+
+    premium_required: bool
+    id: int
+    emoticon: str
+    static_icon_id: int | None
+    effect_sticker_id: int
+    effect_animation_id: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        premium_required: bool = False,
+        id: int,
+        emoticon: str,
+        static_icon_id: int | None = None,
+        effect_sticker_id: int,
+        effect_animation_id: int | None = None,
+    ) -> None: ...
+
 class FactCheck(_TLObject):
     """``factCheck#b89bfccf``."""
 
@@ -10260,6 +14175,156 @@ class FactCheck(_TLObject):
         text: TypeTextWithEntities | None = None,
         hash: int,
     ) -> None: ...
+
+class StarsTransactionPeerUnsupported(_TLObject):
+    """``starsTransactionPeerUnsupported#95f2bfe4``."""
+
+    def __init__(self) -> None: ...
+
+class StarsTransactionPeerAppStore(_TLObject):
+    """``starsTransactionPeerAppStore#b457b375``."""
+
+    def __init__(self) -> None: ...
+
+class StarsTransactionPeerPlayMarket(_TLObject):
+    """``starsTransactionPeerPlayMarket#7b560a0b``."""
+
+    def __init__(self) -> None: ...
+
+class StarsTransactionPeerPremiumBot(_TLObject):
+    """``starsTransactionPeerPremiumBot#250dbaf8``."""
+
+    def __init__(self) -> None: ...
+
+class StarsTransactionPeerFragment(_TLObject):
+    """``starsTransactionPeerFragment#e92fd902``."""
+
+    def __init__(self) -> None: ...
+
+class StarsTransactionPeer(_TLObject):
+    """``starsTransactionPeer#d80da15d``."""
+
+    peer: TypePeer
+    def __init__(self, /, *, peer: TypePeer) -> None: ...
+
+class StarsTransactionPeerAds(_TLObject):
+    """``starsTransactionPeerAds#60682812``."""
+
+    def __init__(self) -> None: ...
+
+class StarsTransactionPeerAPI(_TLObject):
+    """``starsTransactionPeerAPI#f9677aad``."""
+
+    def __init__(self) -> None: ...
+
+class StarsTopupOption(_TLObject):
+    """``starsTopupOption#0bd915c0``."""
+
+    extended: bool
+    stars: int
+    store_product: str | None
+    currency: str
+    amount: int
+    def __init__(
+        self,
+        /,
+        *,
+        extended: bool = False,
+        stars: int,
+        store_product: str | None = None,
+        currency: str,
+        amount: int,
+    ) -> None: ...
+
+class StarsTransaction(_TLObject):
+    """``starsTransaction#13659eb0``."""
+
+    refund: bool
+    pending: bool
+    failed: bool
+    gift: bool
+    reaction: bool
+    stargift_upgrade: bool
+    business_transfer: bool
+    stargift_resale: bool
+    posts_search: bool
+    stargift_prepaid_upgrade: bool
+    stargift_drop_original_details: bool
+    phonegroup_message: bool
+    stargift_auction_bid: bool
+    offer: bool
+    id: str
+    amount: TypeStarsAmount
+    date: int
+    peer: TypeStarsTransactionPeer
+    title: str | None
+    description: str | None
+    photo: TypeWebDocument | None
+    transaction_date: int | None
+    transaction_url: str | None
+    bot_payload: bytes | None
+    msg_id: int | None
+    extended_media: list[TypeMessageMedia] | None
+    subscription_period: int | None
+    giveaway_post_id: int | None
+    stargift: TypeStarGift | None
+    floodskip_number: int | None
+    starref_commission_permille: int | None
+    starref_peer: TypePeer | None
+    starref_amount: TypeStarsAmount | None
+    paid_messages: int | None
+    premium_gift_months: int | None
+    ads_proceeds_from_date: int | None
+    ads_proceeds_to_date: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        refund: bool = False,
+        pending: bool = False,
+        failed: bool = False,
+        gift: bool = False,
+        reaction: bool = False,
+        stargift_upgrade: bool = False,
+        business_transfer: bool = False,
+        stargift_resale: bool = False,
+        posts_search: bool = False,
+        stargift_prepaid_upgrade: bool = False,
+        stargift_drop_original_details: bool = False,
+        phonegroup_message: bool = False,
+        stargift_auction_bid: bool = False,
+        offer: bool = False,
+        id: str,
+        amount: TypeStarsAmount,
+        date: int,
+        peer: TypeStarsTransactionPeer,
+        title: str | None = None,
+        description: str | None = None,
+        photo: TypeWebDocument | None = None,
+        transaction_date: int | None = None,
+        transaction_url: str | None = None,
+        bot_payload: bytes | None = None,
+        msg_id: int | None = None,
+        extended_media: _Sequence[TypeMessageMedia] | None = None,
+        subscription_period: int | None = None,
+        giveaway_post_id: int | None = None,
+        stargift: TypeStarGift | None = None,
+        floodskip_number: int | None = None,
+        starref_commission_permille: int | None = None,
+        starref_peer: TypePeer | None = None,
+        starref_amount: TypeStarsAmount | None = None,
+        paid_messages: int | None = None,
+        premium_gift_months: int | None = None,
+        ads_proceeds_from_date: int | None = None,
+        ads_proceeds_to_date: int | None = None,
+    ) -> None: ...
+
+class FoundStory(_TLObject):
+    """``foundStory#e87acbc0``."""
+
+    peer: TypePeer
+    story: TypeStoryItem
+    def __init__(self, /, *, peer: TypePeer, story: TypeStoryItem) -> None: ...
 
 class GeoPointAddress(_TLObject):
     """``geoPointAddress#de4c5d93``."""
@@ -10297,12 +14362,78 @@ class StarsRevenueStatus(_TLObject):
         next_withdrawal_at: int | None = None,
     ) -> None: ...
 
+class InputStarsTransaction(_TLObject):
+    """``inputStarsTransaction#206ae6d1``."""
+
+    refund: bool
+    id: str
+    def __init__(self, /, *, refund: bool = False, id: str) -> None: ...
+
+class StarsGiftOption(_TLObject):
+    """``starsGiftOption#5e0589f1``."""
+
+    extended: bool
+    stars: int
+    store_product: str | None
+    currency: str
+    amount: int
+    def __init__(
+        self,
+        /,
+        *,
+        extended: bool = False,
+        stars: int,
+        store_product: str | None = None,
+        currency: str,
+        amount: int,
+    ) -> None: ...
+
+class BotPreviewMedia(_TLObject):
+    """``botPreviewMedia#23e91ba3``."""
+
+    date: int
+    media: TypeMessageMedia
+    def __init__(self, /, *, date: int, media: TypeMessageMedia) -> None: ...
+
 class StarsSubscriptionPricing(_TLObject):
     """``starsSubscriptionPricing#05416d58``."""
 
     period: int
     amount: int
     def __init__(self, /, *, period: int, amount: int) -> None: ...
+
+class StarsSubscription(_TLObject):
+    """``starsSubscription#2e6eab1a``."""
+
+    canceled: bool
+    can_refulfill: bool
+    missing_balance: bool
+    bot_canceled: bool
+    id: str
+    peer: TypePeer
+    until_date: int
+    pricing: TypeStarsSubscriptionPricing
+    chat_invite_hash: str | None
+    title: str | None
+    photo: TypeWebDocument | None
+    invoice_slug: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        canceled: bool = False,
+        can_refulfill: bool = False,
+        missing_balance: bool = False,
+        bot_canceled: bool = False,
+        id: str,
+        peer: TypePeer,
+        until_date: int,
+        pricing: TypeStarsSubscriptionPricing,
+        chat_invite_hash: str | None = None,
+        title: str | None = None,
+        photo: TypeWebDocument | None = None,
+        invoice_slug: str | None = None,
+    ) -> None: ...
 
 class MessageReactor(_TLObject):
     """``messageReactor#4ba3a95a``."""
@@ -10322,6 +14453,39 @@ class MessageReactor(_TLObject):
         peer_id: TypePeer | None = None,
         count: int,
     ) -> None: ...
+
+class StarsGiveawayOption(_TLObject):
+    """``starsGiveawayOption#94ce852a``."""
+
+    extended: bool
+    default: bool
+    stars: int
+    yearly_boosts: int
+    store_product: str | None
+    currency: str
+    amount: int
+    winners: list[TypeStarsGiveawayWinnersOption]
+    def __init__(
+        self,
+        /,
+        *,
+        extended: bool = False,
+        default: bool = False,
+        stars: int,
+        yearly_boosts: int,
+        store_product: str | None = None,
+        currency: str,
+        amount: int,
+        winners: _Sequence[TypeStarsGiveawayWinnersOption],
+    ) -> None: ...
+
+class StarsGiveawayWinnersOption(_TLObject):
+    """``starsGiveawayWinnersOption#54236209``."""
+
+    default: bool
+    users: int
+    per_user_stars: int
+    def __init__(self, /, *, default: bool = False, users: int, per_user_stars: int) -> None: ...
 
 class StarGift(_TLObject):
     """``starGift#313a9547``."""
@@ -10451,6 +14615,32 @@ class StarGiftUnique(_TLObject):
         craft_chance_permille: int | None = None,
     ) -> None: ...
 
+class MessageReportOption(_TLObject):
+    """``messageReportOption#7903e3d9``."""
+
+    text: str
+    option: bytes
+    def __init__(self, /, *, text: str, option: bytes) -> None: ...
+
+class ReportResultChooseOption(_TLObject):
+    """``reportResultChooseOption#f0e4e0b6``."""
+
+    title: str
+    options: list[TypeMessageReportOption]
+    def __init__(self, /, *, title: str, options: _Sequence[TypeMessageReportOption]) -> None: ...
+
+class ReportResultAddComment(_TLObject):
+    """``reportResultAddComment#6f09ac31``."""
+
+    optional: bool
+    option: bytes
+    def __init__(self, /, *, optional: bool = False, option: bytes) -> None: ...
+
+class ReportResultReported(_TLObject):
+    """``reportResultReported#8db33c4b``."""
+
+    def __init__(self) -> None: ...
+
 class BotAppSettings(_TLObject):
     """``botAppSettings#c99b1950``."""
 
@@ -10487,6 +14677,31 @@ class StarRefProgram(_TLObject):
         duration_months: int | None = None,
         end_date: int | None = None,
         daily_revenue_per_user: TypeStarsAmount | None = None,
+    ) -> None: ...
+
+class ConnectedBotStarRef(_TLObject):
+    """``connectedBotStarRef#19a13f71``."""
+
+    revoked: bool
+    url: str
+    date: int
+    bot_id: int
+    commission_permille: int
+    duration_months: int | None
+    participants: int
+    revenue: int
+    def __init__(
+        self,
+        /,
+        *,
+        revoked: bool = False,
+        url: str,
+        date: int,
+        bot_id: int,
+        commission_permille: int,
+        duration_months: int | None = None,
+        participants: int,
+        revenue: int,
     ) -> None: ...
 
 class StarsAmount(_TLObject):
@@ -10599,6 +14814,80 @@ class StarGiftAttributeOriginalDetails(_TLObject):
         message: TypeTextWithEntities | None = None,
     ) -> None: ...
 
+class SavedStarGift(_TLObject):
+    """``savedStarGift#41df43fc``."""
+
+    name_hidden: bool
+    unsaved: bool
+    refunded: bool
+    can_upgrade: bool
+    pinned_to_top: bool
+    upgrade_separate: bool
+    from_id: TypePeer | None
+    date: int
+    gift: TypeStarGift
+    message: TypeTextWithEntities | None
+    msg_id: int | None
+    saved_id: int | None
+    convert_stars: int | None
+    upgrade_stars: int | None
+    can_export_at: int | None
+    transfer_stars: int | None
+    can_transfer_at: int | None
+    can_resell_at: int | None
+    collection_id: list[int] | None
+    prepaid_upgrade_hash: str | None
+    drop_original_details_stars: int | None
+    gift_num: int | None
+    can_craft_at: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        name_hidden: bool = False,
+        unsaved: bool = False,
+        refunded: bool = False,
+        can_upgrade: bool = False,
+        pinned_to_top: bool = False,
+        upgrade_separate: bool = False,
+        from_id: TypePeer | None = None,
+        date: int,
+        gift: TypeStarGift,
+        message: TypeTextWithEntities | None = None,
+        msg_id: int | None = None,
+        saved_id: int | None = None,
+        convert_stars: int | None = None,
+        upgrade_stars: int | None = None,
+        can_export_at: int | None = None,
+        transfer_stars: int | None = None,
+        can_transfer_at: int | None = None,
+        can_resell_at: int | None = None,
+        collection_id: _Sequence[int] | None = None,
+        prepaid_upgrade_hash: str | None = None,
+        drop_original_details_stars: int | None = None,
+        gift_num: int | None = None,
+        can_craft_at: int | None = None,
+    ) -> None: ...
+
+class InputSavedStarGiftUser(_TLObject):
+    """``inputSavedStarGiftUser#69279795``."""
+
+    msg_id: int
+    def __init__(self, /, *, msg_id: int) -> None: ...
+
+class InputSavedStarGiftChat(_TLObject):
+    """``inputSavedStarGiftChat#f101aa7f``."""
+
+    peer: TypeInputPeer
+    saved_id: int
+    def __init__(self, /, *, peer: TypeInputPeer, saved_id: int) -> None: ...
+
+class InputSavedStarGiftSlug(_TLObject):
+    """``inputSavedStarGiftSlug#2085c238``."""
+
+    slug: str
+    def __init__(self, /, *, slug: str) -> None: ...
+
 class PaidReactionPrivacyDefault(_TLObject):
     """``paidReactionPrivacyDefault#206ad49e``."""
 
@@ -10614,6 +14903,22 @@ class PaidReactionPrivacyPeer(_TLObject):
 
     peer: TypeInputPeer
     def __init__(self, /, *, peer: TypeInputPeer) -> None: ...
+
+class RequirementToContactEmpty(_TLObject):
+    """``requirementToContactEmpty#050a9839``."""
+
+    def __init__(self) -> None: ...
+
+class RequirementToContactPremium(_TLObject):
+    """``requirementToContactPremium#e581e4e9``."""
+
+    def __init__(self) -> None: ...
+
+class RequirementToContactPaidMessages(_TLObject):
+    """``requirementToContactPaidMessages#b4f67e93``."""
+
+    stars_amount: int
+    def __init__(self, /, *, stars_amount: int) -> None: ...
 
 class BusinessBotRights(_TLObject):
     """``businessBotRights#a0624cf7``."""
@@ -10669,6 +14974,65 @@ class DisallowedGiftsSettings(_TLObject):
         disallow_unique_stargifts: bool = False,
         disallow_premium_gifts: bool = False,
         disallow_stargifts_from_channels: bool = False,
+    ) -> None: ...
+
+class SponsoredPeer(_TLObject):
+    """``sponsoredPeer#c69708d3``."""
+
+    random_id: bytes
+    peer: TypePeer
+    sponsor_info: str | None
+    additional_info: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        random_id: bytes,
+        peer: TypePeer,
+        sponsor_info: str | None = None,
+        additional_info: str | None = None,
+    ) -> None: ...
+
+class StarGiftAttributeIdModel(_TLObject):
+    """``starGiftAttributeIdModel#48aaae3c``."""
+
+    document_id: int
+    def __init__(self, /, *, document_id: int) -> None: ...
+
+class StarGiftAttributeIdPattern(_TLObject):
+    """``starGiftAttributeIdPattern#4a162433``."""
+
+    document_id: int
+    def __init__(self, /, *, document_id: int) -> None: ...
+
+class StarGiftAttributeIdBackdrop(_TLObject):
+    """``starGiftAttributeIdBackdrop#1f01c757``."""
+
+    backdrop_id: int
+    def __init__(self, /, *, backdrop_id: int) -> None: ...
+
+class StarGiftAttributeCounter(_TLObject):
+    """``starGiftAttributeCounter#2eb1b658``."""
+
+    attribute: TypeStarGiftAttributeId
+    count: int
+    def __init__(self, /, *, attribute: TypeStarGiftAttributeId, count: int) -> None: ...
+
+class PendingSuggestion(_TLObject):
+    """``pendingSuggestion#e7e82e12``."""
+
+    suggestion: str
+    title: TypeTextWithEntities
+    description: TypeTextWithEntities
+    url: str
+    def __init__(
+        self,
+        /,
+        *,
+        suggestion: str,
+        title: TypeTextWithEntities,
+        description: TypeTextWithEntities,
+        url: str,
     ) -> None: ...
 
 class TodoItem(_TLObject):
@@ -10737,6 +15101,42 @@ class StarsRating(_TLObject):
         next_level_stars: int | None = None,
     ) -> None: ...
 
+class StarGiftCollection(_TLObject):
+    """``starGiftCollection#9d6b13b0``."""
+
+    collection_id: int
+    title: str
+    icon: TypeDocument | None
+    gifts_count: int
+    hash: int
+    def __init__(
+        self,
+        /,
+        *,
+        collection_id: int,
+        title: str,
+        icon: TypeDocument | None = None,
+        gifts_count: int,
+        hash: int,
+    ) -> None: ...
+
+class StoryAlbum(_TLObject):
+    """``storyAlbum#9325705a``."""
+
+    album_id: int
+    title: str
+    icon_photo: TypePhoto | None
+    icon_video: TypeDocument | None
+    def __init__(
+        self,
+        /,
+        *,
+        album_id: int,
+        title: str,
+        icon_photo: TypePhoto | None = None,
+        icon_video: TypeDocument | None = None,
+    ) -> None: ...
+
 class SearchPostsFlood(_TLObject):
     """``searchPostsFlood#3e0b5b6a``."""
 
@@ -10796,6 +15196,30 @@ class ProfileTabGifs(_TLObject):
 
     def __init__(self) -> None: ...
 
+class InputChatThemeEmpty(_TLObject):
+    """``inputChatThemeEmpty#83268483``."""
+
+    def __init__(self) -> None: ...
+
+class InputChatTheme(_TLObject):
+    """``inputChatTheme#c93de95c``."""
+
+    emoticon: str
+    def __init__(self, /, *, emoticon: str) -> None: ...
+
+class InputChatThemeUniqueGift(_TLObject):
+    """``inputChatThemeUniqueGift#87e5dfe4``."""
+
+    slug: str
+    def __init__(self, /, *, slug: str) -> None: ...
+
+class StarGiftUpgradePrice(_TLObject):
+    """``starGiftUpgradePrice#99ea331d``."""
+
+    date: int
+    upgrade_stars: int
+    def __init__(self, /, *, date: int, upgrade_stars: int) -> None: ...
+
 class GroupCallMessage(_TLObject):
     """``groupCallMessage#1a8afc7e``."""
 
@@ -10815,6 +15239,23 @@ class GroupCallMessage(_TLObject):
         date: int,
         message: TypeTextWithEntities,
         paid_message_stars: int | None = None,
+    ) -> None: ...
+
+class GroupCallDonor(_TLObject):
+    """``groupCallDonor#ee430c85``."""
+
+    top: bool
+    my: bool
+    peer_id: TypePeer | None
+    stars: int
+    def __init__(
+        self,
+        /,
+        *,
+        top: bool = False,
+        my: bool = False,
+        peer_id: TypePeer | None = None,
+        stars: int,
     ) -> None: ...
 
 class RecentStory(_TLObject):
@@ -10912,6 +15353,115 @@ class StarGiftAuctionUserState(_TLObject):
         acquired_count: int,
     ) -> None: ...
 
+class StarGiftAuctionAcquiredGift(_TLObject):
+    """``starGiftAuctionAcquiredGift#42b00348``."""
+
+    name_hidden: bool
+    peer: TypePeer
+    date: int
+    bid_amount: int
+    round: int
+    pos: int
+    message: TypeTextWithEntities | None
+    gift_num: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        name_hidden: bool = False,
+        peer: TypePeer,
+        date: int,
+        bid_amount: int,
+        round: int,
+        pos: int,
+        message: TypeTextWithEntities | None = None,
+        gift_num: int | None = None,
+    ) -> None: ...
+
+class StarGiftActiveAuctionState(_TLObject):
+    """``starGiftActiveAuctionState#d31bc45d``."""
+
+    gift: TypeStarGift
+    state: TypeStarGiftAuctionState
+    user_state: TypeStarGiftAuctionUserState
+    def __init__(
+        self,
+        /,
+        *,
+        gift: TypeStarGift,
+        state: TypeStarGiftAuctionState,
+        user_state: TypeStarGiftAuctionUserState,
+    ) -> None: ...
+
+class InputStarGiftAuction(_TLObject):
+    """``inputStarGiftAuction#02e16c98``."""
+
+    gift_id: int
+    def __init__(self, /, *, gift_id: int) -> None: ...
+
+class InputStarGiftAuctionSlug(_TLObject):
+    """``inputStarGiftAuctionSlug#7ab58308``."""
+
+    slug: str
+    def __init__(self, /, *, slug: str) -> None: ...
+
+class Passkey(_TLObject):
+    """``passkey#98613ebf``."""
+
+    id: str
+    name: str
+    date: int
+    software_emoji_id: int | None
+    last_usage_date: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        id: str,
+        name: str,
+        date: int,
+        software_emoji_id: int | None = None,
+        last_usage_date: int | None = None,
+    ) -> None: ...
+
+class InputPasskeyResponseRegister(_TLObject):
+    """``inputPasskeyResponseRegister#3e63935c``."""
+
+    client_data: TypeDataJSON
+    attestation_data: bytes
+    def __init__(self, /, *, client_data: TypeDataJSON, attestation_data: bytes) -> None: ...
+
+class InputPasskeyResponseLogin(_TLObject):
+    """``inputPasskeyResponseLogin#c31fc14a``."""
+
+    client_data: TypeDataJSON
+    authenticator_data: bytes
+    signature: bytes
+    user_handle: str
+    def __init__(
+        self,
+        /,
+        *,
+        client_data: TypeDataJSON,
+        authenticator_data: bytes,
+        signature: bytes,
+        user_handle: str,
+    ) -> None: ...
+
+class InputPasskeyCredentialPublicKey(_TLObject):
+    """``inputPasskeyCredentialPublicKey#3c27b78f``."""
+
+    id: str
+    raw_id: str
+    response: TypeInputPasskeyResponse
+    def __init__(self, /, *, id: str, raw_id: str, response: TypeInputPasskeyResponse) -> None: ...
+
+class InputPasskeyCredentialFirebasePNV(_TLObject):
+    """``inputPasskeyCredentialFirebasePNV#5b1ccb28``."""
+
+    pnv_token: str
+    def __init__(self, /, *, pnv_token: str) -> None: ...
+
 class StarGiftBackground(_TLObject):
     """``starGiftBackground#aff56398``."""
 
@@ -10986,6 +15536,95 @@ class KeyboardButtonStyle(_TLObject):
         bg_success: bool = False,
         icon: int | None = None,
     ) -> None: ...
+
+class InputMessageReadMetric(_TLObject):
+    """``inputMessageReadMetric#402b4495``."""
+
+    msg_id: int
+    view_id: int
+    time_in_view_ms: int
+    active_time_in_view_ms: int
+    height_to_viewport_ratio_permille: int
+    seen_range_ratio_permille: int
+    def __init__(
+        self,
+        /,
+        *,
+        msg_id: int,
+        view_id: int,
+        time_in_view_ms: int,
+        active_time_in_view_ms: int,
+        height_to_viewport_ratio_permille: int,
+        seen_range_ratio_permille: int,
+    ) -> None: ...
+
+class InputAiComposeToneDefault(_TLObject):
+    """``inputAiComposeToneDefault#1fe9a9bf``."""
+
+    tone: str
+    def __init__(self, /, *, tone: str) -> None: ...
+
+class InputAiComposeToneID(_TLObject):
+    """``inputAiComposeToneID#0773c080``."""
+
+    id: int
+    access_hash: int
+    def __init__(self, /, *, id: int, access_hash: int) -> None: ...
+
+class InputAiComposeToneSlug(_TLObject):
+    """``inputAiComposeToneSlug#1fa01357``."""
+
+    slug: str
+    def __init__(self, /, *, slug: str) -> None: ...
+
+class InputAiComposeToneSingleUse(_TLObject):
+    """``inputAiComposeToneSingleUse#0e0c35af``."""
+
+    custom_prompt: str
+    def __init__(self, /, *, custom_prompt: str) -> None: ...
+
+class AiComposeTone(_TLObject):
+    """``aiComposeTone#cff63ea9``."""
+
+    creator: bool
+    id: int
+    access_hash: int
+    slug: str
+    title: str
+    emoji_id: int | None
+    prompt: str | None
+    installs_count: int | None
+    author_id: int | None
+    example_english: TypeAiComposeToneExample | None
+    def __init__(
+        self,
+        /,
+        *,
+        creator: bool = False,
+        id: int,
+        access_hash: int,
+        slug: str,
+        title: str,
+        emoji_id: int | None = None,
+        prompt: str | None = None,
+        installs_count: int | None = None,
+        author_id: int | None = None,
+        example_english: TypeAiComposeToneExample | None = None,
+    ) -> None: ...
+
+class AiComposeToneDefault(_TLObject):
+    """``aiComposeToneDefault#9bad6414``."""
+
+    tone: str
+    emoji_id: int
+    title: str
+    def __init__(self, /, *, tone: str, emoji_id: int, title: str) -> None: ...
+
+class AiComposeToneExample(_TLObject):
+    """``aiComposeToneExample#f1d628ec``."""
+
+    to: TypeTextWithEntities
+    def __init__(self, /, **fields: _Any) -> None: ...
 
 class JoinChatBotResultApproved(_TLObject):
     """``joinChatBotResultApproved#ae152a69``."""
@@ -11126,6 +15765,23 @@ class CommunityPeer(_TLObject):
         can_view_history: bool = False,
         visible: bool | None = None,
         peer: TypePeer,
+    ) -> None: ...
+
+class CommunityPeerRequest(_TLObject):
+    """``communityPeerRequest#7beafa85``."""
+
+    visible: bool
+    peer: TypePeer
+    requested_by: int
+    date: int
+    def __init__(
+        self,
+        /,
+        *,
+        visible: bool = False,
+        peer: TypePeer,
+        requested_by: int,
+        date: int,
     ) -> None: ...
 
 class EphemeralMessage(_TLObject):
@@ -11449,6 +16105,8 @@ TypeInputPeer: _TypeAlias = (
 
 TypeInputUser: _TypeAlias = InputUserEmpty | InputUserSelf | InputUser | InputUserFromMessage
 
+TypeInputContact: _TypeAlias = InputPhoneContact
+
 TypeInputFile: _TypeAlias = InputFile | InputFileBig | InputFileStoryDocument
 
 TypeInputMedia: _TypeAlias = (
@@ -11474,9 +16132,24 @@ TypeInputMedia: _TypeAlias = (
     | InputMediaStakeDice
 )
 
+TypeInputChatPhoto: _TypeAlias = InputChatPhotoEmpty | InputChatUploadedPhoto | InputChatPhoto
+
 TypeInputGeoPoint: _TypeAlias = InputGeoPointEmpty | InputGeoPoint
 
 TypeInputPhoto: _TypeAlias = InputPhotoEmpty | InputPhoto
+
+TypeInputFileLocation: _TypeAlias = (
+    InputFileLocation
+    | InputEncryptedFileLocation
+    | InputDocumentFileLocation
+    | InputSecureFileLocation
+    | InputTakeoutFileLocation
+    | InputPhotoFileLocation
+    | InputPhotoLegacyFileLocation
+    | InputPeerPhotoFileLocation
+    | InputStickerSetThumb
+    | InputGroupCallStream
+)
 
 TypePeer: _TypeAlias = PeerUser | PeerChat | PeerChannel
 
@@ -11616,13 +16289,64 @@ TypePhotoSize: _TypeAlias = (
 
 TypeGeoPoint: _TypeAlias = GeoPointEmpty | GeoPoint
 
+TypeInputNotifyPeer: _TypeAlias = (
+    InputNotifyPeer
+    | InputNotifyUsers
+    | InputNotifyChats
+    | InputNotifyBroadcasts
+    | InputNotifyForumTopic
+    | InputNotifyCommunity
+)
+
+TypeInputPeerNotifySettings: _TypeAlias = InputPeerNotifySettings
+
 TypePeerNotifySettings: _TypeAlias = PeerNotifySettings
 
 TypePeerSettings: _TypeAlias = PeerSettings
 
 TypeWallPaper: _TypeAlias = WallPaper | WallPaperNoFile
 
+TypeReportReason: _TypeAlias = (
+    InputReportReasonSpam
+    | InputReportReasonViolence
+    | InputReportReasonPornography
+    | InputReportReasonChildAbuse
+    | InputReportReasonOther
+    | InputReportReasonCopyright
+    | InputReportReasonGeoIrrelevant
+    | InputReportReasonFake
+    | InputReportReasonIllegalDrugs
+    | InputReportReasonPersonalDetails
+)
+
 TypeUserFull: _TypeAlias = UserFull
+
+TypeContact: _TypeAlias = Contact
+
+TypeImportedContact: _TypeAlias = ImportedContact
+
+TypeContactStatus: _TypeAlias = ContactStatus
+
+TypeMessagesFilter: _TypeAlias = (
+    InputMessagesFilterEmpty
+    | InputMessagesFilterPhotos
+    | InputMessagesFilterVideo
+    | InputMessagesFilterPhotoVideo
+    | InputMessagesFilterDocument
+    | InputMessagesFilterUrl
+    | InputMessagesFilterGif
+    | InputMessagesFilterVoice
+    | InputMessagesFilterMusic
+    | InputMessagesFilterChatPhotos
+    | InputMessagesFilterPhoneCalls
+    | InputMessagesFilterRoundVoice
+    | InputMessagesFilterRoundVideo
+    | InputMessagesFilterMyMentions
+    | InputMessagesFilterGeo
+    | InputMessagesFilterContacts
+    | InputMessagesFilterPinned
+    | InputMessagesFilterPoll
+)
 
 TypeUpdate: _TypeAlias = (
     UpdateNewMessage
@@ -11816,7 +16540,16 @@ TypeEncryptedChat: _TypeAlias = (
     | EncryptedChatDiscarded
 )
 
+TypeInputEncryptedChat: _TypeAlias = InputEncryptedChat
+
 TypeEncryptedFile: _TypeAlias = EncryptedFileEmpty | EncryptedFile
+
+TypeInputEncryptedFile: _TypeAlias = (
+    InputEncryptedFileEmpty
+    | InputEncryptedFileUploaded
+    | InputEncryptedFile
+    | InputEncryptedFileBigUploaded
+)
 
 TypeEncryptedMessage: _TypeAlias = EncryptedMessage | EncryptedMessageService
 
@@ -11853,6 +16586,23 @@ TypeSendMessageAction: _TypeAlias = (
     | SendMessageStopDraftAction
 )
 
+TypeInputPrivacyKey: _TypeAlias = (
+    InputPrivacyKeyStatusTimestamp
+    | InputPrivacyKeyChatInvite
+    | InputPrivacyKeyPhoneCall
+    | InputPrivacyKeyPhoneP2P
+    | InputPrivacyKeyForwards
+    | InputPrivacyKeyProfilePhoto
+    | InputPrivacyKeyPhoneNumber
+    | InputPrivacyKeyAddedByPhone
+    | InputPrivacyKeyVoiceMessages
+    | InputPrivacyKeyAbout
+    | InputPrivacyKeyBirthday
+    | InputPrivacyKeyStarGiftsAutoSave
+    | InputPrivacyKeyNoPaidMessages
+    | InputPrivacyKeySavedMusic
+)
+
 TypePrivacyKey: _TypeAlias = (
     PrivacyKeyStatusTimestamp
     | PrivacyKeyChatInvite
@@ -11870,6 +16620,21 @@ TypePrivacyKey: _TypeAlias = (
     | PrivacyKeySavedMusic
 )
 
+TypeInputPrivacyRule: _TypeAlias = (
+    InputPrivacyValueAllowContacts
+    | InputPrivacyValueAllowAll
+    | InputPrivacyValueAllowUsers
+    | InputPrivacyValueDisallowContacts
+    | InputPrivacyValueDisallowAll
+    | InputPrivacyValueDisallowUsers
+    | InputPrivacyValueAllowChatParticipants
+    | InputPrivacyValueDisallowChatParticipants
+    | InputPrivacyValueAllowCloseFriends
+    | InputPrivacyValueAllowPremium
+    | InputPrivacyValueAllowBots
+    | InputPrivacyValueDisallowBots
+)
+
 TypePrivacyRule: _TypeAlias = (
     PrivacyValueAllowContacts
     | PrivacyValueAllowAll
@@ -11884,6 +16649,8 @@ TypePrivacyRule: _TypeAlias = (
     | PrivacyValueAllowBots
     | PrivacyValueDisallowBots
 )
+
+TypeAccountDaysTTL: _TypeAlias = AccountDaysTTL
 
 TypeDocumentAttribute: _TypeAlias = (
     DocumentAttributeImageSize
@@ -11900,7 +16667,13 @@ TypeStickerPack: _TypeAlias = StickerPack
 
 TypeWebPage: _TypeAlias = WebPageEmpty | WebPagePending | WebPage | WebPageNotModified
 
+TypeAuthorization: _TypeAlias = Authorization
+
+TypeReceivedNotifyMessage: _TypeAlias = ReceivedNotifyMessage
+
 TypeExportedChatInvite: _TypeAlias = ChatInviteExported | ChatInvitePublicJoinRequests
+
+TypeChatInvite: _TypeAlias = ChatInviteAlready | ChatInvite | ChatInvitePeek
 
 TypeInputStickerSet: _TypeAlias = (
     InputStickerSetEmpty
@@ -11974,17 +16747,89 @@ TypeChannelParticipant: _TypeAlias = (
     | ChannelParticipantLeft
 )
 
+TypeChannelParticipantsFilter: _TypeAlias = (
+    ChannelParticipantsRecent
+    | ChannelParticipantsAdmins
+    | ChannelParticipantsKicked
+    | ChannelParticipantsBots
+    | ChannelParticipantsBanned
+    | ChannelParticipantsSearch
+    | ChannelParticipantsContacts
+    | ChannelParticipantsMentions
+)
+
+TypeInputBotInlineMessage: _TypeAlias = (
+    InputBotInlineMessageMediaAuto
+    | InputBotInlineMessageText
+    | InputBotInlineMessageMediaGeo
+    | InputBotInlineMessageMediaVenue
+    | InputBotInlineMessageMediaContact
+    | InputBotInlineMessageGame
+    | InputBotInlineMessageMediaInvoice
+    | InputBotInlineMessageMediaWebPage
+    | InputBotInlineMessageRichMessage
+)
+
+TypeInputBotInlineResult: _TypeAlias = (
+    InputBotInlineResult
+    | InputBotInlineResultPhoto
+    | InputBotInlineResultDocument
+    | InputBotInlineResultGame
+)
+
+TypeBotInlineMessage: _TypeAlias = (
+    BotInlineMessageMediaAuto
+    | BotInlineMessageText
+    | BotInlineMessageMediaGeo
+    | BotInlineMessageMediaVenue
+    | BotInlineMessageMediaContact
+    | BotInlineMessageMediaInvoice
+    | BotInlineMessageMediaWebPage
+    | BotInlineMessageRichMessage
+)
+
+TypeBotInlineResult: _TypeAlias = BotInlineResult | BotInlineMediaResult
+
+TypeExportedMessageLink: _TypeAlias = ExportedMessageLink
+
 TypeMessageFwdHeader: _TypeAlias = MessageFwdHeader
 
 TypeInputBotInlineMessageID: _TypeAlias = InputBotInlineMessageID | InputBotInlineMessageID64
 
+TypeInlineBotSwitchPM: _TypeAlias = InlineBotSwitchPM
+
+TypeTopPeer: _TypeAlias = TopPeer
+
+TypeTopPeerCategory: _TypeAlias = (
+    TopPeerCategoryBotsPM
+    | TopPeerCategoryBotsInline
+    | TopPeerCategoryCorrespondents
+    | TopPeerCategoryGroups
+    | TopPeerCategoryChannels
+    | TopPeerCategoryPhoneCalls
+    | TopPeerCategoryForwardUsers
+    | TopPeerCategoryForwardChats
+    | TopPeerCategoryBotsApp
+    | TopPeerCategoryBotsGuestChat
+)
+
+TypeTopPeerCategoryPeers: _TypeAlias = TopPeerCategoryPeers
+
 TypeDraftMessage: _TypeAlias = DraftMessageEmpty | DraftMessage
 
+TypeStickerSetCovered: _TypeAlias = (
+    StickerSetCovered | StickerSetMultiCovered | StickerSetFullCovered | StickerSetNoCovered
+)
+
 TypeMaskCoords: _TypeAlias = MaskCoords
+
+TypeInputStickeredMedia: _TypeAlias = InputStickeredMediaPhoto | InputStickeredMediaDocument
 
 TypeGame: _TypeAlias = Game
 
 TypeInputGame: _TypeAlias = InputGameID | InputGameShortName
+
+TypeHighScore: _TypeAlias = HighScore
 
 TypeRichText: _TypeAlias = (
     TextEmpty
@@ -12084,9 +16929,28 @@ TypePostAddress: _TypeAlias = PostAddress
 
 TypePaymentRequestedInfo: _TypeAlias = PaymentRequestedInfo
 
+TypePaymentSavedCredentials: _TypeAlias = PaymentSavedCredentialsCard
+
 TypeWebDocument: _TypeAlias = WebDocument | WebDocumentNoProxy
 
 TypeInputWebDocument: _TypeAlias = InputWebDocument
+
+TypeInputWebFileLocation: _TypeAlias = (
+    InputWebFileLocation | InputWebFileGeoPointLocation | InputWebFileAudioAlbumThumbLocation
+)
+
+TypeInputPaymentCredentials: _TypeAlias = (
+    InputPaymentCredentialsSaved
+    | InputPaymentCredentials
+    | InputPaymentCredentialsApplePay
+    | InputPaymentCredentialsGooglePay
+)
+
+TypeShippingOption: _TypeAlias = ShippingOption
+
+TypeInputStickerSetItem: _TypeAlias = InputStickerSetItem
+
+TypeInputPhoneCall: _TypeAlias = InputPhoneCall
 
 TypePhoneCall: _TypeAlias = (
     PhoneCallEmpty
@@ -12101,17 +16965,102 @@ TypePhoneConnection: _TypeAlias = PhoneConnection | PhoneConnectionWebrtc
 
 TypePhoneCallProtocol: _TypeAlias = PhoneCallProtocol
 
+TypeCdnPublicKey: _TypeAlias = CdnPublicKey
+
+TypeCdnConfig: _TypeAlias = CdnConfig
+
 TypeLangPackString: _TypeAlias = LangPackString | LangPackStringPluralized | LangPackStringDeleted
 
 TypeLangPackDifference: _TypeAlias = LangPackDifference
+
+TypeLangPackLanguage: _TypeAlias = LangPackLanguage
+
+TypeChannelAdminLogEventAction: _TypeAlias = (
+    ChannelAdminLogEventActionChangeTitle
+    | ChannelAdminLogEventActionChangeAbout
+    | ChannelAdminLogEventActionChangeUsername
+    | ChannelAdminLogEventActionChangePhoto
+    | ChannelAdminLogEventActionToggleInvites
+    | ChannelAdminLogEventActionToggleSignatures
+    | ChannelAdminLogEventActionUpdatePinned
+    | ChannelAdminLogEventActionEditMessage
+    | ChannelAdminLogEventActionDeleteMessage
+    | ChannelAdminLogEventActionParticipantJoin
+    | ChannelAdminLogEventActionParticipantLeave
+    | ChannelAdminLogEventActionParticipantInvite
+    | ChannelAdminLogEventActionParticipantToggleBan
+    | ChannelAdminLogEventActionParticipantToggleAdmin
+    | ChannelAdminLogEventActionChangeStickerSet
+    | ChannelAdminLogEventActionTogglePreHistoryHidden
+    | ChannelAdminLogEventActionDefaultBannedRights
+    | ChannelAdminLogEventActionStopPoll
+    | ChannelAdminLogEventActionChangeLinkedChat
+    | ChannelAdminLogEventActionChangeLocation
+    | ChannelAdminLogEventActionToggleSlowMode
+    | ChannelAdminLogEventActionStartGroupCall
+    | ChannelAdminLogEventActionDiscardGroupCall
+    | ChannelAdminLogEventActionParticipantMute
+    | ChannelAdminLogEventActionParticipantUnmute
+    | ChannelAdminLogEventActionToggleGroupCallSetting
+    | ChannelAdminLogEventActionParticipantJoinByInvite
+    | ChannelAdminLogEventActionExportedInviteDelete
+    | ChannelAdminLogEventActionExportedInviteRevoke
+    | ChannelAdminLogEventActionExportedInviteEdit
+    | ChannelAdminLogEventActionParticipantVolume
+    | ChannelAdminLogEventActionChangeHistoryTTL
+    | ChannelAdminLogEventActionParticipantJoinByRequest
+    | ChannelAdminLogEventActionToggleNoForwards
+    | ChannelAdminLogEventActionSendMessage
+    | ChannelAdminLogEventActionChangeAvailableReactions
+    | ChannelAdminLogEventActionChangeUsernames
+    | ChannelAdminLogEventActionToggleForum
+    | ChannelAdminLogEventActionCreateTopic
+    | ChannelAdminLogEventActionEditTopic
+    | ChannelAdminLogEventActionDeleteTopic
+    | ChannelAdminLogEventActionPinTopic
+    | ChannelAdminLogEventActionToggleAntiSpam
+    | ChannelAdminLogEventActionChangePeerColor
+    | ChannelAdminLogEventActionChangeProfilePeerColor
+    | ChannelAdminLogEventActionChangeWallpaper
+    | ChannelAdminLogEventActionChangeEmojiStatus
+    | ChannelAdminLogEventActionChangeEmojiStickerSet
+    | ChannelAdminLogEventActionToggleSignatureProfiles
+    | ChannelAdminLogEventActionParticipantSubExtend
+    | ChannelAdminLogEventActionToggleAutotranslation
+    | ChannelAdminLogEventActionParticipantEditRank
+)
+
+TypeChannelAdminLogEvent: _TypeAlias = ChannelAdminLogEvent
+
+TypeChannelAdminLogEventsFilter: _TypeAlias = ChannelAdminLogEventsFilter
+
+TypePopularContact: _TypeAlias = PopularContact
+
+TypeRecentMeUrl: _TypeAlias = (
+    RecentMeUrlUnknown
+    | RecentMeUrlUser
+    | RecentMeUrlChat
+    | RecentMeUrlChatInvite
+    | RecentMeUrlStickerSet
+)
+
+TypeInputSingleMedia: _TypeAlias = InputSingleMedia
+
+TypeWebAuthorization: _TypeAlias = WebAuthorization
 
 TypeInputMessage: _TypeAlias = (
     InputMessageID | InputMessageReplyTo | InputMessagePinned | InputMessageCallbackQuery
 )
 
+TypeInputDialogPeer: _TypeAlias = InputDialogPeer | InputDialogPeerFolder | InputDialogPeerCommunity
+
 TypeDialogPeer: _TypeAlias = DialogPeer | DialogPeerFolder | DialogPeerCommunity
 
+TypeFileHash: _TypeAlias = FileHash
+
 TypeInputClientProxy: _TypeAlias = InputClientProxy
+
+TypeInputSecureFile: _TypeAlias = InputSecureFileUploaded | InputSecureFile
 
 TypeSecureFile: _TypeAlias = SecureFileEmpty | SecureFile
 
@@ -12137,7 +17086,25 @@ TypeSecureValueType: _TypeAlias = (
 
 TypeSecureValue: _TypeAlias = SecureValue
 
+TypeInputSecureValue: _TypeAlias = InputSecureValue
+
+TypeSecureValueHash: _TypeAlias = SecureValueHash
+
+TypeSecureValueError: _TypeAlias = (
+    SecureValueErrorData
+    | SecureValueErrorFrontSide
+    | SecureValueErrorReverseSide
+    | SecureValueErrorSelfie
+    | SecureValueErrorFile
+    | SecureValueErrorFiles
+    | SecureValueError
+    | SecureValueErrorTranslationFile
+    | SecureValueErrorTranslationFiles
+)
+
 TypeSecureCredentialsEncrypted: _TypeAlias = SecureCredentialsEncrypted
+
+TypeSavedContact: _TypeAlias = SavedPhoneContact
 
 TypePasswordKdfAlgo: _TypeAlias = (
     PasswordKdfAlgoUnknown | PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow
@@ -12149,7 +17116,13 @@ TypeSecurePasswordKdfAlgo: _TypeAlias = (
     | SecurePasswordKdfAlgoSHA512
 )
 
+TypeSecureSecretSettings: _TypeAlias = SecureSecretSettings
+
 TypeInputCheckPasswordSRP: _TypeAlias = InputCheckPasswordEmpty | InputCheckPasswordSRP
+
+TypeSecureRequiredType: _TypeAlias = SecureRequiredType | SecureRequiredTypeOneOf
+
+TypeInputAppEvent: _TypeAlias = InputAppEvent
 
 TypeJSONObjectValue: _TypeAlias = JsonObjectValue
 
@@ -12177,17 +17150,37 @@ TypePollAnswerVoters: _TypeAlias = PollAnswerVoters
 
 TypePollResults: _TypeAlias = PollResults
 
+TypeChatOnlines: _TypeAlias = ChatOnlines
+
+TypeStatsURL: _TypeAlias = StatsURL
+
 TypeChatAdminRights: _TypeAlias = ChatAdminRights
 
 TypeChatBannedRights: _TypeAlias = ChatBannedRights
+
+TypeInputWallPaper: _TypeAlias = InputWallPaper | InputWallPaperSlug | InputWallPaperNoFile
 
 TypeCodeSettings: _TypeAlias = CodeSettings
 
 TypeWallPaperSettings: _TypeAlias = WallPaperSettings
 
+TypeAutoDownloadSettings: _TypeAlias = AutoDownloadSettings
+
+TypeEmojiKeyword: _TypeAlias = EmojiKeyword | EmojiKeywordDeleted
+
+TypeEmojiKeywordsDifference: _TypeAlias = EmojiKeywordsDifference
+
+TypeEmojiURL: _TypeAlias = EmojiURL
+
+TypeEmojiLanguage: _TypeAlias = EmojiLanguage
+
 TypeFolder: _TypeAlias = Folder
 
+TypeInputFolderPeer: _TypeAlias = InputFolderPeer
+
 TypeFolderPeer: _TypeAlias = FolderPeer
+
+TypeUrlAuthResult: _TypeAlias = UrlAuthResultRequest | UrlAuthResultAccepted | UrlAuthResultDefault
 
 TypeChannelLocation: _TypeAlias = ChannelLocationEmpty | ChannelLocation
 
@@ -12195,11 +17188,15 @@ TypePeerLocated: _TypeAlias = PeerLocated | PeerSelfLocated
 
 TypeRestrictionReason: _TypeAlias = RestrictionReason
 
+TypeInputTheme: _TypeAlias = InputTheme | InputThemeSlug
+
 TypeTheme: _TypeAlias = Theme
 
 TypeBaseTheme: _TypeAlias = (
     BaseThemeClassic | BaseThemeDay | BaseThemeNight | BaseThemeTinted | BaseThemeArctic
 )
+
+TypeInputThemeSettings: _TypeAlias = InputThemeSettings
 
 TypeThemeSettings: _TypeAlias = ThemeSettings
 
@@ -12213,13 +17210,37 @@ TypeWebPageAttribute: _TypeAlias = (
     | WebPageAttributeAiComposeTone
 )
 
+TypeBankCardOpenUrl: _TypeAlias = BankCardOpenUrl
+
 TypeDialogFilter: _TypeAlias = DialogFilter | DialogFilterDefault | DialogFilterChatlist
 
+TypeDialogFilterSuggested: _TypeAlias = DialogFilterSuggested
+
+TypeStatsDateRangeDays: _TypeAlias = StatsDateRangeDays
+
+TypeStatsAbsValueAndPrev: _TypeAlias = StatsAbsValueAndPrev
+
+TypeStatsPercentValue: _TypeAlias = StatsPercentValue
+
+TypeStatsGraph: _TypeAlias = StatsGraphAsync | StatsGraphError | StatsGraph
+
 TypeVideoSize: _TypeAlias = VideoSize | VideoSizeEmojiMarkup | VideoSizeStickerMarkup
+
+TypeStatsGroupTopPoster: _TypeAlias = StatsGroupTopPoster
+
+TypeStatsGroupTopAdmin: _TypeAlias = StatsGroupTopAdmin
+
+TypeStatsGroupTopInviter: _TypeAlias = StatsGroupTopInviter
+
+TypeGlobalPrivacySettings: _TypeAlias = GlobalPrivacySettings
+
+TypeMessageViews: _TypeAlias = MessageViews
 
 TypeMessageReplyHeader: _TypeAlias = MessageReplyHeader | MessageReplyStoryHeader
 
 TypeMessageReplies: _TypeAlias = MessageReplies
+
+TypePeerBlocked: _TypeAlias = PeerBlocked
 
 TypeGroupCall: _TypeAlias = GroupCallDiscarded | GroupCall
 
@@ -12236,17 +17257,55 @@ TypeInlineQueryPeerType: _TypeAlias = (
     | InlineQueryPeerTypeBotPM
 )
 
+TypeChatInviteImporter: _TypeAlias = ChatInviteImporter
+
+TypeChatAdminWithInvites: _TypeAlias = ChatAdminWithInvites
+
 TypeGroupCallParticipantVideoSourceGroup: _TypeAlias = GroupCallParticipantVideoSourceGroup
 
 TypeGroupCallParticipantVideo: _TypeAlias = GroupCallParticipantVideo
 
+TypeBotCommandScope: _TypeAlias = (
+    BotCommandScopeDefault
+    | BotCommandScopeUsers
+    | BotCommandScopeChats
+    | BotCommandScopeChatAdmins
+    | BotCommandScopePeer
+    | BotCommandScopePeerAdmins
+    | BotCommandScopePeerUser
+)
+
 TypeChatTheme: _TypeAlias = ChatTheme | ChatThemeUniqueGift
+
+TypeSponsoredMessage: _TypeAlias = SponsoredMessage
+
+TypeSearchResultsCalendarPeriod: _TypeAlias = SearchResultsCalendarPeriod
+
+TypeSearchResultsPosition: _TypeAlias = SearchResultPosition
 
 TypeReactionCount: _TypeAlias = ReactionCount
 
 TypeMessageReactions: _TypeAlias = MessageReactions
 
+TypeAvailableReaction: _TypeAlias = AvailableReaction
+
 TypeMessagePeerReaction: _TypeAlias = MessagePeerReaction
+
+TypeGroupCallStreamChannel: _TypeAlias = GroupCallStreamChannel
+
+TypeAttachMenuBotIconColor: _TypeAlias = AttachMenuBotIconColor
+
+TypeAttachMenuBotIcon: _TypeAlias = AttachMenuBotIcon
+
+TypeAttachMenuBot: _TypeAlias = AttachMenuBot
+
+TypeAttachMenuBots: _TypeAlias = AttachMenuBotsNotModified | AttachMenuBots
+
+TypeAttachMenuBotsBot: _TypeAlias = AttachMenuBotsBot
+
+TypeWebViewResult: _TypeAlias = WebViewResultUrl
+
+TypeWebViewMessageSent: _TypeAlias = WebViewMessageSent
 
 TypeBotMenuButton: _TypeAlias = BotMenuButtonDefault | BotMenuButtonCommands | BotMenuButton
 
@@ -12257,6 +17316,45 @@ TypeNotificationSound: _TypeAlias = (
     | NotificationSoundRingtone
 )
 
+TypeAttachMenuPeerType: _TypeAlias = (
+    AttachMenuPeerTypeSameBotPM
+    | AttachMenuPeerTypeBotPM
+    | AttachMenuPeerTypePM
+    | AttachMenuPeerTypeChat
+    | AttachMenuPeerTypeBroadcast
+)
+
+TypeInputInvoice: _TypeAlias = (
+    InputInvoiceMessage
+    | InputInvoiceSlug
+    | InputInvoicePremiumGiftCode
+    | InputInvoiceStars
+    | InputInvoiceChatInviteSubscription
+    | InputInvoiceStarGift
+    | InputInvoiceStarGiftUpgrade
+    | InputInvoiceStarGiftTransfer
+    | InputInvoicePremiumGiftStars
+    | InputInvoiceBusinessBotTransferStars
+    | InputInvoiceStarGiftResale
+    | InputInvoiceStarGiftPrepaidUpgrade
+    | InputInvoicePremiumAuthCode
+    | InputInvoiceStarGiftDropOriginalDetails
+    | InputInvoiceStarGiftAuctionBid
+)
+
+TypeInputStorePaymentPurpose: _TypeAlias = (
+    InputStorePaymentPremiumSubscription
+    | InputStorePaymentGiftPremium
+    | InputStorePaymentPremiumGiftCode
+    | InputStorePaymentPremiumGiveaway
+    | InputStorePaymentStarsTopup
+    | InputStorePaymentStarsGift
+    | InputStorePaymentStarsGiveaway
+    | InputStorePaymentAuthCode
+)
+
+TypePaymentFormMethod: _TypeAlias = PaymentFormMethod
+
 TypeEmojiStatus: _TypeAlias = (
     EmojiStatusEmpty | EmojiStatus | EmojiStatusCollectible | InputEmojiStatusCollectible
 )
@@ -12265,9 +17363,17 @@ TypeReaction: _TypeAlias = ReactionEmpty | ReactionEmoji | ReactionCustomEmoji |
 
 TypeChatReactions: _TypeAlias = ChatReactionsNone | ChatReactionsAll | ChatReactionsSome
 
+TypeEmailVerifyPurpose: _TypeAlias = (
+    EmailVerifyPurposeLoginSetup | EmailVerifyPurposeLoginChange | EmailVerifyPurposePassport
+)
+
 TypeEmailVerification: _TypeAlias = (
     EmailVerificationCode | EmailVerificationGoogle | EmailVerificationApple
 )
+
+TypePremiumSubscriptionOption: _TypeAlias = PremiumSubscriptionOption
+
+TypeSendAsPeer: _TypeAlias = SendAsPeer
 
 TypeMessageExtendedMedia: _TypeAlias = MessageExtendedMediaPreview | MessageExtendedMedia
 
@@ -12277,21 +17383,51 @@ TypeUsername: _TypeAlias = Username
 
 TypeForumTopic: _TypeAlias = ForumTopicDeleted | ForumTopic
 
+TypeDefaultHistoryTTL: _TypeAlias = DefaultHistoryTTL
+
+TypeExportedContactToken: _TypeAlias = ExportedContactToken
+
 TypeRequestPeerType: _TypeAlias = (
     RequestPeerTypeUser | RequestPeerTypeChat | RequestPeerTypeBroadcast | RequestPeerTypeCreateBot
 )
 
+TypeEmojiList: _TypeAlias = EmojiListNotModified | EmojiList
+
+TypeEmojiGroup: _TypeAlias = EmojiGroup | EmojiGroupGreeting | EmojiGroupPremium
+
 TypeTextWithEntities: _TypeAlias = TextWithEntities
 
+TypeAutoSaveSettings: _TypeAlias = AutoSaveSettings
+
+TypeAutoSaveException: _TypeAlias = AutoSaveException
+
+TypeInputBotApp: _TypeAlias = InputBotAppID | InputBotAppShortName
+
 TypeBotApp: _TypeAlias = BotAppNotModified | BotApp
+
+TypeInlineBotWebView: _TypeAlias = InlineBotWebView
+
+TypeReadParticipantDate: _TypeAlias = ReadParticipantDate
+
+TypeInputChatlist: _TypeAlias = InputChatlistDialogFilter
+
+TypeExportedChatlistInvite: _TypeAlias = ExportedChatlistInvite
+
+TypeMessagePeerVote: _TypeAlias = (
+    MessagePeerVote | MessagePeerVoteInputOption | MessagePeerVoteMultiple
+)
 
 TypeStoryViews: _TypeAlias = StoryViews
 
 TypeStoryItem: _TypeAlias = StoryItemDeleted | StoryItemSkipped | StoryItem
 
+TypeStoryView: _TypeAlias = StoryView | StoryViewPublicForward | StoryViewPublicRepost
+
 TypeInputReplyTo: _TypeAlias = (
     InputReplyToMessage | InputReplyToStory | InputReplyToMonoForum | InputReplyToEphemeralMessage
 )
+
+TypeExportedStoryLink: _TypeAlias = ExportedStoryLink
 
 TypeStoriesStealthMode: _TypeAlias = StoriesStealthMode
 
@@ -12311,17 +17447,43 @@ TypeMediaArea: _TypeAlias = (
 
 TypePeerStories: _TypeAlias = PeerStories
 
+TypePremiumGiftCodeOption: _TypeAlias = PremiumGiftCodeOption
+
+TypePrepaidGiveaway: _TypeAlias = PrepaidGiveaway | PrepaidStarsGiveaway
+
 TypeBoost: _TypeAlias = Boost
+
+TypeMyBoost: _TypeAlias = MyBoost
 
 TypeStoryFwdHeader: _TypeAlias = StoryFwdHeader
 
+TypePostInteractionCounters: _TypeAlias = (
+    PostInteractionCountersMessage | PostInteractionCountersStory
+)
+
+TypePublicForward: _TypeAlias = PublicForwardMessage | PublicForwardStory
+
 TypePeerColor: _TypeAlias = PeerColor | PeerColorCollectible | InputPeerColorCollectible
+
+TypeStoryReaction: _TypeAlias = (
+    StoryReaction | StoryReactionPublicForward | StoryReactionPublicRepost
+)
+
+TypeSavedDialog: _TypeAlias = SavedDialog | MonoForumDialog
+
+TypeSavedReactionTag: _TypeAlias = SavedReactionTag
+
+TypeOutboxReadDate: _TypeAlias = OutboxReadDate
+
+TypeSmsJob: _TypeAlias = SmsJob
 
 TypeBusinessWeeklyOpen: _TypeAlias = BusinessWeeklyOpen
 
 TypeBusinessWorkHours: _TypeAlias = BusinessWorkHours
 
 TypeBusinessLocation: _TypeAlias = BusinessLocation
+
+TypeInputBusinessRecipients: _TypeAlias = InputBusinessRecipients
 
 TypeBusinessRecipients: _TypeAlias = BusinessRecipients
 
@@ -12331,37 +17493,108 @@ TypeBusinessAwayMessageSchedule: _TypeAlias = (
     | BusinessAwayMessageScheduleCustom
 )
 
+TypeInputBusinessGreetingMessage: _TypeAlias = InputBusinessGreetingMessage
+
 TypeBusinessGreetingMessage: _TypeAlias = BusinessGreetingMessage
 
+TypeInputBusinessAwayMessage: _TypeAlias = InputBusinessAwayMessage
+
 TypeBusinessAwayMessage: _TypeAlias = BusinessAwayMessage
+
+TypeTimezone: _TypeAlias = Timezone
 
 TypeQuickReply: _TypeAlias = QuickReply
 
 TypeInputQuickReplyShortcut: _TypeAlias = InputQuickReplyShortcut | InputQuickReplyShortcutId
 
+TypeConnectedBot: _TypeAlias = ConnectedBot
+
 TypeBirthday: _TypeAlias = Birthday
 
 TypeBotBusinessConnection: _TypeAlias = BotBusinessConnection
 
+TypeInputBusinessIntro: _TypeAlias = InputBusinessIntro
+
 TypeBusinessIntro: _TypeAlias = BusinessIntro
+
+TypeInputCollectible: _TypeAlias = InputCollectibleUsername | InputCollectiblePhone
+
+TypeInputBusinessBotRecipients: _TypeAlias = InputBusinessBotRecipients
+
+TypeBusinessBotRecipients: _TypeAlias = BusinessBotRecipients
+
+TypeContactBirthday: _TypeAlias = ContactBirthday
+
+TypeMissingInvitee: _TypeAlias = MissingInvitee
+
+TypeInputBusinessChatLink: _TypeAlias = InputBusinessChatLink
+
+TypeBusinessChatLink: _TypeAlias = BusinessChatLink
 
 TypeRequestedPeer: _TypeAlias = RequestedPeerUser | RequestedPeerChat | RequestedPeerChannel
 
+TypeSponsoredMessageReportOption: _TypeAlias = SponsoredMessageReportOption
+
+TypeReactionNotificationsFrom: _TypeAlias = (
+    ReactionNotificationsFromContacts | ReactionNotificationsFromAll
+)
+
+TypeReactionsNotifySettings: _TypeAlias = ReactionsNotifySettings
+
+TypeAvailableEffect: _TypeAlias = AvailableEffect
+
 TypeFactCheck: _TypeAlias = FactCheck
+
+TypeStarsTransactionPeer: _TypeAlias = (
+    StarsTransactionPeerUnsupported
+    | StarsTransactionPeerAppStore
+    | StarsTransactionPeerPlayMarket
+    | StarsTransactionPeerPremiumBot
+    | StarsTransactionPeerFragment
+    | StarsTransactionPeer
+    | StarsTransactionPeerAds
+    | StarsTransactionPeerAPI
+)
+
+TypeStarsTopupOption: _TypeAlias = StarsTopupOption
+
+TypeStarsTransaction: _TypeAlias = StarsTransaction
+
+TypeFoundStory: _TypeAlias = FoundStory
 
 TypeGeoPointAddress: _TypeAlias = GeoPointAddress
 
 TypeStarsRevenueStatus: _TypeAlias = StarsRevenueStatus
 
+TypeInputStarsTransaction: _TypeAlias = InputStarsTransaction
+
+TypeStarsGiftOption: _TypeAlias = StarsGiftOption
+
+TypeBotPreviewMedia: _TypeAlias = BotPreviewMedia
+
 TypeStarsSubscriptionPricing: _TypeAlias = StarsSubscriptionPricing
+
+TypeStarsSubscription: _TypeAlias = StarsSubscription
 
 TypeMessageReactor: _TypeAlias = MessageReactor
 
+TypeStarsGiveawayOption: _TypeAlias = StarsGiveawayOption
+
+TypeStarsGiveawayWinnersOption: _TypeAlias = StarsGiveawayWinnersOption
+
 TypeStarGift: _TypeAlias = StarGift | StarGiftUnique
+
+TypeMessageReportOption: _TypeAlias = MessageReportOption
+
+TypeReportResult: _TypeAlias = (
+    ReportResultChooseOption | ReportResultAddComment | ReportResultReported
+)
 
 TypeBotAppSettings: _TypeAlias = BotAppSettings
 
 TypeStarRefProgram: _TypeAlias = StarRefProgram
+
+TypeConnectedBotStarRef: _TypeAlias = ConnectedBotStarRef
 
 TypeStarsAmount: _TypeAlias = StarsAmount | StarsTonAmount
 
@@ -12376,13 +17609,33 @@ TypeStarGiftAttribute: _TypeAlias = (
     | StarGiftAttributeOriginalDetails
 )
 
+TypeSavedStarGift: _TypeAlias = SavedStarGift
+
+TypeInputSavedStarGift: _TypeAlias = (
+    InputSavedStarGiftUser | InputSavedStarGiftChat | InputSavedStarGiftSlug
+)
+
 TypePaidReactionPrivacy: _TypeAlias = (
     PaidReactionPrivacyDefault | PaidReactionPrivacyAnonymous | PaidReactionPrivacyPeer
+)
+
+TypeRequirementToContact: _TypeAlias = (
+    RequirementToContactEmpty | RequirementToContactPremium | RequirementToContactPaidMessages
 )
 
 TypeBusinessBotRights: _TypeAlias = BusinessBotRights
 
 TypeDisallowedGiftsSettings: _TypeAlias = DisallowedGiftsSettings
+
+TypeSponsoredPeer: _TypeAlias = SponsoredPeer
+
+TypeStarGiftAttributeId: _TypeAlias = (
+    StarGiftAttributeIdModel | StarGiftAttributeIdPattern | StarGiftAttributeIdBackdrop
+)
+
+TypeStarGiftAttributeCounter: _TypeAlias = StarGiftAttributeCounter
+
+TypePendingSuggestion: _TypeAlias = PendingSuggestion
 
 TypeTodoItem: _TypeAlias = TodoItem
 
@@ -12393,6 +17646,10 @@ TypeTodoCompletion: _TypeAlias = TodoCompletion
 TypeSuggestedPost: _TypeAlias = SuggestedPost
 
 TypeStarsRating: _TypeAlias = StarsRating
+
+TypeStarGiftCollection: _TypeAlias = StarGiftCollection
+
+TypeStoryAlbum: _TypeAlias = StoryAlbum
 
 TypeSearchPostsFlood: _TypeAlias = SearchPostsFlood
 
@@ -12407,7 +17664,13 @@ TypeProfileTab: _TypeAlias = (
     | ProfileTabGifs
 )
 
+TypeInputChatTheme: _TypeAlias = InputChatThemeEmpty | InputChatTheme | InputChatThemeUniqueGift
+
+TypeStarGiftUpgradePrice: _TypeAlias = StarGiftUpgradePrice
+
 TypeGroupCallMessage: _TypeAlias = GroupCallMessage
+
+TypeGroupCallDonor: _TypeAlias = GroupCallDonor
 
 TypeRecentStory: _TypeAlias = RecentStory
 
@@ -12418,6 +17681,20 @@ TypeStarGiftAuctionState: _TypeAlias = (
 )
 
 TypeStarGiftAuctionUserState: _TypeAlias = StarGiftAuctionUserState
+
+TypeStarGiftAuctionAcquiredGift: _TypeAlias = StarGiftAuctionAcquiredGift
+
+TypeStarGiftActiveAuctionState: _TypeAlias = StarGiftActiveAuctionState
+
+TypeInputStarGiftAuction: _TypeAlias = InputStarGiftAuction | InputStarGiftAuctionSlug
+
+TypePasskey: _TypeAlias = Passkey
+
+TypeInputPasskeyResponse: _TypeAlias = InputPasskeyResponseRegister | InputPasskeyResponseLogin
+
+TypeInputPasskeyCredential: _TypeAlias = (
+    InputPasskeyCredentialPublicKey | InputPasskeyCredentialFirebasePNV
+)
 
 TypeStarGiftBackground: _TypeAlias = StarGiftBackground
 
@@ -12432,6 +17709,19 @@ TypeStarGiftAttributeRarity: _TypeAlias = (
 )
 
 TypeKeyboardButtonStyle: _TypeAlias = KeyboardButtonStyle
+
+TypeInputMessageReadMetric: _TypeAlias = InputMessageReadMetric
+
+TypeInputAiComposeTone: _TypeAlias = (
+    InputAiComposeToneDefault
+    | InputAiComposeToneID
+    | InputAiComposeToneSlug
+    | InputAiComposeToneSingleUse
+)
+
+TypeAiComposeTone: _TypeAlias = AiComposeTone | AiComposeToneDefault
+
+TypeAiComposeToneExample: _TypeAlias = AiComposeToneExample
 
 TypeJoinChatBotResult: _TypeAlias = (
     JoinChatBotResultApproved
@@ -12451,6 +17741,8 @@ TypeInputRichMessage: _TypeAlias = (
 TypeRichMessage: _TypeAlias = RichMessage
 
 TypeCommunityPeer: _TypeAlias = CommunityPeer
+
+TypeCommunityPeerRequest: _TypeAlias = CommunityPeerRequest
 
 TypeEphemeralMessage: _TypeAlias = EphemeralMessage
 

@@ -2,10 +2,40 @@
 # ruff: noqa: N815
 """Constructor classes of ``oxigram.tl.types.account`` (typed stubs)."""
 
+from collections.abc import Sequence as _Sequence
 from typing import TypeAlias as _TypeAlias
 
 import oxigram.tl.types as _types
+import oxigram.tl.types.auth as _types_auth
 from oxigram.tl._model import TLObject as _TLObject
+
+class PrivacyRules(_TLObject):
+    """``account.privacyRules#50a04e45``."""
+
+    rules: list[_types.TypePrivacyRule]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        rules: _Sequence[_types.TypePrivacyRule],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class Authorizations(_TLObject):
+    """``account.authorizations#4bff8ea0``."""
+
+    authorization_ttl_days: int
+    authorizations: list[_types.TypeAuthorization]
+    def __init__(
+        self,
+        /,
+        *,
+        authorization_ttl_days: int,
+        authorizations: _Sequence[_types.TypeAuthorization],
+    ) -> None: ...
 
 class Password(_TLObject):
     """``account.password#957b50fb``."""
@@ -42,4 +72,408 @@ class Password(_TLObject):
         login_email_pattern: str | None = None,
     ) -> None: ...
 
+class PasswordSettings(_TLObject):
+    """``account.passwordSettings#9a5c33e5``."""
+
+    email: str | None
+    secure_settings: _types.TypeSecureSecretSettings | None
+    def __init__(
+        self,
+        /,
+        *,
+        email: str | None = None,
+        secure_settings: _types.TypeSecureSecretSettings | None = None,
+    ) -> None: ...
+
+class PasswordInputSettings(_TLObject):
+    """``account.passwordInputSettings#c23727c9``."""
+
+    new_algo: _types.TypePasswordKdfAlgo | None
+    new_password_hash: bytes | None
+    hint: str | None
+    email: str | None
+    new_secure_settings: _types.TypeSecureSecretSettings | None
+    def __init__(
+        self,
+        /,
+        *,
+        new_algo: _types.TypePasswordKdfAlgo | None = None,
+        new_password_hash: bytes | None = None,
+        hint: str | None = None,
+        email: str | None = None,
+        new_secure_settings: _types.TypeSecureSecretSettings | None = None,
+    ) -> None: ...
+
+class TmpPassword(_TLObject):
+    """``account.tmpPassword#db64fd34``."""
+
+    tmp_password: bytes
+    valid_until: int
+    def __init__(self, /, *, tmp_password: bytes, valid_until: int) -> None: ...
+
+class WebAuthorizations(_TLObject):
+    """``account.webAuthorizations#ed56c9fc``."""
+
+    authorizations: list[_types.TypeWebAuthorization]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        authorizations: _Sequence[_types.TypeWebAuthorization],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class AuthorizationForm(_TLObject):
+    """``account.authorizationForm#ad2e1cd8``."""
+
+    required_types: list[_types.TypeSecureRequiredType]
+    values: list[_types.TypeSecureValue]
+    errors: list[_types.TypeSecureValueError]
+    users: list[_types.TypeUser]
+    privacy_policy_url: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        required_types: _Sequence[_types.TypeSecureRequiredType],
+        values: _Sequence[_types.TypeSecureValue],
+        errors: _Sequence[_types.TypeSecureValueError],
+        users: _Sequence[_types.TypeUser],
+        privacy_policy_url: str | None = None,
+    ) -> None: ...
+
+class SentEmailCode(_TLObject):
+    """``account.sentEmailCode#811f854f``."""
+
+    email_pattern: str
+    length: int
+    def __init__(self, /, *, email_pattern: str, length: int) -> None: ...
+
+class Takeout(_TLObject):
+    """``account.takeout#4dba4501``."""
+
+    id: int
+    def __init__(self, /, *, id: int) -> None: ...
+
+class WallPapersNotModified(_TLObject):
+    """``account.wallPapersNotModified#1c199183``."""
+
+    def __init__(self) -> None: ...
+
+class WallPapers(_TLObject):
+    """``account.wallPapers#cdc3858c``."""
+
+    hash: int
+    wallpapers: list[_types.TypeWallPaper]
+    def __init__(self, /, *, hash: int, wallpapers: _Sequence[_types.TypeWallPaper]) -> None: ...
+
+class AutoDownloadSettings(_TLObject):
+    """``account.autoDownloadSettings#63cacf26``."""
+
+    low: _types.TypeAutoDownloadSettings
+    medium: _types.TypeAutoDownloadSettings
+    high: _types.TypeAutoDownloadSettings
+    def __init__(
+        self,
+        /,
+        *,
+        low: _types.TypeAutoDownloadSettings,
+        medium: _types.TypeAutoDownloadSettings,
+        high: _types.TypeAutoDownloadSettings,
+    ) -> None: ...
+
+class ThemesNotModified(_TLObject):
+    """``account.themesNotModified#f41eb622``."""
+
+    def __init__(self) -> None: ...
+
+class Themes(_TLObject):
+    """``account.themes#9a3d8c6d``."""
+
+    hash: int
+    themes: list[_types.TypeTheme]
+    def __init__(self, /, *, hash: int, themes: _Sequence[_types.TypeTheme]) -> None: ...
+
+class ContentSettings(_TLObject):
+    """``account.contentSettings#57e28221``."""
+
+    sensitive_enabled: bool
+    sensitive_can_change: bool
+    def __init__(
+        self,
+        /,
+        *,
+        sensitive_enabled: bool = False,
+        sensitive_can_change: bool = False,
+    ) -> None: ...
+
+class ResetPasswordFailedWait(_TLObject):
+    """``account.resetPasswordFailedWait#e3779861``."""
+
+    retry_date: int
+    def __init__(self, /, *, retry_date: int) -> None: ...
+
+class ResetPasswordRequestedWait(_TLObject):
+    """``account.resetPasswordRequestedWait#e9effc7d``."""
+
+    until_date: int
+    def __init__(self, /, *, until_date: int) -> None: ...
+
+class ResetPasswordOk(_TLObject):
+    """``account.resetPasswordOk#e926d63e``."""
+
+    def __init__(self) -> None: ...
+
+class ChatThemesNotModified(_TLObject):
+    """``account.chatThemesNotModified#e011e1c4``."""
+
+    def __init__(self) -> None: ...
+
+class ChatThemes(_TLObject):
+    """``account.chatThemes#be098173``."""
+
+    hash: int
+    themes: list[_types.TypeChatTheme]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    next_offset: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        hash: int,
+        themes: _Sequence[_types.TypeChatTheme],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+        next_offset: str | None = None,
+    ) -> None: ...
+
+class SavedRingtonesNotModified(_TLObject):
+    """``account.savedRingtonesNotModified#fbf6e8b1``."""
+
+    def __init__(self) -> None: ...
+
+class SavedRingtones(_TLObject):
+    """``account.savedRingtones#c1e92cc5``."""
+
+    hash: int
+    ringtones: list[_types.TypeDocument]
+    def __init__(self, /, *, hash: int, ringtones: _Sequence[_types.TypeDocument]) -> None: ...
+
+class SavedRingtone(_TLObject):
+    """``account.savedRingtone#b7263f6d``."""
+
+    def __init__(self) -> None: ...
+
+class SavedRingtoneConverted(_TLObject):
+    """``account.savedRingtoneConverted#1f307eb7``."""
+
+    document: _types.TypeDocument
+    def __init__(self, /, *, document: _types.TypeDocument) -> None: ...
+
+class EmojiStatusesNotModified(_TLObject):
+    """``account.emojiStatusesNotModified#d08ce645``."""
+
+    def __init__(self) -> None: ...
+
+class EmojiStatuses(_TLObject):
+    """``account.emojiStatuses#90c467d1``."""
+
+    hash: int
+    statuses: list[_types.TypeEmojiStatus]
+    def __init__(self, /, *, hash: int, statuses: _Sequence[_types.TypeEmojiStatus]) -> None: ...
+
+class EmailVerified(_TLObject):
+    """``account.emailVerified#2b96cd1b``."""
+
+    email: str
+    def __init__(self, /, *, email: str) -> None: ...
+
+class EmailVerifiedLogin(_TLObject):
+    """``account.emailVerifiedLogin#e1bb0d61``."""
+
+    email: str
+    sent_code: _types_auth.TypeSentCode
+    def __init__(self, /, *, email: str, sent_code: _types_auth.TypeSentCode) -> None: ...
+
+class AutoSaveSettings(_TLObject):
+    """``account.autoSaveSettings#4c3e069d``."""
+
+    users_settings: _types.TypeAutoSaveSettings
+    chats_settings: _types.TypeAutoSaveSettings
+    broadcasts_settings: _types.TypeAutoSaveSettings
+    exceptions: list[_types.TypeAutoSaveException]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        users_settings: _types.TypeAutoSaveSettings,
+        chats_settings: _types.TypeAutoSaveSettings,
+        broadcasts_settings: _types.TypeAutoSaveSettings,
+        exceptions: _Sequence[_types.TypeAutoSaveException],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class ConnectedBots(_TLObject):
+    """``account.connectedBots#17d7f87b``."""
+
+    connected_bots: list[_types.TypeConnectedBot]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        connected_bots: _Sequence[_types.TypeConnectedBot],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class BusinessChatLinks(_TLObject):
+    """``account.businessChatLinks#ec43a2d1``."""
+
+    links: list[_types.TypeBusinessChatLink]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        links: _Sequence[_types.TypeBusinessChatLink],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class ResolvedBusinessChatLinks(_TLObject):
+    """``account.resolvedBusinessChatLinks#9a23af21``."""
+
+    peer: _types.TypePeer
+    message: str
+    entities: list[_types.TypeMessageEntity] | None
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        peer: _types.TypePeer,
+        message: str,
+        entities: _Sequence[_types.TypeMessageEntity] | None = None,
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class PaidMessagesRevenue(_TLObject):
+    """``account.paidMessagesRevenue#1e109708``."""
+
+    stars_amount: int
+    def __init__(self, /, *, stars_amount: int) -> None: ...
+
+class SavedMusicIdsNotModified(_TLObject):
+    """``account.savedMusicIdsNotModified#4fc81d6e``."""
+
+    def __init__(self) -> None: ...
+
+class SavedMusicIds(_TLObject):
+    """``account.savedMusicIds#998d6636``."""
+
+    ids: list[int]
+    def __init__(self, /, *, ids: _Sequence[int]) -> None: ...
+
+class Passkeys(_TLObject):
+    """``account.passkeys#f8e0aa1c``."""
+
+    passkeys: list[_types.TypePasskey]
+    def __init__(self, /, *, passkeys: _Sequence[_types.TypePasskey]) -> None: ...
+
+class PasskeyRegistrationOptions(_TLObject):
+    """``account.passkeyRegistrationOptions#e16b5ce1``."""
+
+    options: _types.TypeDataJSON
+    def __init__(self, /, *, options: _types.TypeDataJSON) -> None: ...
+
+class WebBrowserSettingsNotModified(_TLObject):
+    """``account.webBrowserSettingsNotModified#c31c8f4e``."""
+
+    def __init__(self) -> None: ...
+
+class WebBrowserSettings(_TLObject):
+    """``account.webBrowserSettings#79eb8cb3``."""
+
+    open_external_browser: bool
+    display_close_button: bool
+    external_exceptions: list[_types.TypeWebDomainException]
+    inapp_exceptions: list[_types.TypeWebDomainException]
+    hash: int
+    def __init__(
+        self,
+        /,
+        *,
+        open_external_browser: bool = False,
+        display_close_button: bool = False,
+        external_exceptions: _Sequence[_types.TypeWebDomainException],
+        inapp_exceptions: _Sequence[_types.TypeWebDomainException],
+        hash: int,
+    ) -> None: ...
+
+TypePrivacyRules: _TypeAlias = PrivacyRules
+
+TypeAuthorizations: _TypeAlias = Authorizations
+
 TypePassword: _TypeAlias = Password
+
+TypePasswordSettings: _TypeAlias = PasswordSettings
+
+TypePasswordInputSettings: _TypeAlias = PasswordInputSettings
+
+TypeTmpPassword: _TypeAlias = TmpPassword
+
+TypeWebAuthorizations: _TypeAlias = WebAuthorizations
+
+TypeAuthorizationForm: _TypeAlias = AuthorizationForm
+
+TypeSentEmailCode: _TypeAlias = SentEmailCode
+
+TypeTakeout: _TypeAlias = Takeout
+
+TypeWallPapers: _TypeAlias = WallPapersNotModified | WallPapers
+
+TypeAutoDownloadSettings: _TypeAlias = AutoDownloadSettings
+
+TypeThemes: _TypeAlias = ThemesNotModified | Themes
+
+TypeContentSettings: _TypeAlias = ContentSettings
+
+TypeResetPasswordResult: _TypeAlias = (
+    ResetPasswordFailedWait | ResetPasswordRequestedWait | ResetPasswordOk
+)
+
+TypeChatThemes: _TypeAlias = ChatThemesNotModified | ChatThemes
+
+TypeSavedRingtones: _TypeAlias = SavedRingtonesNotModified | SavedRingtones
+
+TypeSavedRingtone: _TypeAlias = SavedRingtone | SavedRingtoneConverted
+
+TypeEmojiStatuses: _TypeAlias = EmojiStatusesNotModified | EmojiStatuses
+
+TypeEmailVerified: _TypeAlias = EmailVerified | EmailVerifiedLogin
+
+TypeAutoSaveSettings: _TypeAlias = AutoSaveSettings
+
+TypeConnectedBots: _TypeAlias = ConnectedBots
+
+TypeBusinessChatLinks: _TypeAlias = BusinessChatLinks
+
+TypeResolvedBusinessChatLinks: _TypeAlias = ResolvedBusinessChatLinks
+
+TypePaidMessagesRevenue: _TypeAlias = PaidMessagesRevenue
+
+TypeSavedMusicIds: _TypeAlias = SavedMusicIdsNotModified | SavedMusicIds
+
+TypePasskeys: _TypeAlias = Passkeys
+
+TypePasskeyRegistrationOptions: _TypeAlias = PasskeyRegistrationOptions
+
+TypeWebBrowserSettings: _TypeAlias = WebBrowserSettingsNotModified | WebBrowserSettings

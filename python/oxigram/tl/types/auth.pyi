@@ -91,6 +91,12 @@ class ExportedAuthorization(_TLObject):
     bytes: _builtins.bytes
     def __init__(self, /, *, id: int, bytes: _builtins.bytes) -> None: ...
 
+class PasswordRecovery(_TLObject):
+    """``auth.passwordRecovery#137948a5``."""
+
+    email_pattern: str
+    def __init__(self, /, *, email_pattern: str) -> None: ...
+
 class CodeTypeSms(_TLObject):
     """``auth.codeTypeSms#72a3158c``."""
 
@@ -221,17 +227,52 @@ class SentCodeTypeSmsPhrase(_TLObject):
     beginning: str | None
     def __init__(self, /, *, beginning: str | None = None) -> None: ...
 
+class LoginToken(_TLObject):
+    """``auth.loginToken#629f1980``."""
+
+    expires: int
+    token: bytes
+    def __init__(self, /, *, expires: int, token: bytes) -> None: ...
+
+class LoginTokenMigrateTo(_TLObject):
+    """``auth.loginTokenMigrateTo#068e9916``."""
+
+    dc_id: int
+    token: bytes
+    def __init__(self, /, *, dc_id: int, token: bytes) -> None: ...
+
+class LoginTokenSuccess(_TLObject):
+    """``auth.loginTokenSuccess#390d5c5e``."""
+
+    authorization: TypeAuthorization
+    def __init__(self, /, *, authorization: TypeAuthorization) -> None: ...
+
 class LoggedOut(_TLObject):
     """``auth.loggedOut#c3a2835f``."""
 
     future_auth_token: bytes | None
     def __init__(self, /, *, future_auth_token: bytes | None = None) -> None: ...
 
+class PasskeyLoginOptions(_TLObject):
+    """``auth.passkeyLoginOptions#e2037789``."""
+
+    options: _types.TypeDataJSON
+    def __init__(self, /, *, options: _types.TypeDataJSON) -> None: ...
+
+class FirebasePnvIntent(_TLObject):
+    """``auth.firebasePnvIntent#df5ac00c``."""
+
+    nonce: str
+    digital_credential_payload: str
+    def __init__(self, /, *, nonce: str, digital_credential_payload: str) -> None: ...
+
 TypeSentCode: _TypeAlias = SentCode | SentCodeSuccess | SentCodePaymentRequired
 
 TypeAuthorization: _TypeAlias = Authorization | AuthorizationSignUpRequired
 
 TypeExportedAuthorization: _TypeAlias = ExportedAuthorization
+
+TypePasswordRecovery: _TypeAlias = PasswordRecovery
 
 TypeCodeType: _TypeAlias = (
     CodeTypeSms | CodeTypeCall | CodeTypeFlashCall | CodeTypeMissedCall | CodeTypeFragmentSms
@@ -251,4 +292,10 @@ TypeSentCodeType: _TypeAlias = (
     | SentCodeTypeSmsPhrase
 )
 
+TypeLoginToken: _TypeAlias = LoginToken | LoginTokenMigrateTo | LoginTokenSuccess
+
 TypeLoggedOut: _TypeAlias = LoggedOut
+
+TypePasskeyLoginOptions: _TypeAlias = PasskeyLoginOptions
+
+TypeFirebasePnvIntent: _TypeAlias = FirebasePnvIntent

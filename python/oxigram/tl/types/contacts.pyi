@@ -7,6 +7,92 @@ from typing import TypeAlias as _TypeAlias
 import oxigram.tl.types as _types
 from oxigram.tl._model import TLObject as _TLObject
 
+class ContactsNotModified(_TLObject):
+    """``contacts.contactsNotModified#b74ba9d2``."""
+
+    def __init__(self) -> None: ...
+
+class Contacts(_TLObject):
+    """``contacts.contacts#eae87e42``."""
+
+    contacts: list[_types.TypeContact]
+    saved_count: int
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        contacts: _Sequence[_types.TypeContact],
+        saved_count: int,
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class ImportedContacts(_TLObject):
+    """``contacts.importedContacts#77d01c3b``."""
+
+    imported: list[_types.TypeImportedContact]
+    popular_invites: list[_types.TypePopularContact]
+    retry_contacts: list[int]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        imported: _Sequence[_types.TypeImportedContact],
+        popular_invites: _Sequence[_types.TypePopularContact],
+        retry_contacts: _Sequence[int],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class Blocked(_TLObject):
+    """``contacts.blocked#0ade1591``."""
+
+    blocked: list[_types.TypePeerBlocked]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        blocked: _Sequence[_types.TypePeerBlocked],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class BlockedSlice(_TLObject):
+    """``contacts.blockedSlice#e1664194``."""
+
+    count: int
+    blocked: list[_types.TypePeerBlocked]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        blocked: _Sequence[_types.TypePeerBlocked],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class Found(_TLObject):
+    """``contacts.found#b3134d9d``."""
+
+    my_results: list[_types.TypePeer]
+    results: list[_types.TypePeer]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        my_results: _Sequence[_types.TypePeer],
+        results: _Sequence[_types.TypePeer],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
 class ResolvedPeer(_TLObject):
     """``contacts.resolvedPeer#7f077ad9``."""
 
@@ -22,4 +108,76 @@ class ResolvedPeer(_TLObject):
         users: _Sequence[_types.TypeUser],
     ) -> None: ...
 
+class TopPeersNotModified(_TLObject):
+    """``contacts.topPeersNotModified#de266ef5``."""
+
+    def __init__(self) -> None: ...
+
+class TopPeers(_TLObject):
+    """``contacts.topPeers#70b772a8``."""
+
+    categories: list[_types.TypeTopPeerCategoryPeers]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        categories: _Sequence[_types.TypeTopPeerCategoryPeers],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class TopPeersDisabled(_TLObject):
+    """``contacts.topPeersDisabled#b52c939d``."""
+
+    def __init__(self) -> None: ...
+
+class ContactBirthdays(_TLObject):
+    """``contacts.contactBirthdays#114ff30d``."""
+
+    contacts: list[_types.TypeContactBirthday]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        contacts: _Sequence[_types.TypeContactBirthday],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class SponsoredPeersEmpty(_TLObject):
+    """``contacts.sponsoredPeersEmpty#ea32b4b1``."""
+
+    def __init__(self) -> None: ...
+
+class SponsoredPeers(_TLObject):
+    """``contacts.sponsoredPeers#eb032884``."""
+
+    peers: list[_types.TypeSponsoredPeer]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        peers: _Sequence[_types.TypeSponsoredPeer],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+TypeContacts: _TypeAlias = ContactsNotModified | Contacts
+
+TypeImportedContacts: _TypeAlias = ImportedContacts
+
+TypeBlocked: _TypeAlias = Blocked | BlockedSlice
+
+TypeFound: _TypeAlias = Found
+
 TypeResolvedPeer: _TypeAlias = ResolvedPeer
+
+TypeTopPeers: _TypeAlias = TopPeersNotModified | TopPeers | TopPeersDisabled
+
+TypeContactBirthdays: _TypeAlias = ContactBirthdays
+
+TypeSponsoredPeers: _TypeAlias = SponsoredPeersEmpty | SponsoredPeers

@@ -22,6 +22,49 @@ class ConfigSimple(_TLObject):
         rules: _Sequence[_types.TypeAccessPointRule],
     ) -> None: ...
 
+class AppUpdate(_TLObject):
+    """``help.appUpdate#ccbbce30``."""
+
+    can_not_skip: bool
+    id: int
+    version: str
+    text: str
+    entities: list[_types.TypeMessageEntity]
+    document: _types.TypeDocument | None
+    url: str | None
+    sticker: _types.TypeDocument | None
+    def __init__(
+        self,
+        /,
+        *,
+        can_not_skip: bool = False,
+        id: int,
+        version: str,
+        text: str,
+        entities: _Sequence[_types.TypeMessageEntity],
+        document: _types.TypeDocument | None = None,
+        url: str | None = None,
+        sticker: _types.TypeDocument | None = None,
+    ) -> None: ...
+
+class NoAppUpdate(_TLObject):
+    """``help.noAppUpdate#c45a6536``."""
+
+    def __init__(self) -> None: ...
+
+class InviteText(_TLObject):
+    """``help.inviteText#18cb9f78``."""
+
+    message: str
+    def __init__(self, /, *, message: str) -> None: ...
+
+class Support(_TLObject):
+    """``help.support#17c6b5f6``."""
+
+    phone_number: str
+    user: _types.TypeUser
+    def __init__(self, /, *, phone_number: str, user: _types.TypeUser) -> None: ...
+
 class TermsOfService(_TLObject):
     """``help.termsOfService#780a0310``."""
 
@@ -41,6 +84,312 @@ class TermsOfService(_TLObject):
         min_age_confirm: int | None = None,
     ) -> None: ...
 
+class RecentMeUrls(_TLObject):
+    """``help.recentMeUrls#0e0310d7``."""
+
+    urls: list[_types.TypeRecentMeUrl]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        urls: _Sequence[_types.TypeRecentMeUrl],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class TermsOfServiceUpdateEmpty(_TLObject):
+    """``help.termsOfServiceUpdateEmpty#e3309f7f``."""
+
+    expires: int
+    def __init__(self, /, *, expires: int) -> None: ...
+
+class TermsOfServiceUpdate(_TLObject):
+    """``help.termsOfServiceUpdate#28ecf961``."""
+
+    expires: int
+    terms_of_service: TypeTermsOfService
+    def __init__(self, /, *, expires: int, terms_of_service: TypeTermsOfService) -> None: ...
+
+class DeepLinkInfoEmpty(_TLObject):
+    """``help.deepLinkInfoEmpty#66afa166``."""
+
+    def __init__(self) -> None: ...
+
+class DeepLinkInfo(_TLObject):
+    """``help.deepLinkInfo#6a4ee832``."""
+
+    update_app: bool
+    message: str
+    entities: list[_types.TypeMessageEntity] | None
+    def __init__(
+        self,
+        /,
+        *,
+        update_app: bool = False,
+        message: str,
+        entities: _Sequence[_types.TypeMessageEntity] | None = None,
+    ) -> None: ...
+
+class PassportConfigNotModified(_TLObject):
+    """``help.passportConfigNotModified#bfb9f457``."""
+
+    def __init__(self) -> None: ...
+
+class PassportConfig(_TLObject):
+    """``help.passportConfig#a098d6af``."""
+
+    hash: int
+    countries_langs: _types.TypeDataJSON
+    def __init__(self, /, *, hash: int, countries_langs: _types.TypeDataJSON) -> None: ...
+
+class SupportName(_TLObject):
+    """``help.supportName#8c05f1c9``."""
+
+    name: str
+    def __init__(self, /, *, name: str) -> None: ...
+
+class UserInfoEmpty(_TLObject):
+    """``help.userInfoEmpty#f3ae2eed``."""
+
+    def __init__(self) -> None: ...
+
+class UserInfo(_TLObject):
+    """``help.userInfo#01eb3758``."""
+
+    message: str
+    entities: list[_types.TypeMessageEntity]
+    author: str
+    date: int
+    def __init__(
+        self,
+        /,
+        *,
+        message: str,
+        entities: _Sequence[_types.TypeMessageEntity],
+        author: str,
+        date: int,
+    ) -> None: ...
+
+class PromoDataEmpty(_TLObject):
+    """``help.promoDataEmpty#98f6ac75``."""
+
+    expires: int
+    def __init__(self, /, *, expires: int) -> None: ...
+
+class PromoData(_TLObject):
+    """``help.promoData#08a4d87a``."""
+
+    proxy: bool
+    expires: int
+    peer: _types.TypePeer | None
+    psa_type: str | None
+    psa_message: str | None
+    pending_suggestions: list[str]
+    dismissed_suggestions: list[str]
+    custom_pending_suggestion: _types.TypePendingSuggestion | None
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        proxy: bool = False,
+        expires: int,
+        peer: _types.TypePeer | None = None,
+        psa_type: str | None = None,
+        psa_message: str | None = None,
+        pending_suggestions: _Sequence[str],
+        dismissed_suggestions: _Sequence[str],
+        custom_pending_suggestion: _types.TypePendingSuggestion | None = None,
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class CountryCode(_TLObject):
+    """``help.countryCode#4203c5ef``."""
+
+    country_code: str
+    prefixes: list[str] | None
+    patterns: list[str] | None
+    def __init__(
+        self,
+        /,
+        *,
+        country_code: str,
+        prefixes: _Sequence[str] | None = None,
+        patterns: _Sequence[str] | None = None,
+    ) -> None: ...
+
+class Country(_TLObject):
+    """``help.country#c3878e23``."""
+
+    hidden: bool
+    iso2: str
+    default_name: str
+    name: str | None
+    country_codes: list[TypeCountryCode]
+    def __init__(
+        self,
+        /,
+        *,
+        hidden: bool = False,
+        iso2: str,
+        default_name: str,
+        name: str | None = None,
+        country_codes: _Sequence[TypeCountryCode],
+    ) -> None: ...
+
+class CountriesListNotModified(_TLObject):
+    """``help.countriesListNotModified#93cc1f32``."""
+
+    def __init__(self) -> None: ...
+
+class CountriesList(_TLObject):
+    """``help.countriesList#87d0759e``."""
+
+    countries: list[TypeCountry]
+    hash: int
+    def __init__(self, /, *, countries: _Sequence[TypeCountry], hash: int) -> None: ...
+
+class PremiumPromo(_TLObject):
+    """``help.premiumPromo#5334759c``."""
+
+    status_text: str
+    status_entities: list[_types.TypeMessageEntity]
+    video_sections: list[str]
+    videos: list[_types.TypeDocument]
+    period_options: list[_types.TypePremiumSubscriptionOption]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        status_text: str,
+        status_entities: _Sequence[_types.TypeMessageEntity],
+        video_sections: _Sequence[str],
+        videos: _Sequence[_types.TypeDocument],
+        period_options: _Sequence[_types.TypePremiumSubscriptionOption],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class AppConfigNotModified(_TLObject):
+    """``help.appConfigNotModified#7cde641d``."""
+
+    def __init__(self) -> None: ...
+
+class AppConfig(_TLObject):
+    """``help.appConfig#dd18782e``."""
+
+    hash: int
+    config: _types.TypeJSONValue
+    def __init__(self, /, *, hash: int, config: _types.TypeJSONValue) -> None: ...
+
+class PeerColorSet(_TLObject):
+    """``help.peerColorSet#26219a58``."""
+
+    colors: list[int]
+    def __init__(self, /, *, colors: _Sequence[int]) -> None: ...
+
+class PeerColorProfileSet(_TLObject):
+    """``help.peerColorProfileSet#767d61eb``."""
+
+    palette_colors: list[int]
+    bg_colors: list[int]
+    story_colors: list[int]
+    def __init__(
+        self,
+        /,
+        *,
+        palette_colors: _Sequence[int],
+        bg_colors: _Sequence[int],
+        story_colors: _Sequence[int],
+    ) -> None: ...
+
+class PeerColorOption(_TLObject):
+    """``help.peerColorOption#adec6ebe``."""
+
+    hidden: bool
+    color_id: int
+    colors: TypePeerColorSet | None
+    dark_colors: TypePeerColorSet | None
+    channel_min_level: int | None
+    group_min_level: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        hidden: bool = False,
+        color_id: int,
+        colors: TypePeerColorSet | None = None,
+        dark_colors: TypePeerColorSet | None = None,
+        channel_min_level: int | None = None,
+        group_min_level: int | None = None,
+    ) -> None: ...
+
+class PeerColorsNotModified(_TLObject):
+    """``help.peerColorsNotModified#2ba1f5ce``."""
+
+    def __init__(self) -> None: ...
+
+class PeerColors(_TLObject):
+    """``help.peerColors#00f8ed08``."""
+
+    hash: int
+    colors: list[TypePeerColorOption]
+    def __init__(self, /, *, hash: int, colors: _Sequence[TypePeerColorOption]) -> None: ...
+
+class TimezonesListNotModified(_TLObject):
+    """``help.timezonesListNotModified#970708cc``."""
+
+    def __init__(self) -> None: ...
+
+class TimezonesList(_TLObject):
+    """``help.timezonesList#7b74ed71``."""
+
+    timezones: list[_types.TypeTimezone]
+    hash: int
+    def __init__(self, /, *, timezones: _Sequence[_types.TypeTimezone], hash: int) -> None: ...
+
 TypeConfigSimple: _TypeAlias = ConfigSimple
 
+TypeAppUpdate: _TypeAlias = AppUpdate | NoAppUpdate
+
+TypeInviteText: _TypeAlias = InviteText
+
+TypeSupport: _TypeAlias = Support
+
 TypeTermsOfService: _TypeAlias = TermsOfService
+
+TypeRecentMeUrls: _TypeAlias = RecentMeUrls
+
+TypeTermsOfServiceUpdate: _TypeAlias = TermsOfServiceUpdateEmpty | TermsOfServiceUpdate
+
+TypeDeepLinkInfo: _TypeAlias = DeepLinkInfoEmpty | DeepLinkInfo
+
+TypePassportConfig: _TypeAlias = PassportConfigNotModified | PassportConfig
+
+TypeSupportName: _TypeAlias = SupportName
+
+TypeUserInfo: _TypeAlias = UserInfoEmpty | UserInfo
+
+TypePromoData: _TypeAlias = PromoDataEmpty | PromoData
+
+TypeCountryCode: _TypeAlias = CountryCode
+
+TypeCountry: _TypeAlias = Country
+
+TypeCountriesList: _TypeAlias = CountriesListNotModified | CountriesList
+
+TypePremiumPromo: _TypeAlias = PremiumPromo
+
+TypeAppConfig: _TypeAlias = AppConfigNotModified | AppConfig
+
+TypePeerColorSet: _TypeAlias = PeerColorSet | PeerColorProfileSet
+
+TypePeerColorOption: _TypeAlias = PeerColorOption
+
+TypePeerColors: _TypeAlias = PeerColorsNotModified | PeerColors
+
+TypeTimezonesList: _TypeAlias = TimezonesListNotModified | TimezonesList

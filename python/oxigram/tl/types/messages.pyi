@@ -5,7 +5,50 @@ from collections.abc import Sequence as _Sequence
 from typing import TypeAlias as _TypeAlias
 
 import oxigram.tl.types as _types
+import oxigram.tl.types.updates as _types_updates
 from oxigram.tl._model import TLObject as _TLObject
+
+class Dialogs(_TLObject):
+    """``messages.dialogs#15ba6c40``."""
+
+    dialogs: list[_types.TypeDialog]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        dialogs: _Sequence[_types.TypeDialog],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class DialogsSlice(_TLObject):
+    """``messages.dialogsSlice#71e094f3``."""
+
+    count: int
+    dialogs: list[_types.TypeDialog]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        dialogs: _Sequence[_types.TypeDialog],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class DialogsNotModified(_TLObject):
+    """``messages.dialogsNotModified#f0e3e596``."""
+
+    count: int
+    def __init__(self, /, *, count: int) -> None: ...
 
 class Messages(_TLObject):
     """``messages.messages#1d73e7ea``."""
@@ -110,6 +153,66 @@ class ChatFull(_TLObject):
         users: _Sequence[_types.TypeUser],
     ) -> None: ...
 
+class AffectedHistory(_TLObject):
+    """``messages.affectedHistory#b45c69d1``."""
+
+    pts: int
+    pts_count: int
+    offset: int
+    def __init__(self, /, *, pts: int, pts_count: int, offset: int) -> None: ...
+
+class DhConfigNotModified(_TLObject):
+    """``messages.dhConfigNotModified#c0e24635``."""
+
+    random: bytes
+    def __init__(self, /, *, random: bytes) -> None: ...
+
+class DhConfig(_TLObject):
+    """``messages.dhConfig#2c221edd``."""
+
+    g: int
+    p: bytes
+    version: int
+    random: bytes
+    def __init__(self, /, *, g: int, p: bytes, version: int, random: bytes) -> None: ...
+
+class SentEncryptedMessage(_TLObject):
+    """``messages.sentEncryptedMessage#560f8935``."""
+
+    date: int
+    def __init__(self, /, *, date: int) -> None: ...
+
+class SentEncryptedFile(_TLObject):
+    """``messages.sentEncryptedFile#9493ff32``."""
+
+    date: int
+    file: _types.TypeEncryptedFile
+    def __init__(self, /, *, date: int, file: _types.TypeEncryptedFile) -> None: ...
+
+class StickersNotModified(_TLObject):
+    """``messages.stickersNotModified#f1749a22``."""
+
+    def __init__(self) -> None: ...
+
+class Stickers(_TLObject):
+    """``messages.stickers#30a6ec7e``."""
+
+    hash: int
+    stickers: list[_types.TypeDocument]
+    def __init__(self, /, *, hash: int, stickers: _Sequence[_types.TypeDocument]) -> None: ...
+
+class AllStickersNotModified(_TLObject):
+    """``messages.allStickersNotModified#e86602c3``."""
+
+    def __init__(self) -> None: ...
+
+class AllStickers(_TLObject):
+    """``messages.allStickers#cdbbcebb``."""
+
+    hash: int
+    sets: list[_types.TypeStickerSet]
+    def __init__(self, /, *, hash: int, sets: _Sequence[_types.TypeStickerSet]) -> None: ...
+
 class AffectedMessages(_TLObject):
     """``messages.affectedMessages#84d19185``."""
 
@@ -139,6 +242,43 @@ class StickerSetNotModified(_TLObject):
 
     def __init__(self) -> None: ...
 
+class SavedGifsNotModified(_TLObject):
+    """``messages.savedGifsNotModified#e8025ca2``."""
+
+    def __init__(self) -> None: ...
+
+class SavedGifs(_TLObject):
+    """``messages.savedGifs#84a02a0d``."""
+
+    hash: int
+    gifs: list[_types.TypeDocument]
+    def __init__(self, /, *, hash: int, gifs: _Sequence[_types.TypeDocument]) -> None: ...
+
+class BotResults(_TLObject):
+    """``messages.botResults#e021f2f6``."""
+
+    gallery: bool
+    query_id: int
+    next_offset: str | None
+    switch_pm: _types.TypeInlineBotSwitchPM | None
+    switch_webview: _types.TypeInlineBotWebView | None
+    results: list[_types.TypeBotInlineResult]
+    cache_time: int
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        gallery: bool = False,
+        query_id: int,
+        next_offset: str | None = None,
+        switch_pm: _types.TypeInlineBotSwitchPM | None = None,
+        switch_webview: _types.TypeInlineBotWebView | None = None,
+        results: _Sequence[_types.TypeBotInlineResult],
+        cache_time: int,
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
 class BotCallbackAnswer(_TLObject):
     """``messages.botCallbackAnswer#36585ea4``."""
 
@@ -158,6 +298,756 @@ class BotCallbackAnswer(_TLObject):
         message: str | None = None,
         url: str | None = None,
         cache_time: int,
+    ) -> None: ...
+
+class MessageEditData(_TLObject):
+    """``messages.messageEditData#26b5dde6``."""
+
+    caption: bool
+    def __init__(self, /, *, caption: bool = False) -> None: ...
+
+class PeerDialogs(_TLObject):
+    """``messages.peerDialogs#3371c354``."""
+
+    dialogs: list[_types.TypeDialog]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    state: _types_updates.TypeState
+    def __init__(
+        self,
+        /,
+        *,
+        dialogs: _Sequence[_types.TypeDialog],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+        state: _types_updates.TypeState,
+    ) -> None: ...
+
+class FeaturedStickersNotModified(_TLObject):
+    """``messages.featuredStickersNotModified#c6dc0c66``."""
+
+    count: int
+    def __init__(self, /, *, count: int) -> None: ...
+
+class FeaturedStickers(_TLObject):
+    """``messages.featuredStickers#be382906``."""
+
+    premium: bool
+    hash: int
+    count: int
+    sets: list[_types.TypeStickerSetCovered]
+    unread: list[int]
+    def __init__(
+        self,
+        /,
+        *,
+        premium: bool = False,
+        hash: int,
+        count: int,
+        sets: _Sequence[_types.TypeStickerSetCovered],
+        unread: _Sequence[int],
+    ) -> None: ...
+
+class RecentStickersNotModified(_TLObject):
+    """``messages.recentStickersNotModified#0b17f890``."""
+
+    def __init__(self) -> None: ...
+
+class RecentStickers(_TLObject):
+    """``messages.recentStickers#88d37c56``."""
+
+    hash: int
+    packs: list[_types.TypeStickerPack]
+    stickers: list[_types.TypeDocument]
+    dates: list[int]
+    def __init__(
+        self,
+        /,
+        *,
+        hash: int,
+        packs: _Sequence[_types.TypeStickerPack],
+        stickers: _Sequence[_types.TypeDocument],
+        dates: _Sequence[int],
+    ) -> None: ...
+
+class ArchivedStickers(_TLObject):
+    """``messages.archivedStickers#4fcba9c8``."""
+
+    count: int
+    sets: list[_types.TypeStickerSetCovered]
+    def __init__(self, /, *, count: int, sets: _Sequence[_types.TypeStickerSetCovered]) -> None: ...
+
+class StickerSetInstallResultSuccess(_TLObject):
+    """``messages.stickerSetInstallResultSuccess#38641628``."""
+
+    def __init__(self) -> None: ...
+
+class StickerSetInstallResultArchive(_TLObject):
+    """``messages.stickerSetInstallResultArchive#35e410a8``."""
+
+    sets: list[_types.TypeStickerSetCovered]
+    def __init__(self, /, *, sets: _Sequence[_types.TypeStickerSetCovered]) -> None: ...
+
+class HighScores(_TLObject):
+    """``messages.highScores#9a3bfd99``."""
+
+    scores: list[_types.TypeHighScore]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        scores: _Sequence[_types.TypeHighScore],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class FavedStickersNotModified(_TLObject):
+    """``messages.favedStickersNotModified#9e8fa6d3``."""
+
+    def __init__(self) -> None: ...
+
+class FavedStickers(_TLObject):
+    """``messages.favedStickers#2cb51097``."""
+
+    hash: int
+    packs: list[_types.TypeStickerPack]
+    stickers: list[_types.TypeDocument]
+    def __init__(
+        self,
+        /,
+        *,
+        hash: int,
+        packs: _Sequence[_types.TypeStickerPack],
+        stickers: _Sequence[_types.TypeDocument],
+    ) -> None: ...
+
+class FoundStickerSetsNotModified(_TLObject):
+    """``messages.foundStickerSetsNotModified#0d54b65d``."""
+
+    def __init__(self) -> None: ...
+
+class FoundStickerSets(_TLObject):
+    """``messages.foundStickerSets#8af09dd2``."""
+
+    hash: int
+    sets: list[_types.TypeStickerSetCovered]
+    def __init__(self, /, *, hash: int, sets: _Sequence[_types.TypeStickerSetCovered]) -> None: ...
+
+class SearchCounter(_TLObject):
+    """``messages.searchCounter#e844ebff``."""
+
+    inexact: bool
+    filter: _types.TypeMessagesFilter
+    count: int
+    def __init__(
+        self,
+        /,
+        *,
+        inexact: bool = False,
+        filter: _types.TypeMessagesFilter,
+        count: int,
+    ) -> None: ...
+
+class InactiveChats(_TLObject):
+    """``messages.inactiveChats#a927fec5``."""
+
+    dates: list[int]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        dates: _Sequence[int],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class VotesList(_TLObject):
+    """``messages.votesList#4899484e``."""
+
+    count: int
+    votes: list[_types.TypeMessagePeerVote]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    next_offset: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        votes: _Sequence[_types.TypeMessagePeerVote],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+        next_offset: str | None = None,
+    ) -> None: ...
+
+class MessageViews(_TLObject):
+    """``messages.messageViews#b6c4f543``."""
+
+    views: list[_types.TypeMessageViews]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        views: _Sequence[_types.TypeMessageViews],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class DiscussionMessage(_TLObject):
+    """``messages.discussionMessage#a6341782``."""
+
+    messages: list[_types.TypeMessage]
+    max_id: int | None
+    read_inbox_max_id: int | None
+    read_outbox_max_id: int | None
+    unread_count: int
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        messages: _Sequence[_types.TypeMessage],
+        max_id: int | None = None,
+        read_inbox_max_id: int | None = None,
+        read_outbox_max_id: int | None = None,
+        unread_count: int,
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class HistoryImport(_TLObject):
+    """``messages.historyImport#1662af0b``."""
+
+    id: int
+    def __init__(self, /, *, id: int) -> None: ...
+
+class HistoryImportParsed(_TLObject):
+    """``messages.historyImportParsed#5e0fb7b9``."""
+
+    pm: bool
+    group: bool
+    title: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        pm: bool = False,
+        group: bool = False,
+        title: str | None = None,
+    ) -> None: ...
+
+class AffectedFoundMessages(_TLObject):
+    """``messages.affectedFoundMessages#ef8d3e6c``."""
+
+    pts: int
+    pts_count: int
+    offset: int
+    messages: list[int]
+    def __init__(
+        self,
+        /,
+        *,
+        pts: int,
+        pts_count: int,
+        offset: int,
+        messages: _Sequence[int],
+    ) -> None: ...
+
+class ExportedChatInvites(_TLObject):
+    """``messages.exportedChatInvites#bdc62dcc``."""
+
+    count: int
+    invites: list[_types.TypeExportedChatInvite]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        invites: _Sequence[_types.TypeExportedChatInvite],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class ExportedChatInvite(_TLObject):
+    """``messages.exportedChatInvite#1871be50``."""
+
+    invite: _types.TypeExportedChatInvite
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        invite: _types.TypeExportedChatInvite,
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class ExportedChatInviteReplaced(_TLObject):
+    """``messages.exportedChatInviteReplaced#222600ef``."""
+
+    invite: _types.TypeExportedChatInvite
+    new_invite: _types.TypeExportedChatInvite
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        invite: _types.TypeExportedChatInvite,
+        new_invite: _types.TypeExportedChatInvite,
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class ChatInviteImporters(_TLObject):
+    """``messages.chatInviteImporters#81b6b00a``."""
+
+    count: int
+    importers: list[_types.TypeChatInviteImporter]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        importers: _Sequence[_types.TypeChatInviteImporter],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class ChatAdminsWithInvites(_TLObject):
+    """``messages.chatAdminsWithInvites#b69b72d7``."""
+
+    admins: list[_types.TypeChatAdminWithInvites]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        admins: _Sequence[_types.TypeChatAdminWithInvites],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class CheckedHistoryImportPeer(_TLObject):
+    """``messages.checkedHistoryImportPeer#a24de717``."""
+
+    confirm_text: str
+    def __init__(self, /, *, confirm_text: str) -> None: ...
+
+class SponsoredMessages(_TLObject):
+    """``messages.sponsoredMessages#ffda656d``."""
+
+    posts_between: int | None
+    start_delay: int | None
+    between_delay: int | None
+    messages: list[_types.TypeSponsoredMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        posts_between: int | None = None,
+        start_delay: int | None = None,
+        between_delay: int | None = None,
+        messages: _Sequence[_types.TypeSponsoredMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class SponsoredMessagesEmpty(_TLObject):
+    """``messages.sponsoredMessagesEmpty#1839490f``."""
+
+    def __init__(self) -> None: ...
+
+class SearchResultsCalendar(_TLObject):
+    """``messages.searchResultsCalendar#147ee23c``."""
+
+    inexact: bool
+    count: int
+    min_date: int
+    min_msg_id: int
+    offset_id_offset: int | None
+    periods: list[_types.TypeSearchResultsCalendarPeriod]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        inexact: bool = False,
+        count: int,
+        min_date: int,
+        min_msg_id: int,
+        offset_id_offset: int | None = None,
+        periods: _Sequence[_types.TypeSearchResultsCalendarPeriod],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class SearchResultsPositions(_TLObject):
+    """``messages.searchResultsPositions#53b22baf``."""
+
+    count: int
+    positions: list[_types.TypeSearchResultsPosition]
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        positions: _Sequence[_types.TypeSearchResultsPosition],
+    ) -> None: ...
+
+class PeerSettings(_TLObject):
+    """``messages.peerSettings#6880b94d``."""
+
+    settings: _types.TypePeerSettings
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        settings: _types.TypePeerSettings,
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class MessageReactionsList(_TLObject):
+    """``messages.messageReactionsList#31bd492d``."""
+
+    count: int
+    reactions: list[_types.TypeMessagePeerReaction]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    next_offset: str | None
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        reactions: _Sequence[_types.TypeMessagePeerReaction],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+        next_offset: str | None = None,
+    ) -> None: ...
+
+class AvailableReactionsNotModified(_TLObject):
+    """``messages.availableReactionsNotModified#9f071957``."""
+
+    def __init__(self) -> None: ...
+
+class AvailableReactions(_TLObject):
+    """``messages.availableReactions#768e3aad``."""
+
+    hash: int
+    reactions: list[_types.TypeAvailableReaction]
+    def __init__(
+        self,
+        /,
+        *,
+        hash: int,
+        reactions: _Sequence[_types.TypeAvailableReaction],
+    ) -> None: ...
+
+class TranscribedAudio(_TLObject):
+    """``messages.transcribedAudio#cfb9d957``."""
+
+    pending: bool
+    transcription_id: int
+    text: str
+    trial_remains_num: int | None
+    trial_remains_until_date: int | None
+    def __init__(
+        self,
+        /,
+        *,
+        pending: bool = False,
+        transcription_id: int,
+        text: str,
+        trial_remains_num: int | None = None,
+        trial_remains_until_date: int | None = None,
+    ) -> None: ...
+
+class ReactionsNotModified(_TLObject):
+    """``messages.reactionsNotModified#b06fdbdf``."""
+
+    def __init__(self) -> None: ...
+
+class Reactions(_TLObject):
+    """``messages.reactions#eafdf716``."""
+
+    hash: int
+    reactions: list[_types.TypeReaction]
+    def __init__(self, /, *, hash: int, reactions: _Sequence[_types.TypeReaction]) -> None: ...
+
+class ForumTopics(_TLObject):
+    """``messages.forumTopics#367617d3``."""
+
+    order_by_create_date: bool
+    count: int
+    topics: list[_types.TypeForumTopic]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    pts: int
+    def __init__(
+        self,
+        /,
+        *,
+        order_by_create_date: bool = False,
+        count: int,
+        topics: _Sequence[_types.TypeForumTopic],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+        pts: int,
+    ) -> None: ...
+
+class EmojiGroupsNotModified(_TLObject):
+    """``messages.emojiGroupsNotModified#6fb4ad87``."""
+
+    def __init__(self) -> None: ...
+
+class EmojiGroups(_TLObject):
+    """``messages.emojiGroups#881fb94b``."""
+
+    hash: int
+    groups: list[_types.TypeEmojiGroup]
+    def __init__(self, /, *, hash: int, groups: _Sequence[_types.TypeEmojiGroup]) -> None: ...
+
+class TranslateResult(_TLObject):
+    """``messages.translateResult#33db32f8``."""
+
+    result: list[_types.TypeTextWithEntities]
+    def __init__(self, /, *, result: _Sequence[_types.TypeTextWithEntities]) -> None: ...
+
+class BotApp(_TLObject):
+    """``messages.botApp#eb50adf5``."""
+
+    inactive: bool
+    request_write_access: bool
+    has_settings: bool
+    app: _types.TypeBotApp
+    def __init__(
+        self,
+        /,
+        *,
+        inactive: bool = False,
+        request_write_access: bool = False,
+        has_settings: bool = False,
+        app: _types.TypeBotApp,
+    ) -> None: ...
+
+class WebPage(_TLObject):
+    """``messages.webPage#fd5e12bd``."""
+
+    webpage: _types.TypeWebPage
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        webpage: _types.TypeWebPage,
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class SavedDialogs(_TLObject):
+    """``messages.savedDialogs#f83ae221``."""
+
+    dialogs: list[_types.TypeSavedDialog]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        dialogs: _Sequence[_types.TypeSavedDialog],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class SavedDialogsSlice(_TLObject):
+    """``messages.savedDialogsSlice#44ba9dd9``."""
+
+    count: int
+    dialogs: list[_types.TypeSavedDialog]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        count: int,
+        dialogs: _Sequence[_types.TypeSavedDialog],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class SavedDialogsNotModified(_TLObject):
+    """``messages.savedDialogsNotModified#c01f6fe8``."""
+
+    count: int
+    def __init__(self, /, *, count: int) -> None: ...
+
+class SavedReactionTagsNotModified(_TLObject):
+    """``messages.savedReactionTagsNotModified#889b59ef``."""
+
+    def __init__(self) -> None: ...
+
+class SavedReactionTags(_TLObject):
+    """``messages.savedReactionTags#3259950a``."""
+
+    tags: list[_types.TypeSavedReactionTag]
+    hash: int
+    def __init__(self, /, *, tags: _Sequence[_types.TypeSavedReactionTag], hash: int) -> None: ...
+
+class QuickReplies(_TLObject):
+    """``messages.quickReplies#c68d6695``."""
+
+    quick_replies: list[_types.TypeQuickReply]
+    messages: list[_types.TypeMessage]
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        quick_replies: _Sequence[_types.TypeQuickReply],
+        messages: _Sequence[_types.TypeMessage],
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class QuickRepliesNotModified(_TLObject):
+    """``messages.quickRepliesNotModified#5f91eb5b``."""
+
+    def __init__(self) -> None: ...
+
+class DialogFilters(_TLObject):
+    """``messages.dialogFilters#2ad93719``."""
+
+    tags_enabled: bool
+    filters: list[_types.TypeDialogFilter]
+    def __init__(
+        self,
+        /,
+        *,
+        tags_enabled: bool = False,
+        filters: _Sequence[_types.TypeDialogFilter],
+    ) -> None: ...
+
+class MyStickers(_TLObject):
+    """``messages.myStickers#faff629d``."""
+
+    count: int
+    sets: list[_types.TypeStickerSetCovered]
+    def __init__(self, /, *, count: int, sets: _Sequence[_types.TypeStickerSetCovered]) -> None: ...
+
+class InvitedUsers(_TLObject):
+    """``messages.invitedUsers#7f5defa6``."""
+
+    updates: _types.TypeUpdates
+    missing_invitees: list[_types.TypeMissingInvitee]
+    def __init__(
+        self,
+        /,
+        *,
+        updates: _types.TypeUpdates,
+        missing_invitees: _Sequence[_types.TypeMissingInvitee],
+    ) -> None: ...
+
+class AvailableEffectsNotModified(_TLObject):
+    """``messages.availableEffectsNotModified#d1ed9a5b``."""
+
+    def __init__(self) -> None: ...
+
+class AvailableEffects(_TLObject):
+    """``messages.availableEffects#bddb616e``."""
+
+    hash: int
+    effects: list[_types.TypeAvailableEffect]
+    documents: list[_types.TypeDocument]
+    def __init__(
+        self,
+        /,
+        *,
+        hash: int,
+        effects: _Sequence[_types.TypeAvailableEffect],
+        documents: _Sequence[_types.TypeDocument],
+    ) -> None: ...
+
+class BotPreparedInlineMessage(_TLObject):
+    """``messages.botPreparedInlineMessage#8ecf0511``."""
+
+    id: str
+    expire_date: int
+    def __init__(self, /, *, id: str, expire_date: int) -> None: ...
+
+class PreparedInlineMessage(_TLObject):
+    """``messages.preparedInlineMessage#ff57708d``."""
+
+    query_id: int
+    result: _types.TypeBotInlineResult
+    peer_types: list[_types.TypeInlineQueryPeerType]
+    cache_time: int
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        query_id: int,
+        result: _types.TypeBotInlineResult,
+        peer_types: _Sequence[_types.TypeInlineQueryPeerType],
+        cache_time: int,
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class FoundStickersNotModified(_TLObject):
+    """``messages.foundStickersNotModified#6010c534``."""
+
+    next_offset: int | None
+    def __init__(self, /, *, next_offset: int | None = None) -> None: ...
+
+class FoundStickers(_TLObject):
+    """``messages.foundStickers#82c9e290``."""
+
+    next_offset: int | None
+    hash: int
+    stickers: list[_types.TypeDocument]
+    def __init__(
+        self,
+        /,
+        *,
+        next_offset: int | None = None,
+        hash: int,
+        stickers: _Sequence[_types.TypeDocument],
+    ) -> None: ...
+
+class WebPagePreview(_TLObject):
+    """``messages.webPagePreview#8c9a88ac``."""
+
+    media: _types.TypeMessageMedia
+    chats: list[_types.TypeChat]
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        media: _types.TypeMessageMedia,
+        chats: _Sequence[_types.TypeChat],
+        users: _Sequence[_types.TypeUser],
     ) -> None: ...
 
 class EmojiGameOutcome(_TLObject):
@@ -192,18 +1082,182 @@ class EmojiGameDiceInfo(_TLObject):
         plays_left: int | None = None,
     ) -> None: ...
 
+class ComposedMessageWithAI(_TLObject):
+    """``messages.composedMessageWithAI#90d7adfa``."""
+
+    result_text: _types.TypeTextWithEntities
+    diff_text: _types.TypeTextWithEntities | None
+    def __init__(
+        self,
+        /,
+        *,
+        result_text: _types.TypeTextWithEntities,
+        diff_text: _types.TypeTextWithEntities | None = None,
+    ) -> None: ...
+
+class ChatInviteJoinResultOk(_TLObject):
+    """``messages.chatInviteJoinResultOk#445663a7``."""
+
+    updates: _types.TypeUpdates
+    def __init__(self, /, *, updates: _types.TypeUpdates) -> None: ...
+
+class ChatInviteJoinResultWebView(_TLObject):
+    """``messages.chatInviteJoinResultWebView#61ca29d3``."""
+
+    bot_id: int
+    query_id: int
+    users: list[_types.TypeUser]
+    def __init__(
+        self,
+        /,
+        *,
+        bot_id: int,
+        query_id: int,
+        users: _Sequence[_types.TypeUser],
+    ) -> None: ...
+
+class TranslatedRichMessage(_TLObject):
+    """``messages.translatedRichMessage#4203998f``."""
+
+    result: list[_types.TypeRichMessage]
+    def __init__(self, /, *, result: _Sequence[_types.TypeRichMessage]) -> None: ...
+
+class ComposedRichMessageWithAI(_TLObject):
+    """``messages.composedRichMessageWithAI#4c4537c8``."""
+
+    result: _types.TypeRichMessage
+    def __init__(self, /, *, result: _types.TypeRichMessage) -> None: ...
+
+TypeDialogs: _TypeAlias = Dialogs | DialogsSlice | DialogsNotModified
+
 TypeMessages: _TypeAlias = Messages | MessagesSlice | ChannelMessages | MessagesNotModified
 
 TypeChats: _TypeAlias = Chats | ChatsSlice
 
 TypeChatFull: _TypeAlias = ChatFull
 
+TypeAffectedHistory: _TypeAlias = AffectedHistory
+
+TypeDhConfig: _TypeAlias = DhConfigNotModified | DhConfig
+
+TypeSentEncryptedMessage: _TypeAlias = SentEncryptedMessage | SentEncryptedFile
+
+TypeStickers: _TypeAlias = StickersNotModified | Stickers
+
+TypeAllStickers: _TypeAlias = AllStickersNotModified | AllStickers
+
 TypeAffectedMessages: _TypeAlias = AffectedMessages
 
 TypeStickerSet: _TypeAlias = StickerSet | StickerSetNotModified
 
+TypeSavedGifs: _TypeAlias = SavedGifsNotModified | SavedGifs
+
+TypeBotResults: _TypeAlias = BotResults
+
 TypeBotCallbackAnswer: _TypeAlias = BotCallbackAnswer
+
+TypeMessageEditData: _TypeAlias = MessageEditData
+
+TypePeerDialogs: _TypeAlias = PeerDialogs
+
+TypeFeaturedStickers: _TypeAlias = FeaturedStickersNotModified | FeaturedStickers
+
+TypeRecentStickers: _TypeAlias = RecentStickersNotModified | RecentStickers
+
+TypeArchivedStickers: _TypeAlias = ArchivedStickers
+
+TypeStickerSetInstallResult: _TypeAlias = (
+    StickerSetInstallResultSuccess | StickerSetInstallResultArchive
+)
+
+TypeHighScores: _TypeAlias = HighScores
+
+TypeFavedStickers: _TypeAlias = FavedStickersNotModified | FavedStickers
+
+TypeFoundStickerSets: _TypeAlias = FoundStickerSetsNotModified | FoundStickerSets
+
+TypeSearchCounter: _TypeAlias = SearchCounter
+
+TypeInactiveChats: _TypeAlias = InactiveChats
+
+TypeVotesList: _TypeAlias = VotesList
+
+TypeMessageViews: _TypeAlias = MessageViews
+
+TypeDiscussionMessage: _TypeAlias = DiscussionMessage
+
+TypeHistoryImport: _TypeAlias = HistoryImport
+
+TypeHistoryImportParsed: _TypeAlias = HistoryImportParsed
+
+TypeAffectedFoundMessages: _TypeAlias = AffectedFoundMessages
+
+TypeExportedChatInvites: _TypeAlias = ExportedChatInvites
+
+TypeExportedChatInvite: _TypeAlias = ExportedChatInvite | ExportedChatInviteReplaced
+
+TypeChatInviteImporters: _TypeAlias = ChatInviteImporters
+
+TypeChatAdminsWithInvites: _TypeAlias = ChatAdminsWithInvites
+
+TypeCheckedHistoryImportPeer: _TypeAlias = CheckedHistoryImportPeer
+
+TypeSponsoredMessages: _TypeAlias = SponsoredMessages | SponsoredMessagesEmpty
+
+TypeSearchResultsCalendar: _TypeAlias = SearchResultsCalendar
+
+TypeSearchResultsPositions: _TypeAlias = SearchResultsPositions
+
+TypePeerSettings: _TypeAlias = PeerSettings
+
+TypeMessageReactionsList: _TypeAlias = MessageReactionsList
+
+TypeAvailableReactions: _TypeAlias = AvailableReactionsNotModified | AvailableReactions
+
+TypeTranscribedAudio: _TypeAlias = TranscribedAudio
+
+TypeReactions: _TypeAlias = ReactionsNotModified | Reactions
+
+TypeForumTopics: _TypeAlias = ForumTopics
+
+TypeEmojiGroups: _TypeAlias = EmojiGroupsNotModified | EmojiGroups
+
+TypeTranslatedText: _TypeAlias = TranslateResult
+
+TypeBotApp: _TypeAlias = BotApp
+
+TypeWebPage: _TypeAlias = WebPage
+
+TypeSavedDialogs: _TypeAlias = SavedDialogs | SavedDialogsSlice | SavedDialogsNotModified
+
+TypeSavedReactionTags: _TypeAlias = SavedReactionTagsNotModified | SavedReactionTags
+
+TypeQuickReplies: _TypeAlias = QuickReplies | QuickRepliesNotModified
+
+TypeDialogFilters: _TypeAlias = DialogFilters
+
+TypeMyStickers: _TypeAlias = MyStickers
+
+TypeInvitedUsers: _TypeAlias = InvitedUsers
+
+TypeAvailableEffects: _TypeAlias = AvailableEffectsNotModified | AvailableEffects
+
+TypeBotPreparedInlineMessage: _TypeAlias = BotPreparedInlineMessage
+
+TypePreparedInlineMessage: _TypeAlias = PreparedInlineMessage
+
+TypeFoundStickers: _TypeAlias = FoundStickersNotModified | FoundStickers
+
+TypeWebPagePreview: _TypeAlias = WebPagePreview
 
 TypeEmojiGameOutcome: _TypeAlias = EmojiGameOutcome
 
 TypeEmojiGameInfo: _TypeAlias = EmojiGameUnavailable | EmojiGameDiceInfo
+
+TypeComposedMessageWithAI: _TypeAlias = ComposedMessageWithAI
+
+TypeChatInviteJoinResult: _TypeAlias = ChatInviteJoinResultOk | ChatInviteJoinResultWebView
+
+TypeTranslatedRichMessage: _TypeAlias = TranslatedRichMessage
+
+TypeComposedRichMessageWithAI: _TypeAlias = ComposedRichMessageWithAI

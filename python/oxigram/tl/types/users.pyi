@@ -22,4 +22,34 @@ class UserFull(_TLObject):
         users: _Sequence[_types.TypeUser],
     ) -> None: ...
 
+class Users(_TLObject):
+    """``users.users#62d706b8``."""
+
+    users: list[_types.TypeUser]
+    def __init__(self, /, *, users: _Sequence[_types.TypeUser]) -> None: ...
+
+class UsersSlice(_TLObject):
+    """``users.usersSlice#315a4974``."""
+
+    count: int
+    users: list[_types.TypeUser]
+    def __init__(self, /, *, count: int, users: _Sequence[_types.TypeUser]) -> None: ...
+
+class SavedMusicNotModified(_TLObject):
+    """``users.savedMusicNotModified#e3878aa4``."""
+
+    count: int
+    def __init__(self, /, *, count: int) -> None: ...
+
+class SavedMusic(_TLObject):
+    """``users.savedMusic#34a2f297``."""
+
+    count: int
+    documents: list[_types.TypeDocument]
+    def __init__(self, /, *, count: int, documents: _Sequence[_types.TypeDocument]) -> None: ...
+
 TypeUserFull: _TypeAlias = UserFull
+
+TypeUsers: _TypeAlias = Users | UsersSlice
+
+TypeSavedMusic: _TypeAlias = SavedMusicNotModified | SavedMusic

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Writes python/oxigram/tl/api.tl: the whole API layer, in the package's own form.
+
+Run by hand when the layer changes (then ``python scripts/gen_tl_stubs.py``):
+
+    python scripts/gen_tl_schema.py [path/to/main_api.tl]   # --check: compare only
+
+The reference defaults to ``<checkout>/../shared/tl/main_api.tl``. Every live declaration of
+it is kept, in its order, normalized: comments dropped, one declaration per line, single
+spaces, the id as 8 lowercase hex digits. Each id is checked against the CRC32 of its line
+(protocol.md 1.4) before anything is written; the header records the source, its SHA-256 and
+the layer. ``tests/unit/test_tl_schema_files.py`` checks that the shipped file is exactly this
+script's output and agrees with the reference declaration for declaration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_REFERENCE = ROOT.parent / "shared" / "tl" / "main_api.tl"
+OUTPUT = ROOT / "python" / "oxigram" / "tl" / "api.tl"
+#: Where the reference comes from (its own first lines name the upstream files).
+SOURCE = [
+    "main_api.tl of kurigram 2.2.26 (PyPI, compiler/api/source/),",
+    "itself from Telegram Desktop's api.tl and TDLib's telegram_api.tl.",
+]
+
+
+@functools.cache
+def _crc_rules() -> tuple[object, frozenset[tuple[str, int]], frozenset[int]]:
+    sys.path.insert(0, str(ROOT / "python"))
+    try:
+        from oxigram._pure.tl.schema import BUILTIN_IDS, WHITELISTED_IDS, declaration_crc
+    finally:
+        sys.path.pop(0)
+    return declaration_crc, WHITELISTED_IDS, BUILTIN_IDS
+
+
+def declarations(text: str) -> tuple[int, list[tuple[int, str, str]]]:
+    """``(layer, [(line number, section, declaration without ';'), ...])`` of ``.tl`` text:
+    comments dropped, a declaration spanning lines joined, whitespace collapsed."""
+    layer = -1
+    section = "types"
+    out: list[tuple[int, str, str]] = []
+    pending: list[str] = []
+    start = 0
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        code, sep, comment = raw.partition("//")
+        words = comment.split()
+        if sep and len(words) == 2 and words[0] == "LAYER" and words[1].isdigit():
+            layer = int(words[1])
+        code = code.strip()
+        if not code:
+            continue
+        if not pending and code in ("---types---", "---functions---"):
+            section = code.strip("-")
+            continue
+        if not pending:
+            start = lineno
+        pending.append(code)
+        joined = " ".join(pending)
+        if ";" in joined:
+            decl, _, rest = joined.partition(";")
+            if rest.strip():
+                raise SystemExit(f"line {start}: text after ';'")
+            out.append((start, section, " ".join(decl.split())))
+            pending = []
+    if pending:
+        raise SystemExit(f"line {start}: declaration without ';'")
+    return layer, out
+
+
+def normalize(lineno: int, decl: str) -> str | None:
+    """The package's form of one declaration (``None`` for the codec's built-ins), after
+    checking its id against the CRC32 of its text."""
+    declaration_crc, whitelisted, builtin = _crc_rules()
+    head, _, rest = decl.partition(" ")
+    name, hashmark, hex_id = head.partition("#")
+    crc = declaration_crc(decl)  # type: ignore[operator]
+    cid = int(hex_id, 16) if hashmark else crc
+    if cid != crc and (name, cid) not in whitelisted:
+        raise SystemExit(f"line {lineno}: id {cid:08x} of {name} is not the CRC32 {crc:08x}")
+    if cid in builtin:
+        return None
+    return f"{name}#{cid:08x} {rest};"
+
+
+def render(text: str) -> str:
+    """The content of ``api.tl`` for the reference ``text``."""
+    layer, decls = declarations(text)
+    if layer < 0:
+        raise SystemExit("the reference has no '// LAYER N' line")
+    sections: dict[str, list[str]] = {"types": [], "functions": []}
+    for lineno, section, decl in decls:
+        line = normalize(lineno, decl)
+        if line is not None:
+            sections[section].append(line)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    n = len(sections["types"]) + len(sections["functions"])
+    lines = [
+        f"// Telegram's API at layer {layer}: every constructor and method of the layer ({n}).",
+        "// Written by scripts/gen_tl_schema.py; do not edit by hand. Every id was checked",
+        "// against the CRC32 of its line, and tests/unit/test_tl_schema_files.py checks every",
+        "// line against the source.",
+        f"// Source: {SOURCE[0]}",
+        *(f"//   {line}" for line in SOURCE[1:]),
+        f"// Source SHA-256: {digest}",
+        f"// LAYER {layer}",
+        "",
+        "---types---",
+        "",
+        *sections["types"],
+        "",
+        "---functions---",
+        "",
+        *sections["functions"],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("reference", nargs="?", type=Path, default=DEFAULT_REFERENCE)
+    parser.add_argument("--check", action="store_true", help="only compare, write nothing")
+    args = parser.parse_args(argv)
+    text = render(args.reference.read_text(encoding="utf-8"))
+    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else None
+    if args.check:
+        print(f"{OUTPUT.name} is {'current' if current == text else 'stale'}")
+        return 0 if current == text else 1
+    OUTPUT.write_text(text, encoding="utf-8")
+    count = sum(1 for line in text.splitlines() if line.endswith(";"))
+    print(f"{OUTPUT.relative_to(ROOT)}: {count} declarations")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
