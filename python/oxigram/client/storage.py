@@ -7,13 +7,15 @@ SQLite file (WAL journal, one transaction per change: a crash at any point leave
 committed state); :class:`MemorySession` keeps them in memory with the same interface.
 
 One file serves one client at a time: opening it takes an exclusive lock on ``<file>.lock``
-(``flock``; the OS drops it when the process dies, even by SIGKILL), and a second opener gets
-:class:`~oxigram.errors.SessionLockedError` instead of two clients sharing one auth key.
+(``flock``, or ``msvcrt.locking`` on Windows; the OS drops it when the process dies, even by
+SIGKILL), and a second opener gets :class:`~oxigram.errors.SessionLockedError` instead of two
+clients sharing one auth key.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import sqlite3
@@ -22,7 +24,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from ..errors import SessionLockedError, SessionStorageError
 
@@ -230,46 +232,95 @@ CREATE INDEX IF NOT EXISTS entity_username ON entity (username COLLATE NOCASE);
 
 
 class _FileLock:
-    """An exclusive, non-blocking lock on ``path`` held while the object lives."""
+    """An exclusive, non-blocking lock on ``path`` held until :meth:`release`; the file holds
+    the owner's pid (at offset 0) so a second opener can say who has it. The OS drops the
+    lock when the holder dies, even by SIGKILL. Subclasses take and drop the OS's lock."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._file: IO[str] | None = None
+        self._fd: int | None = None
 
     def acquire(self, session_path: str) -> None:
-        f = open(self.path, "a+", encoding="ascii")  # noqa: SIM115  # held until release()
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
         try:
-            _lock_file(f)
+            self._take(fd)
         except OSError:
-            f.seek(0)
-            text = f.read().strip()
-            f.close()
-            raise SessionLockedError(session_path, int(text) if text.isdigit() else None) from None
-        f.seek(0)
-        f.truncate()
-        f.write(str(os.getpid()))
-        f.flush()
-        self._file = f
+            owner = _read_owner(fd)
+            os.close(fd)
+            raise SessionLockedError(session_path, owner) from None
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        self._fd = fd
 
     def release(self) -> None:
-        if self._file is not None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
             with contextlib.suppress(OSError):
-                self._file.seek(0)
-                self._file.truncate()
-            self._file.close()  # closing drops the lock
-            self._file = None
+                os.ftruncate(fd, 0)
+            with contextlib.suppress(OSError):
+                self._drop(fd)
+            os.close(fd)  # closing drops the lock in any case
+
+    def _take(self, fd: int) -> None:
+        raise NotImplementedError
+
+    def _drop(self, fd: int) -> None:
+        raise NotImplementedError
 
 
-def _lock_file(f: IO[str]) -> None:
-    if sys.platform == "win32":
-        import msvcrt
+def _read_owner(fd: int) -> int | None:
+    """The pid the holder wrote, if it can be read."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 32).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
 
-        f.seek(0)
-        msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
+
+class _FlockLock(_FileLock):
+    """POSIX: ``flock``, held by this open file (a second open in the same process conflicts
+    too, unlike ``fcntl`` record locks)."""
+
+    def _take(self, fd: int) -> None:
         import fcntl
 
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _drop(self, fd: int) -> None:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class _MsvcrtLock(_FileLock):
+    """Windows: ``msvcrt.locking`` of one byte far past the pid. Windows locks are mandatory
+    (nobody else may read a locked byte), so locking the pid itself would hide it from the
+    second opener; a range past the end of the file is allowed and never written."""
+
+    #: Where the locked byte lives (far past any pid).
+    OFFSET = 1 << 20
+
+    def _take(self, fd: int) -> None:
+        msvcrt = _msvcrt()
+        os.lseek(fd, self.OFFSET, os.SEEK_SET)  # locking() starts at the file position
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # one try, OSError when held
+
+    def _drop(self, fd: int) -> None:
+        msvcrt = _msvcrt()
+        os.lseek(fd, self.OFFSET, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # Windows asks for unlocking before closing
+
+
+def _msvcrt() -> Any:
+    # Looked up at run time: typeshed declares msvcrt's functions for Windows only (and the
+    # tests replace this function to run the Windows branch on Linux).
+    return importlib.import_module("msvcrt")
+
+
+#: The lock SQLiteSession takes on ``<file>.lock``.
+_PlatformLock: type[_FileLock] = _MsvcrtLock if sys.platform == "win32" else _FlockLock
 
 
 class SQLiteSession(SessionStorage):
@@ -282,7 +333,7 @@ class SQLiteSession(SessionStorage):
         if not p.suffix:
             p = p.with_suffix(".session")
         self.path = str(p)
-        self._lock = _FileLock(self.path + ".lock")
+        self._lock = _PlatformLock(self.path + ".lock")
         self._lock.acquire(self.path)
         self._mutex = threading.RLock()
         try:

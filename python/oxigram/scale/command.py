@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -106,7 +107,10 @@ def _stop_event(duration: float) -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        # Windows' event loops have no signal handlers: there Ctrl+C raises KeyboardInterrupt,
+        # asyncio.run cancels the main task and the `async with` blocks still close.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
     if duration > 0:
         loop.call_later(duration, stop.set)
     return stop
