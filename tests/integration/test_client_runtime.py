@@ -6,15 +6,18 @@ key share a session (the key is reused, no new exchange)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from oxigram import errors
+from oxigram import errors, tl
 from oxigram.client import Client, MemorySession, SQLiteSession
-from oxigram.network.sender import SenderConfig
+from oxigram.mtproto.msgid import MsgIds
+from oxigram.network.sender import AuthState, Sender, SenderConfig
 
 server = pytest.importorskip("oxigram.server")
 LocalDC = server.LocalDC
@@ -186,5 +189,40 @@ def test_a_request_that_cannot_be_serialized_fails_alone() -> None:
                 with pytest.raises(errors.TLEncodeError):
                     await c.invoke(bad)
                 assert (await c.help.getConfig())._tl_name == "config"
+
+    run(main)
+
+
+def test_ids_after_the_first_time_sync_stay_above_those_sent_before() -> None:
+    # A new session sends with the time offset it stored, then adopts the server's clock
+    # from the first answer. When that moves its clock back (the stored offset was ahead,
+    # or that answer came late under load), the next ids must still be above the ones
+    # already sent: the DC drops a msg_id it has seen as a replay, and that request is
+    # never answered (it once was: a request on a new session timed out, nothing logged).
+    async def main() -> None:
+        async with LocalDC(port=0) as dc:
+            key = os.urandom(256)
+            dc.import_auth_key(key)
+            salt = dc.rotate_salt()
+            now = [time.time()]  # the client's clock, moved by the test only
+            config = SenderConfig(request_timeout=3.0, ack_interval=30.0)
+            sender = Sender(
+                dc.host, dc.port, rsa_keys=[], auth=AuthState(key, salt, 1.0), config=config
+            )
+            await sender.connect()
+            try:
+                session = sender.session
+                assert session is not None
+                session.msg_ids.clock = lambda: now[0]
+                first = MsgIds("client", clock=lambda: now[0], time_offset=1.0).next()
+                await sender.ping()  # the first message: sent as `first`, 1 s ahead
+                # synced to the server's clock from the pong; the next id would now be
+                # `first` again at this reading of the clock
+                now[0] = now[0] + 1.0 - session.msg_ids.time_offset
+                result = await sender.invoke(tl.schema["help.getConfig"]())
+                assert result._tl_name == "config"
+                assert session.msg_ids.last > first
+            finally:
+                await sender.close()
 
     run(main)

@@ -265,6 +265,25 @@ def test_window_only_after_time_sync() -> None:
         Session(KEY, session_id=5, clock=clock).unpack(packet)
 
 
+def test_ids_stay_above_those_sent_before_the_first_time_sync() -> None:
+    # The offset a new session starts with (stored by an earlier one) was 1 s ahead: the
+    # server's clock, adopted from the first answer, moves ours back. The ids already sent
+    # stay below the next ones; a repeated one would be dropped by the server as a replay.
+    clock = Clock()
+    client = Session(KEY, salt=SALT, clock=clock, time_offset=1.0, time_synced=False)
+    server = Session(KEY, role="server", session_id=client.session_id, salt=SALT, clock=clock)
+    first = client.pack(obj(GET_CONFIG))
+    assert ev.Request(first.msg_ids[0], obj(GET_CONFIG)) in server.unpack(first.packet)
+    client.unpack(server.pack(rpc_result(first.msg_ids[0], True)).packet)
+    assert abs(client.msg_ids.time_offset) < 0.1
+    clock.t = NOW + 1.0 - client.msg_ids.time_offset  # our clock would give `first` again
+    again = client.pack(obj(GET_CONFIG))
+    assert min(again.msg_ids) > first.msg_ids[0]
+    assert [e for e in server.unpack(again.packet) if isinstance(e, ev.Request)] == [
+        ev.Request(again.msg_ids[0], obj(GET_CONFIG))
+    ]
+
+
 # ----------------------------------------------------------------------- recovery
 
 

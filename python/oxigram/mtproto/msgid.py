@@ -29,11 +29,15 @@ class MsgIds:
         """The server's idea of now."""
         return self.clock() + self.time_offset
 
-    def sync(self, server_time: float) -> None:
-        """Adopts the server's clock. The last id is forgotten (Telethon does the same): after
-        a msg_id-too-high correction the next ids must be able to go down."""
+    def sync(self, server_time: float, *, restart: bool = False) -> None:
+        """Adopts the server's clock. The ids already given stay below the next ones (until
+        the clock catches up, the next is the last + 4): the server drops an id it has seen
+        as a replay, and a clock moved back would give one of them again. ``restart``
+        forgets the last id (Telethon does the same) after a msg_id-too-high correction,
+        where the next ids must be able to go down."""
         self.time_offset = server_time - self.clock()
-        self.last = 0
+        if restart:
+            self.last = 0
 
     def next(self, *, response: bool = False) -> int:
         now = self.now()

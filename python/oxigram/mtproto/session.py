@@ -578,7 +578,7 @@ class Session:
         ids = self._resend_ids(obj.bad_msg_id)
         if code in (16, 17):
             # The notification's own id carries the server's clock.
-            self.msg_ids.sync(msg_id / 2**32)
+            self.msg_ids.sync(msg_id / 2**32, restart=True)
             self.time_synced = True
         elif code == 32:
             self._content_sent += 64  # Telethon's correction for "seq_no too low"
