@@ -92,8 +92,13 @@ def test_same_id_and_fields_give_the_same_bytes(module: str) -> None:
     assert found["same_alone"] == ("ok", old.dumps(old["peerUser"](user_id=5)))
     assert found["same_alone"] == ("ok", new.dumps(new["peerUser"](user_id=5)))
     own_peer = old["inputPeerUser"](user_id=5, access_hash=6)
-    assert found["same_nested"] == ("ok", old.dumps(send(old, own_peer, old["replyKeyboardHide"]())))
-    own_row = old["keyboardButtonRow"](buttons=[old["keyboardButtonCallback"](text="Yes", data=b"yes")])
+    assert found["same_nested"] == (
+        "ok",
+        old.dumps(send(old, own_peer, old["replyKeyboardHide"]())),
+    )
+    own_row = old["keyboardButtonRow"](
+        buttons=[old["keyboardButtonCallback"](text="Yes", data=b"yes")]
+    )
     assert found["same_holding_own"] == ("ok", old.dumps(old["replyInlineMarkup"](rows=[own_row])))
     assert found["reverse"] == ("ok", new.dumps(new["keyboardButtonRow"](buttons=[])))
 

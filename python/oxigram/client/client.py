@@ -48,6 +48,7 @@ from .messages import get_message, send_message
 from .peers import PeerResolver
 from .pressing import CallbackAnswer, Message, request_callback_answer
 from .storage import DcInfo, MemorySession, SessionStorage, SQLiteSession, UpdateState
+from .tlobjects import Builders
 from .update_state import UpdateMachine
 from .updates import Handler, UpdateDispatcher
 
@@ -157,6 +158,7 @@ class Client:
         self.server = server
         self.rsa_keys = _load_keys(rsa_keys)
         self.schema = schema if schema is not None else tl.schema
+        self._make = Builders(self.schema)
         self.dc_id = dc_id
         self.config = config or SenderConfig()
         self.config.transport = transport
@@ -334,6 +336,15 @@ class Client:
     def is_connected(self) -> bool:
         """True when :meth:`invoke` can send (connected, not closed, not between DCs)."""
         return self.sender is not None
+
+    @property
+    def make(self) -> Builders:
+        """The typed builders of :attr:`schema` (:class:`~.tlobjects.Builders`): what the
+        client and its features build every request with."""
+        make = self._make
+        if make.schema is not self.schema:  # the schema attribute was replaced
+            make = self._make = Builders(self.schema)
+        return make
 
     @property
     def request_timeout(self) -> float:
