@@ -21,7 +21,7 @@ from ..errors import (
     PasswordMissingError,
     RequestTimeoutError,
 )
-from ..tl import types
+from ..tl import functions, types
 from .buttons import ButtonInfo, buttons_of, check_data
 from .callback_data import CallbackData
 from .port import ClientPort
@@ -75,7 +75,8 @@ async def request_callback_answer(
     if isinstance(password, str):
         proof = await port.password_check(password)
         if isa(proof, types.InputCheckPasswordEmpty):
-            raise PasswordMissingError(400, "PASSWORD_MISSING", "messages.getBotCallbackAnswer")
+            press = functions.messages.GetBotCallbackAnswer._tl_name
+            raise PasswordMissingError(400, "PASSWORD_MISSING", press)
     req = port.make.messages_get_bot_callback_answer(
         game=game, peer=input_peer, msg_id=msg_id, data=raw, password=proof
     )
