@@ -329,7 +329,7 @@ class CallbackRouter:
     def on_raw(self, obj: Any) -> None:
         """Called by the client for every incoming ``Updates`` object, before the update
         machine (callback updates carry no pts, so nothing orders them)."""
-        name = getattr(obj, "_tl_name", "")  # per update: no call
+        name = getattr(obj, "_tl_name", "")  # every update passes here: no function call
         if self._diversion is not None:
             self._divert(obj, name)
             return
