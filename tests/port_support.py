@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oxigram import tl
+from oxigram.client.tlobjects import Builders
 from oxigram.errors import NotConnectedError, PeerNotFoundError
 
 __all__ = ["Call", "RecordingPort", "callback_update", "updates_of"]
@@ -39,10 +40,14 @@ Reply = Any  # a result object, an exception to raise, or a callable(request) ->
 class RecordingPort:
     """``replies`` maps a function name (``"messages.getMessages"``) to what ``invoke``
     returns for it; unlisted functions return ``True`` (``boolTrue``, what answers get).
-    ``invoke`` suspends once, like a network round trip, before it answers."""
+    ``invoke`` suspends once, like a network round trip, before it answers. ``schema``: the
+    layer the port's client would have loaded (the input peers it makes are of it)."""
 
-    def __init__(self, *, connected: bool = True, dc_id: int = 2) -> None:
-        self.schema = tl.schema
+    def __init__(
+        self, *, connected: bool = True, dc_id: int = 2, schema: tl.Schema = tl.schema
+    ) -> None:
+        self.schema = schema
+        self.make = Builders(schema)
         self.dc_id = dc_id
         self.request_timeout = 10.0
         self.connected = connected
@@ -78,10 +83,10 @@ class RecordingPort:
         if name.startswith("inputPeer"):
             return peer
         if name == "peerUser":
-            return tl.types.InputPeerUser(user_id=peer.user_id, access_hash=peer.user_id * 7)
+            return self.make.input_peer_user(user_id=peer.user_id, access_hash=peer.user_id * 7)
         if name == "peerChannel":
             channel = peer.channel_id
-            return tl.types.InputPeerChannel(channel_id=channel, access_hash=channel * 7)
+            return self.make.input_peer_channel(channel_id=channel, access_hash=channel * 7)
         if name == "message":
             return await self.get_input_peer(peer.peer_id)
         raise PeerNotFoundError(f"cannot use {peer!r} as a peer")
@@ -90,7 +95,7 @@ class RecordingPort:
         ip = await self.get_input_peer(peer)
         if ip._tl_name != "inputPeerChannel":
             raise PeerNotFoundError(f"{peer!r} is not a channel")
-        return tl.types.InputChannel(channel_id=ip.channel_id, access_hash=ip.access_hash)
+        return self.make.input_channel(channel_id=ip.channel_id, access_hash=ip.access_hash)
 
     def remember_entities(self, users: Iterable[Any], chats: Iterable[Any]) -> None:
         self.remembered.append((list(users), list(chats)))

@@ -281,7 +281,17 @@ class TLCodec:
         """The ``__bytes__`` of the bound classes: a method descriptor that encodes an
         instance with the codec that bound its class, without a Python frame."""
     def encode(self, obj: object) -> bytes:
-        """``obj`` boxed: constructor id, then fields; flag words computed."""
+        """``obj`` boxed: constructor id, then fields; flag words computed.
+
+        An object of another codec's classes (a class whose own namespace holds
+        ``_tl_declaration``, the :meth:`constructor` tuple of its schema; ``oxigram.tl``'s
+        classes do) is encoded as this schema's constructor of the same name when that has
+        the same id and fields; otherwise ``TLEncodeError`` ``"{path}: constructor {name}
+        (0x{id:08x}) is not in this schema (layer {n})"`` (no layer part without a
+        ``// LAYER`` line), ``"{path}: {name} has id 0x{ours:08x} in this schema and
+        0x{theirs:08x} in the object's schema"`` or ``"{path}: {name} (0x{id:08x}) fields
+        differ: ({ours}) in this schema, ({theirs}) in the object's schema"`` (fields written
+        ``name:type`` / ``name:flags.N?type``)."""
     def decode(self, data: Buffer, exact: bool = True) -> object:
         """One boxed value (object, Bool or vector); ``gzip_packed`` is unpacked."""
     def decode_prefix(self, data: Buffer, offset: int = 0) -> tuple[object, int]:

@@ -21,6 +21,7 @@ __all__ = [
     "InvalidTypeError",
     "LimitExceededError",
     "MessageSecurityError",
+    "NotInLayerError",
     "OxigramError",
     "RSASecurityError",
     "SRPSecurityError",
@@ -128,6 +129,23 @@ class TrailingBytesError(TLDecodeError):
 
 class TLEncodeError(TLError, ValueError):
     """A value cannot be encoded: wrong type, out of range, missing field, wrong constructor."""
+
+
+class NotInLayerError(TLError, KeyError):
+    """What a helper builds has no constructor in the client's layer (one the user loaded):
+    ``name`` is what it needed, ``layer`` the layer (-1 when the file named none). A
+    ``KeyError``, as looking the name up in the schema is."""
+
+    name: str
+    layer: int
+
+    def __init__(self, message: str, name: str = "", layer: int = -1) -> None:
+        super().__init__(message)
+        self.name = name
+        self.layer = layer
+
+    def __str__(self) -> str:  # the message as it is (KeyError's would quote it)
+        return str(self.args[0]) if self.args else ""
 
 
 # -------------------------------------------------------------------------------- MTProto

@@ -122,11 +122,11 @@ def test_message_click_finds_the_button_and_presses_it() -> None:
         sent = [
             (c.request.peer, c.request.msg_id, c.request.data, c.request.game) for c in port.calls
         ]
-        assert sent == [
-            (INPUT_CHAT, 7, b"b", None),
-            (INPUT_CHAT, 7, b"a", None),
+        assert sent == [  # game: a true flag, False when not set
+            (INPUT_CHAT, 7, b"b", False),
+            (INPUT_CHAT, 7, b"a", False),
             (INPUT_CHAT, 7, None, True),
-            (INPUT_CHAT, 7, b"a", None),
+            (INPUT_CHAT, 7, b"a", False),
         ]
         with pytest.raises(NoSuchButtonError):
             await m.click(text="Site")  # a url button opens a link

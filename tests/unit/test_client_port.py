@@ -30,6 +30,7 @@ def test_the_port_lists_what_features_use() -> None:
         "get_input_peer",
         "invoke",
         "is_connected",
+        "make",
         "password_check",
         "remember_entities",
         "request_timeout",

@@ -39,13 +39,21 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..errors import AnswerTooLongError, ClientError, NotConnectedError, OxigramError
+from ..tl import functions, types
 from .buttons import check_data, inline_markup
 from .callback_data import CallbackData, CallbackDataFilter
 from .callback_stats import CallbackStats
 from .port import ClientPort
+from .tlobjects import (
+    CALLBACK_QUERIES,
+    UPDATE_INLINE_BOT_CALLBACK_QUERY,
+    UPDATE_SHORT,
+    UPDATES_WITH_LISTS,
+    Builders,
+    isa,
+)
 
 __all__ = [
-    "CALLBACK_UPDATES",
     "MAX_ANSWER_TEXT",
     "Answer",
     "AnswerGate",
@@ -60,8 +68,6 @@ log = logging.getLogger(__name__)
 
 #: Telegram shows at most 200 characters of a callback answer.
 MAX_ANSWER_TEXT = 200
-#: The updates that are callback queries (a press of an inline button).
-CALLBACK_UPDATES = ("updateBotCallbackQuery", "updateInlineBotCallbackQuery")
 
 CallbackHandler = Callable[["CallbackQuery"], Awaitable[Any]]
 Predicate = Callable[["CallbackQuery"], "bool | Awaitable[bool]"]
@@ -86,11 +92,12 @@ class Answer:
     url: str | None = None
     cache_time: int = 0
 
-    def request(self, schema: Any, query_id: int) -> Any:
-        """The ``messages.setBotCallbackAnswer`` that sends this answer to ``query_id``."""
-        return schema["messages.setBotCallbackAnswer"](
+    def request(self, make: Builders, query_id: int) -> functions.messages.SetBotCallbackAnswer:
+        """The ``messages.setBotCallbackAnswer`` that sends this answer to ``query_id``, of
+        the schema of ``make`` (the client's ``make``)."""
+        return make.messages_set_bot_callback_answer(
             query_id=query_id,
-            alert=self.alert or None,
+            alert=self.alert,
             message=self.text,
             url=self.url,
             cache_time=self.cache_time,
@@ -166,7 +173,7 @@ class CallbackQuery:
         self.chat_instance: int = update.chat_instance
         self.data: bytes | None = getattr(update, "data", None)
         self.game_short_name: str | None = getattr(update, "game_short_name", None)
-        inline = update._tl_name == "updateInlineBotCallbackQuery"
+        inline = update._tl_name == UPDATE_INLINE_BOT_CALLBACK_QUERY
         self.inline_message_id: Any | None = update.msg_id if inline else None
         self.msg_id: int | None = None if inline else update.msg_id
         self.peer: Any | None = None if inline else update.peer
@@ -213,14 +220,14 @@ class CallbackQuery:
             return None
         if self._message is None:
             port = self._router.port
-            s = port.schema
-            ids = [s["inputMessageID"](id=self.msg_id)]
-            if getattr(self.peer, "_tl_name", "") == "peerChannel":
+            make = port.make
+            ids = [make.input_message_id(id=self.msg_id)]
+            if isa(self.peer, types.PeerChannel):
                 channel = await port.get_input_channel(self.peer)
-                res = await port.invoke(s["channels.getMessages"](channel=channel, id=ids))
+                res = await port.invoke(make.channels_get_messages(channel=channel, id=ids))
             else:
-                res = await port.invoke(s["messages.getMessages"](id=ids))
-            msgs = [m for m in res.messages if getattr(m, "_tl_name", "") == "message"]
+                res = await port.invoke(make.messages_get_messages(id=ids))
+            msgs = [m for m in res.messages if isa(m, types.Message)]
             self._message = msgs[0] if msgs else None
         return self._message
 
@@ -232,8 +239,8 @@ class CallbackQuery:
         port = self._router.port
         markup = reply_markup if reply_markup is not None else None
         if buttons is not None:
-            markup = inline_markup(buttons)
-        s = port.schema
+            markup = inline_markup(buttons, schema=port.schema)
+        make = port.make
         if self.inline_message_id is not None:
             ident = self.inline_message_id
             if ident.dc_id != port.dc_id:
@@ -242,11 +249,12 @@ class CallbackQuery:
                     f"connected to DC {port.dc_id} only (multi-DC is not implemented)"
                 )
             return await port.invoke(
-                s["messages.editInlineBotMessage"](id=ident, message=text, reply_markup=markup)
+                make.messages_edit_inline_bot_message(id=ident, message=text, reply_markup=markup)
             )
+        assert self.msg_id is not None  # not inline: the update has the message id
         peer = await port.get_input_peer(self.peer)
         return await port.invoke(
-            s["messages.editMessage"](peer=peer, id=self.msg_id, message=text, reply_markup=markup)
+            make.messages_edit_message(peer=peer, id=self.msg_id, message=text, reply_markup=markup)
         )
 
 
@@ -321,33 +329,33 @@ class CallbackRouter:
     def on_raw(self, obj: Any) -> None:
         """Called by the client for every incoming ``Updates`` object, before the update
         machine (callback updates carry no pts, so nothing orders them)."""
-        name = getattr(obj, "_tl_name", "")
+        name = getattr(obj, "_tl_name", "")  # every update passes here: no function call
         if self._diversion is not None:
             self._divert(obj, name)
             return
-        if name == "updateShort":
+        if name == UPDATE_SHORT:
             updates = [obj.update]
-        elif name in ("updates", "updatesCombined"):
-            updates = [u for u in obj.updates if u._tl_name in CALLBACK_UPDATES]
+        elif name in UPDATES_WITH_LISTS:
+            updates = [u for u in obj.updates if u._tl_name in CALLBACK_QUERIES]
             if updates:
                 self.port.remember_entities(obj.users, obj.chats)
         else:
             return
         now = asyncio.get_running_loop().time()
         for u in updates:
-            if getattr(u, "_tl_name", "") in CALLBACK_UPDATES:
+            if getattr(u, "_tl_name", "") in CALLBACK_QUERIES:
                 self.feed(u, now)
 
     def _divert(self, obj: Any, name: str) -> None:
         assert self._diversion is not None
-        if name == "updateShort":
+        if name == UPDATE_SHORT:
             updates, users, chats = [obj.update], (), ()
-        elif name in ("updates", "updatesCombined"):
+        elif name in UPDATES_WITH_LISTS:
             updates, users, chats = obj.updates, obj.users, obj.chats
         else:
             return
         for u in updates:
-            if getattr(u, "_tl_name", "") in CALLBACK_UPDATES:
+            if getattr(u, "_tl_name", "") in CALLBACK_QUERIES:
                 self._diversion(u, users, chats)
 
     def feed(self, update: Any, received: float) -> None:
@@ -514,7 +522,7 @@ class CallbackRouter:
             if claimed is None:
                 return False
             left = claimed
-        req = answer.request(port.schema, q.query_id)
+        req = answer.request(port.make, q.query_id)
         try:
             await port.invoke(req, timeout=left, flood_sleep_threshold=left)
         except OxigramError as exc:

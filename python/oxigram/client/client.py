@@ -41,6 +41,7 @@ from ..errors import (
 from ..mtproto.rsa_keys import RsaPublicKey, public_key_from_pem
 from ..mtproto.transports import TransportKind
 from ..network.sender import AuthState, Sender, SenderConfig
+from ..tl import types
 from .callback_data import CallbackData, CallbackDataFilter
 from .callback_stats import CallbackStats
 from .callbacks import CallbackConfig, CallbackHandler, CallbackRouter, Predicate
@@ -48,6 +49,7 @@ from .messages import get_message, send_message
 from .peers import PeerResolver
 from .pressing import CallbackAnswer, Message, request_callback_answer
 from .storage import DcInfo, MemorySession, SessionStorage, SQLiteSession, UpdateState
+from .tlobjects import Builders, is_updates, isa
 from .update_state import UpdateMachine
 from .updates import Handler, UpdateDispatcher
 
@@ -56,15 +58,6 @@ __all__ = ["Client"]
 log = logging.getLogger(__name__)
 
 Value = Any  # a value, or a (sync or async) callable returning it
-_UPDATES_TYPES = {
-    "updates",
-    "updatesCombined",
-    "updateShort",
-    "updateShortMessage",
-    "updateShortChatMessage",
-    "updateShortSentMessage",
-    "updatesTooLong",
-}
 
 
 async def _value(v: Value, *args: Any) -> Any:
@@ -157,6 +150,7 @@ class Client:
         self.server = server
         self.rsa_keys = _load_keys(rsa_keys)
         self.schema = schema if schema is not None else tl.schema
+        self._make = Builders(self.schema)
         self.dc_id = dc_id
         self.config = config or SenderConfig()
         self.config.transport = transport
@@ -164,7 +158,7 @@ class Client:
             self.config.flood_sleep_threshold = flood_sleep_threshold
         if request_timeout is not None:
             self.config.request_timeout = request_timeout
-        self._init_fields = {
+        self._init_fields: dict[str, Any] = {
             "api_id": api_id,
             "device_model": device_model or platform.machine() or "unknown",
             "system_version": system_version or platform.system() or "unknown",
@@ -246,7 +240,7 @@ class Client:
         stored = storage.dc.auth_key if storage.dc is not None else None
         try:
             if d.machine.state is not None:  # else _start_updates' getState checks it
-                await self.invoke(self.schema["updates.getState"]())
+                await self.invoke(self.make.updates_get_state())
             await self._start_updates()
         except (AuthKeyUnregisteredError, SessionRevokedError, SessionExpiredError) as exc:
             log.warning(
@@ -296,9 +290,9 @@ class Client:
         )
 
     def _wrap_first(self, body: Any) -> Any:
-        s = self.schema
-        init = s["initConnection"](**self._init_fields, query=body)
-        return s["invokeWithLayer"](layer=s.layer, query=init)
+        make = self.make
+        init = make.init_connection(**self._init_fields, query=body)
+        return make.invoke_with_layer(layer=self.schema.layer, query=init)
 
     def _on_auth(self, auth: AuthState | None) -> None:
         storage = self.storage
@@ -321,7 +315,7 @@ class Client:
         d = self.updates_dispatcher
         assert d is not None
         if d.machine.state is None:
-            st = await self.invoke(self.schema["updates.getState"]())
+            st = await self.invoke(self.make.updates_get_state())
             d.machine.set_state(UpdateState(st.pts, st.qts, st.date, st.seq))
         else:
             d.machine.need_difference = True  # catch up on what happened while away
@@ -334,6 +328,15 @@ class Client:
     def is_connected(self) -> bool:
         """True when :meth:`invoke` can send (connected, not closed, not between DCs)."""
         return self.sender is not None
+
+    @property
+    def make(self) -> Builders:
+        """The typed builders of :attr:`schema` (:class:`~.tlobjects.Builders`): what the
+        client and its features build every request with."""
+        make = self._make
+        if make.schema is not self.schema:  # the schema attribute was replaced
+            make = self._make = Builders(self.schema)
+        return make
 
     @property
     def request_timeout(self) -> float:
@@ -391,7 +394,7 @@ class Client:
                 return  # a concurrent call moved us already
             sender = self.sender
             assert sender is not None and self.storage is not None
-            config = await sender.invoke(self.schema["help.getConfig"]())
+            config = await sender.invoke(self.make.help_get_config())
             address = _dc_address(config, target)
             if address is None:
                 raise exc
@@ -405,16 +408,15 @@ class Client:
             self.sender = new
 
     def _after_result(self, result: Any) -> None:
-        name = getattr(result, "_tl_name", "")
         users = getattr(result, "users", None)
         chats = getattr(result, "chats", None)
         if self.peers is not None and (users or chats):
             self.peers.remember(users or (), chats or ())
         user = getattr(result, "user", None)
-        if self.peers is not None and getattr(user, "_tl_name", "") == "user":
+        if self.peers is not None and isa(user, types.User):
             self.peers.remember([user], [])
         d = self.updates_dispatcher
-        if name in _UPDATES_TYPES and d is not None and d.enabled:
+        if is_updates(result) and d is not None and d.enabled:
             d.push(result)
 
     def _method(self, name: str) -> Callable[..., Awaitable[Any]]:
@@ -466,7 +468,7 @@ class Client:
     # ================================================================== peers
 
     async def _resolve_username(self, username: str) -> Any:
-        req = self.schema["contacts.resolveUsername"](username=username)
+        req = self.make.contacts_resolve_username(username=username)
         try:
             return await self.invoke(req)
         except (UsernameNotOccupiedError, UsernameInvalidError) as exc:
@@ -477,7 +479,7 @@ class Client:
         ent = self.storage.entity(channel_id)
         if ent is None or ent.type != "channel":
             return None
-        return self.schema["inputChannel"](channel_id=channel_id, access_hash=ent.access_hash)
+        return self.make.input_channel(channel_id=channel_id, access_hash=ent.access_hash)
 
     async def get_input_peer(self, peer: Any) -> Any:
         """``peer`` as an InputPeer (see :mod:`oxigram.client.peers`)."""
@@ -513,7 +515,7 @@ class Client:
     async def login_bot(self, token: str) -> Any:
         """Logs in as a bot (``auth.importBotAuthorization``); returns the bot's ``User``."""
         auth = await self.invoke(
-            self.schema["auth.importBotAuthorization"](
+            self.make.auth_import_bot_authorization(
                 flags=0, api_id=self.api_id, api_hash=self.api_hash, bot_auth_token=token
             )
         )
@@ -526,21 +528,21 @@ class Client:
         callable, sync or async, called with the ``auth.SentCode``), and with 2FA
         ``account.getPassword`` + SRP (computed off the event loop) + ``auth.checkPassword``
         with ``password`` (value or callable). Returns the ``User``."""
-        s = self.schema
+        make = self.make
         sent = await self.invoke(
-            s["auth.sendCode"](
+            make.auth_send_code(
                 phone_number=phone,
                 api_id=self.api_id,
                 api_hash=self.api_hash,
-                settings=s["codeSettings"](),
+                settings=make.code_settings(),
             )
         )
-        if getattr(sent, "_tl_name", "") == "auth.sentCodeSuccess":
+        if isa(sent, types.auth.SentCodeSuccess):
             return await self._logged_in(sent.authorization, bot=False)
         the_code = await asyncio.wait_for(_value(code, sent), timeout)
         try:
             auth = await self.invoke(
-                s["auth.signIn"](
+                make.auth_sign_in(
                     phone_number=phone,
                     phone_code_hash=sent.phone_code_hash,
                     phone_code=str(the_code),
@@ -550,30 +552,27 @@ class Client:
             if password is None:
                 raise
             the_password = await asyncio.wait_for(_value(password), timeout)
-            auth = await self.invoke(
-                s["auth.checkPassword"](password=await self.password_check(str(the_password)))
-            )
+            proof = await self.password_check(str(the_password))
+            auth = await self.invoke(make.auth_check_password(password=proof))
         return await self._logged_in(auth, bot=False)
 
     async def password_check(self, password: str) -> Any:
         """``account.getPassword`` and the ``InputCheckPasswordSRP`` proof for ``password``
         (SRP computed in a worker thread)."""
-        s = self.schema
-        pw = await self.invoke(s["account.getPassword"]())
+        make = self.make
+        pw = await self.invoke(make.account_get_password())
         algo = pw.current_algo
         if not pw.has_password or algo is None:
-            return s["inputCheckPasswordEmpty"]()
-        if getattr(algo, "_tl_name", "") != (
-            "passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow"
-        ):
+            return make.input_check_password_empty()
+        if not isa(algo, types.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow):
             raise LoginError(f"unsupported password algorithm {algo!r}: update oxigram")
         A, M1 = await asyncio.to_thread(
             crypto.srp_answer, password, algo.salt1, algo.salt2, algo.g, algo.p, pw.srp_B
         )
-        return s["inputCheckPasswordSRP"](srp_id=pw.srp_id, A=A, M1=M1)
+        return make.input_check_password_srp(srp_id=pw.srp_id, A=A, M1=M1)
 
     async def _logged_in(self, auth: Any, *, bot: bool) -> Any:
-        if getattr(auth, "_tl_name", "") != "auth.authorization":
+        if not isa(auth, types.auth.Authorization):
             raise LoginError(f"login did not complete: {auth!r} (sign-up is not supported)")
         user = auth.user
         assert self.storage is not None
@@ -585,9 +584,8 @@ class Client:
         return user
 
     async def get_me(self) -> Any:
-        users = await self.invoke(
-            self.schema["users.getUsers"](id=[self.schema["inputUserSelf"]()])
-        )
+        make = self.make
+        users = await self.invoke(make.users_get_users(id=[make.input_user_self()]))
         return users[0]
 
     # ================================================================== callback API

@@ -7,9 +7,11 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from ..tl import types
 from .buttons import inline_markup
 from .port import ClientPort
 from .pressing import Message
+from .tlobjects import isa
 
 __all__ = ["get_message", "send_message"]
 
@@ -19,13 +21,12 @@ async def send_message(
 ) -> Any:
     """``messages.sendMessage`` of ``text`` to ``peer`` with an inline keyboard (rows of
     ``Button``s); returns the server's ``Updates``."""
-    s = port.schema
     return await port.invoke(
-        s["messages.sendMessage"](
+        port.make.messages_send_message(
             peer=await port.get_input_peer(peer),
             message=text,
             random_id=int.from_bytes(os.urandom(8), "little", signed=True),
-            reply_markup=inline_markup(buttons) if buttons else None,
+            reply_markup=inline_markup(buttons, schema=port.schema) if buttons else None,
         )
     )
 
@@ -33,7 +34,7 @@ async def send_message(
 async def get_message(port: ClientPort, msg_id: int) -> Message | None:
     """The message ``msg_id`` of a private chat or basic group, clickable (None when the
     server has no such message)."""
-    s = port.schema
-    res = await port.invoke(s["messages.getMessages"](id=[s["inputMessageID"](id=msg_id)]))
-    msgs = [m for m in res.messages if getattr(m, "_tl_name", "") == "message"]
+    make = port.make
+    res = await port.invoke(make.messages_get_messages(id=[make.input_message_id(id=msg_id)]))
+    msgs = [m for m in res.messages if isa(m, types.Message)]
     return Message(port, msgs[0]) if msgs else None

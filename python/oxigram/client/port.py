@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from .. import tl
+from .tlobjects import Builders
 
 __all__ = ["ClientPort"]
 
@@ -27,6 +28,12 @@ class ClientPort(Protocol):
     @property
     def schema(self) -> tl.Schema:
         """The loaded TL schema: the classes of every request and result."""
+        ...
+
+    @property
+    def make(self) -> Builders:
+        """The typed builders of :attr:`schema` (``make.messages_send_message(...)``):
+        features build every object they send with these, so it is of the client's layer."""
         ...
 
     @property

@@ -21,9 +21,11 @@ from ..errors import (
     PasswordMissingError,
     RequestTimeoutError,
 )
+from ..tl import functions, types
 from .buttons import ButtonInfo, buttons_of, check_data
 from .callback_data import CallbackData
 from .port import ClientPort
+from .tlobjects import isa
 
 __all__ = ["CallbackAnswer", "Message", "request_callback_answer"]
 
@@ -63,19 +65,20 @@ async def request_callback_answer(
     password: str | Any = None,
     timeout: float | None = None,
 ) -> CallbackAnswer:
+    """Presses a button: ``messages.getBotCallbackAnswer`` (``Client.request_callback_answer``
+    documents the arguments)."""
     raw = None if data is None else check_data(data)
     if game and raw is not None:
         raise InvalidInputError("a game press carries no data: pass data=None with game=True")
-    """Presses a button: ``messages.getBotCallbackAnswer`` (``Client.request_callback_answer``
-    documents the arguments)."""
     input_peer = await port.get_input_peer(peer)
-    proof = password
+    proof: Any = password  # an InputCheckPassword* object as given, or None
     if isinstance(password, str):
         proof = await port.password_check(password)
-        if getattr(proof, "_tl_name", "") == "inputCheckPasswordEmpty":
-            raise PasswordMissingError(400, "PASSWORD_MISSING", "messages.getBotCallbackAnswer")
-    req = port.schema["messages.getBotCallbackAnswer"](
-        game=game or None, peer=input_peer, msg_id=msg_id, data=raw, password=proof
+        if isa(proof, types.InputCheckPasswordEmpty):
+            press = functions.messages.GetBotCallbackAnswer._tl_name
+            raise PasswordMissingError(400, "PASSWORD_MISSING", press)
+    req = port.make.messages_get_bot_callback_answer(
+        game=game, peer=input_peer, msg_id=msg_id, data=raw, password=proof
     )
     loop = asyncio.get_running_loop()
     start = loop.time()

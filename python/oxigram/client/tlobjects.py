@@ -3,8 +3,10 @@ telling them apart, typed by the generated stubs.
 
 Unlike the local DC (``server/tlobjects.py``), which speaks only the shipped schema and so
 uses the generated classes and ``isinstance``, a client may run with a layer the user loaded
-(``Client(..., schema=...)``): its objects must be made by that schema's classes (a codec
-encodes only its own), and what it decodes are instances of those, not of ``tl.types``.
+(``Client(..., schema=...)``): its objects are made by that schema's classes, so a request is
+all of the client's layer (a codec takes over another schema's object only when its
+constructor is the same there), and what it decodes are instances of those, not of
+``tl.types``.
 
 Building: :class:`Builders` is bound to one schema (the shipped one, or a layer the user
 loaded with ``Client(..., schema=...)``) and has one attribute per constructor the client
@@ -14,9 +16,10 @@ makes, typed as the stub class of that constructor::
     make.input_peer_user(user_id=1, access_hash=2)   # -> types.InputPeerUser, kwargs checked
 
 The attribute is the schema's own class, looked up by name on first use (a layer without it
-fails only when it is used) and then cached on the instance: a call costs what calling the
-class costs. Its name is the TL name in snake case, ``.`` becoming ``_``
-(``messages.setBotCallbackAnswer`` -> ``messages_set_bot_callback_answer``).
+fails only when it is used, with :class:`~oxigram.errors.NotInLayerError` naming the layer)
+and then cached on the instance: a call costs what calling the class costs. Its name is the
+TL name in snake case, ``.`` becoming ``_`` (``messages.setBotCallbackAnswer`` ->
+``messages_set_bot_callback_answer``).
 
 Matching: objects are matched by constructor name, never by class, so an object decoded with
 any loaded schema matches. :func:`isa` narrows for mypy (``isa(peer, types.PeerUser)``);
@@ -33,6 +36,7 @@ from __future__ import annotations
 from typing import Any, Final, Generic, TypeGuard, TypeVar, overload
 
 from .. import tl
+from ..errors import NotInLayerError
 from ..tl import functions, types
 
 __all__ = [
@@ -67,7 +71,14 @@ class _Bound(Generic[T]):
     def __get__(self, obj: Builders | None, owner: type) -> _Bound[T] | type[T]:
         if obj is None:
             return self
-        cls: Any = obj.schema[self.tl_name]
+        schema = obj.schema
+        if self.tl_name not in schema:
+            raise NotInLayerError(
+                f"{self.tl_name} is not in layer {schema.layer}, the client's schema",
+                self.tl_name,
+                schema.layer,
+            )
+        cls: Any = schema[self.tl_name]
         # A plain instance attribute from now on: this descriptor has no __set__, so the
         # instance dict wins and later uses are one dict lookup.
         obj.__dict__[self.attr] = cls

@@ -302,7 +302,7 @@ class Front:
     async def _send(self, update: Any, answer: Answer, why: str, claimed: bool) -> None:
         qid: int = update.query_id
         self._forget(qid)
-        req = answer.request(self.client.schema, qid)
+        req = answer.request(self.client.make, qid)
         try:
             await self.client.invoke(req, timeout=self.config.answer_grace + 1)
         except OxigramError as exc:

@@ -23,8 +23,10 @@ from typing import Any
 
 from ..client import CallbackAnswer, Client, Message
 from ..client.callback_data import CallbackData
+from ..client.tlobjects import isa
 from ..errors import PeerNotFoundError
 from ..server import Bot, LocalDC, User
+from ..tl import types
 
 __all__ = ["Sandbox", "press", "self_id", "send_buttons", "start_chat"]
 
@@ -192,12 +194,12 @@ async def send_buttons(
 
 def _sent_id(sent: Any) -> int:
     """The message id in the ``Updates`` that ``messages.sendMessage`` returned."""
-    if getattr(sent, "_tl_name", "") == "updateShortSentMessage":
-        return int(sent.id)
+    if isa(sent, types.UpdateShortSentMessage):
+        return sent.id
     for update in getattr(sent, "updates", ()):
         message: Any = getattr(update, "message", None)
-        if getattr(message, "_tl_name", "") == "message":
-            return int(message.id)
+        if isa(message, types.Message):
+            return message.id
     raise LookupError(f"no message id in {sent!r}")
 
 

@@ -49,6 +49,10 @@ class TLObject:
     _tl_field_set: ClassVar[frozenset[str]] = frozenset()
     _tl_required_set: ClassVar[frozenset[str]] = frozenset()
     _tl_schema: ClassVar[Schema]
+    #: ``(id, name, is_function, fields, result)`` as the schema declares the constructor
+    #: (``TLCodec.constructor``): another schema's codec compares it with its own to encode
+    #: this class's objects (``_native.pyi``, ``TLCodec.encode``).
+    _tl_declaration: ClassVar[tuple[int, str, bool, tuple[tuple[str, str, str, int], ...], str]]
     #: The schema codec's ``encode`` (a plain callable, not a method: ``self._tl_encode(self)``).
     _tl_encode: ClassVar[Callable[[Any], bytes]]
 
@@ -165,6 +169,7 @@ class Schema:
             "_tl_field_set": frozenset(names),
             "_tl_required_set": frozenset(required),
             "_tl_schema": self,
+            "_tl_declaration": (cid, name, is_function, tuple(map(tuple, fields)), result),
             "_tl_encode": self._codec.encode,
             "__bytes__": self._bytes,
         }

@@ -12,10 +12,11 @@ use std::cell::{Cell, UnsafeCell};
 use std::sync::OnceLock;
 
 use oxigram_core::error::Error as CoreError;
-use oxigram_core::tl::codec::{Builder, IdMap, Source, Text};
-use oxigram_core::tl::{parse_schema, Codec, Constructor, Schema};
+use oxigram_core::tl::codec::{Builder, Foreign, IdMap, Source, Text};
+use oxigram_core::tl::{parse_schema, Codec, Constructor, Field, Schema};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
@@ -335,6 +336,35 @@ impl<'py> Source for PySource<'_, 'py> {
         // SAFETY: `v` is a live object; its type pointer is only used as a map key.
         let ty = unsafe { ffi::Py_TYPE(v.as_ptr()) };
         self.cls.index.get(ty as usize)
+    }
+    fn foreign(&mut self, v: &Self::Value) -> Result<Option<Foreign>> {
+        // A class made by a schema holds its declaration in its own namespace (a subclass
+        // only inherits it, and is refused like any other class).
+        let py = v.py();
+        let own = v.get_type().getattr(intern!(py, "__dict__"))?;
+        let Ok(declared) = own.get_item(intern!(py, "_tl_declaration")) else {
+            return Ok(None);
+        };
+        type Declared = (
+            u32,
+            String,
+            bool,
+            Vec<(String, String, String, i32)>,
+            String,
+        );
+        let Ok((id, name, _, fields, _)) = declared.extract::<Declared>() else {
+            return Ok(None);
+        };
+        let fields = fields
+            .into_iter()
+            .map(|(name, ty, flag, bit)| Field {
+                name,
+                ty,
+                flag,
+                bit,
+            })
+            .collect();
+        Ok(Some(Foreign { name, id, fields }))
     }
     fn fields(&mut self, v: &Self::Value, _: usize) -> Result<Self::Fields> {
         // The instance `__dict__` (our classes have no slots or data descriptors for fields,

@@ -243,6 +243,13 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def _fields_text(fields: list[Any]) -> str:
+    """Arguments as a declaration writes them: ``name:type``, ``name:flags.N?type``."""
+    return " ".join(
+        f"{name}:{flag}.{bit}?{ty}" if flag else f"{name}:{ty}" for name, ty, flag, bit in fields
+    )
+
+
 # -------------------------------------------------------------------------------- the codec
 
 
@@ -664,7 +671,10 @@ class TLCodec:
         return __bytes__
 
     def encode(self, obj: Any) -> bytes:
-        """Encodes ``obj`` boxed: its constructor id, then its fields (flags computed)."""
+        """Encodes ``obj`` boxed: its constructor id, then its fields (flags computed).
+
+        Objects of another schema's classes leave the fast path for the checked one, which
+        takes them over by name when id and fields match (:meth:`_adopt`)."""
         out = bytearray()
         try:
             self._nested_writer("Object")(out, obj, 0)
@@ -853,7 +863,7 @@ class TLCodec:
             for item in value:
                 self._slow(ty[7:-1], item, out, path, depth)
         else:
-            ctor = self._class_index.get(type(value))
+            ctor = self._class_index.get(type(value)) or self._adopt(value, path)
             if ctor is None:
                 if kind == "any" and isinstance(value, bool):
                     out += _TRUE_BYTES if value else _FALSE_BYTES
@@ -875,6 +885,39 @@ class TLCodec:
             if kind != "bare":
                 out += ctor.id_bytes
             self._slow_body(ctor, value, out, depth + 1)
+
+    def _adopt(self, value: Any, path: str) -> _Ctor | None:
+        """This schema's constructor for ``value`` when it is an object of another schema's
+        classes: the one of the same name, with the same id and fields (a ``TLEncodeError``
+        says which differs); ``None`` for any other value. The twin of ``Codec::adopt``."""
+        # A class made by a schema holds its declaration in its own namespace (a subclass
+        # only inherits it, and is refused like any other class).
+        declared = vars(type(value)).get("_tl_declaration")
+        if declared is None:
+            return None
+        try:
+            cid, name, _, declared_fields, _ = declared
+            fields = [tuple(f) for f in declared_fields]
+        except (TypeError, ValueError):
+            return None
+        ctor = self._by_name.get(name)
+        if ctor is None:
+            layer = "" if self._layer == -1 else f" (layer {self._layer})"
+            raise TLEncodeError(
+                f"{path}: constructor {name} (0x{cid:08x}) is not in this schema{layer}"
+            )
+        if ctor.id != cid:
+            raise TLEncodeError(
+                f"{path}: {name} has id 0x{ctor.id:08x} in this schema and 0x{cid:08x} in "
+                f"the object's schema"
+            )
+        ours = [tuple(f) for f in ctor.fields]
+        if ours != fields:
+            raise TLEncodeError(
+                f"{path}: {name} (0x{cid:08x}) fields differ: ({_fields_text(ours)}) in this "
+                f"schema, ({_fields_text(fields)}) in the object's schema"
+            )
+        return ctor
 
     def _slow_body(self, ctor: _Ctor, obj: Any, out: bytearray, depth: int) -> None:
         values: dict[str, Any] = {}

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
+use std::sync::OnceLock;
 
-use super::schema::{parse_schema, Schema};
+use super::schema::{parse_schema, Field, Schema};
 use crate::error::{Error, Result};
 
 /// Deepest nesting of objects (boxed, bare or gzip_packed, and vectors in `Object`
@@ -175,6 +176,21 @@ pub struct Codec {
     /// Names of the boxed types.
     pub types: Vec<String>,
     by_id: IdMap<u32, usize>,
+    /// Name -> constructor index, built the first time an object of another schema is
+    /// encoded (most codecs never need it).
+    by_name: OnceLock<HashMap<String, usize>>,
+}
+
+/// The constructor of an object made by another schema's classes, as that schema declares
+/// it: what [`Codec::adopt`] compares with this schema's constructor of the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Foreign {
+    /// Full name (`replyInlineMarkup`).
+    pub name: String,
+    /// Constructor id in the object's schema.
+    pub id: u32,
+    /// Arguments in order, as the object's schema declares them.
+    pub fields: Vec<Field>,
 }
 
 const PRIMS: [(&str, Ty); 9] = [
@@ -326,7 +342,49 @@ impl Codec {
             ctors,
             types,
             by_id,
+            by_name: OnceLock::new(),
         })
+    }
+
+    /// This schema's constructor for an object of another schema: the constructor of the
+    /// same name, when it has the same id and the same fields there (then the object's
+    /// bytes are the same under either schema). Otherwise the reason it cannot be encoded,
+    /// the message of the encode error.
+    pub fn adopt(&self, foreign: &Foreign) -> std::result::Result<usize, String> {
+        let by_name = self.by_name.get_or_init(|| {
+            let named = self.schema.constructors.iter().enumerate();
+            named.map(|(i, c)| (c.name.clone(), i)).collect()
+        });
+        let (name, id) = (&foreign.name, foreign.id);
+        let Some(&c) = by_name.get(name) else {
+            let layer = match self.schema.layer {
+                -1 => String::new(),
+                n => format!(" (layer {n})"),
+            };
+            return Err(format!(
+                "constructor {name} (0x{id:08x}) is not in this schema{layer}"
+            ));
+        };
+        let ours = &self.schema.constructors[c];
+        if ours.id != id {
+            return Err(format!(
+                "{name} has id 0x{:08x} in this schema and 0x{id:08x} in the object's schema",
+                ours.id
+            ));
+        }
+        if ours.fields != foreign.fields {
+            let text = |fields: &[Field]| {
+                let all: Vec<String> = fields.iter().map(Field::to_string).collect();
+                all.join(" ")
+            };
+            return Err(format!(
+                "{name} (0x{id:08x}) fields differ: ({}) in this schema, ({}) in the object's \
+                 schema",
+                text(&ours.fields),
+                text(&foreign.fields)
+            ));
+        }
+        Ok(c)
     }
 
     /// The constructor index of an id.
@@ -783,6 +841,12 @@ pub trait Source {
     fn type_name(&mut self, v: &Self::Value) -> String;
     /// The constructor index when `v` is an object of this codec's classes.
     fn ctor_of(&mut self, v: &Self::Value) -> Option<usize>;
+    /// Asked when [`Source::ctor_of`] found nothing: `v`'s constructor when `v` is an object
+    /// of another schema's classes (the encoder then [adopts](Codec::adopt) it), `None` for
+    /// any other value. The default: no other schemas.
+    fn foreign(&mut self, _v: &Self::Value) -> std::result::Result<Option<Foreign>, Self::Error> {
+        Ok(None)
+    }
     /// Called once per object of constructor `ctor` before its fields are read.
     fn fields(
         &mut self,
@@ -968,7 +1032,7 @@ impl<S: Source> Encoder<'_, S> {
                 }
             }
             Ty::Bare { .. } | Ty::Boxed { .. } | Ty::Any => {
-                let Some(c) = self.s.ctor_of(v) else {
+                let Some(c) = self.ctor_of(v, path)? else {
                     if matches!(ty, Ty::Any) {
                         if let Some(b) = self.s.boolean(v) {
                             let id = if b { ID_BOOL_TRUE } else { ID_BOOL_FALSE };
@@ -1014,6 +1078,25 @@ impl<S: Source> Encoder<'_, S> {
             }
         }
         Ok(())
+    }
+
+    /// The constructor of `v`: of this codec's classes, or adopted from another schema
+    /// (an error says why it cannot be); `None` when `v` is no TL object.
+    fn ctor_of(
+        &mut self,
+        v: &S::Value,
+        path: Path<'_>,
+    ) -> std::result::Result<Option<usize>, S::Error> {
+        if let Some(c) = self.s.ctor_of(v) {
+            return Ok(Some(c));
+        }
+        match self.s.foreign(v)? {
+            None => Ok(None),
+            Some(foreign) => match self.codec.adopt(&foreign) {
+                Ok(c) => Ok(Some(c)),
+                Err(why) => Err(encode_err(format!("{path}: {why}")).into()),
+            },
+        }
     }
 
     fn body(

@@ -10,5 +10,5 @@ pub mod codec;
 pub mod schema;
 pub mod value;
 
-pub use codec::{Builder, Codec, Source, Text, Ty, GZIP_LIMIT, MAX_DEPTH};
+pub use codec::{Builder, Codec, Foreign, Source, Text, Ty, GZIP_LIMIT, MAX_DEPTH};
 pub use schema::{declaration_crc, parse_schema, Constructor, Field, Schema};

@@ -40,6 +40,17 @@ pub struct Field {
     pub bit: i32,
 }
 
+impl std::fmt::Display for Field {
+    /// The argument as a declaration writes it: `name:type` or `name:flags.N?type`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.flag.is_empty() {
+            write!(f, "{}:{}", self.name, self.ty)
+        } else {
+            write!(f, "{}:{}.{}?{}", self.name, self.flag, self.bit, self.ty)
+        }
+    }
+}
+
 /// One declaration: a constructor or a method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Constructor {
