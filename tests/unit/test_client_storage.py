@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from oxigram.client.storage import (
+    SCHEMA_VERSION,
+    DcAddress,
     DcInfo,
     Entity,
     MemorySession,
@@ -23,11 +25,19 @@ from oxigram.client.storage import (
 )
 from oxigram.errors import SessionLockedError, SessionStorageError
 
+ADDRESSES = (
+    DcAddress(2, "127.0.0.1", 4430),
+    DcAddress(4, "127.0.0.4", 443),
+    DcAddress(2, "::1", 4430, ipv6=True),
+    DcAddress(1, "127.0.0.2", 80),
+)
+
 
 def _fill(s: SessionStorage) -> None:
     s.set_dc(DcInfo(2, "127.0.0.1", 4430, b"\x01" * 256, salt=5, time_offset=1.5))
     s.set_salt(99)
     s.set_time_offset(-2.0)
+    s.set_dc_addresses(ADDRESSES, 1700003600)
     s.set_self(777, True)
     s.set_update_state(UpdateState(pts=10, qts=2, date=1700000000, seq=3))
     s.set_channel_pts(1234, 55)
@@ -44,6 +54,8 @@ def _fill(s: SessionStorage) -> None:
 
 def _check(s: SessionStorage) -> None:
     assert s.dc == DcInfo(2, "127.0.0.1", 4430, b"\x01" * 256, salt=99, time_offset=-2.0)
+    assert s.dc_addresses == ADDRESSES  # in the order the server listed them
+    assert s.dc_addresses_expire == 1700003600
     assert s.self_user == (777, True)
     assert s.update_state == UpdateState(10, 2, 1700000000, 3)
     assert s.channel_pts(1234) == 55
@@ -79,6 +91,46 @@ def test_sqlite_round_trip(tmp_path: Path) -> None:
     assert u.dc is not None and u.dc.auth_key is None and u.dc.port == 4430
     with sqlite3.connect(u.path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    u.close()
+
+
+def test_dc_addresses_are_replaced_whole_and_outlive_the_key(tmp_path: Path) -> None:
+    for s in (MemorySession(), SQLiteSession(tmp_path / "addr")):
+        assert s.dc_addresses == () and s.dc_addresses_expire == 0  # never asked
+        _fill(s)
+        s.set_dc_addresses([DcAddress(3, "127.0.0.3", 443)], 1700007200)
+        s.forget_auth_key()
+        assert s.dc_addresses == (DcAddress(3, "127.0.0.3", 443),)
+        assert s.dc_addresses_expire == 1700007200
+        s.close()
+    t = SQLiteSession(tmp_path / "addr")
+    assert t.dc_addresses == (DcAddress(3, "127.0.0.3", 443),)
+    assert t.dc_addresses_expire == 1700007200
+    t.close()
+
+
+def test_a_version_1_file_is_upgraded_in_place(tmp_path: Path) -> None:
+    # A file as version 1 wrote it: the same tables without dc_address, version 1.
+    s = SQLiteSession(tmp_path / "old")
+    _fill(s)
+    s.close()
+    with sqlite3.connect(tmp_path / "old.session") as db:
+        db.execute("DROP TABLE dc_address")
+        db.execute("DELETE FROM meta WHERE key = 'dc_address_expires'")
+        db.execute("UPDATE meta SET value = 1 WHERE key = 'version'")
+    db.close()
+    t = SQLiteSession(tmp_path / "old")
+    assert t.dc == DcInfo(2, "127.0.0.1", 4430, b"\x01" * 256, salt=99, time_offset=-2.0)
+    assert t.self_user == (777, True) and t.entity_count == 3
+    assert t.dc_addresses == () and t.dc_addresses_expire == 0
+    t.set_dc_addresses(ADDRESSES, 1700003600)
+    t.close()
+    with sqlite3.connect(tmp_path / "old.session") as db:
+        version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
+    db.close()
+    assert version == SCHEMA_VERSION == 2
+    u = SQLiteSession(tmp_path / "old")
+    _check(u)
     u.close()
 
 

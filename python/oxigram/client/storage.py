@@ -1,6 +1,7 @@
 """Session storage: what a client keeps between runs.
 
-The auth key and its DC (id, host, port), the server salt and clock offset, the update state
+The auth key and its DC (id, host, port), the server salt and clock offset, the addresses of
+every DC as ``help.getConfig`` last named them (:class:`DcAddress`), the update state
 (pts, qts, date, seq, and a pts per channel), who we are (user id, bot or not) and the entity
 cache (id -> access_hash, username, phone, type). :class:`SQLiteSession` keeps them in one
 SQLite file (WAL journal, one transaction per change: a crash at any point leaves the last
@@ -29,6 +30,7 @@ from typing import Any
 from ..errors import SessionLockedError, SessionStorageError
 
 __all__ = [
+    "DcAddress",
     "DcInfo",
     "Entity",
     "MemorySession",
@@ -39,7 +41,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+#: 2 added the ``dc_address`` table (a version-1 file gets it when opened).
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,16 @@ class DcInfo:
     auth_key: bytes | None = None
     salt: int = 0
     time_offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class DcAddress:
+    """Where DC ``dc_id`` listens (an IPv6 address when ``ipv6``)."""
+
+    dc_id: int
+    host: str
+    port: int
+    ipv6: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ class SessionStorage:
 
     def __init__(self) -> None:
         self._dc: DcInfo | None = None
+        self._addresses: tuple[DcAddress, ...] = ()
+        self._addresses_expire = 0
         self._state: UpdateState | None = None
         self._channels: dict[int, int] = {}
         self._entities: dict[int, Entity] = {}
@@ -108,12 +123,29 @@ class SessionStorage:
             self._save_dc()
 
     def forget_auth_key(self) -> None:
-        """Drops the key (the server forgot it); the DC address stays."""
+        """Drops the key (the server forgot it, or it is dead); the addresses stay."""
         if self._dc is not None:
             self._dc = replace(self._dc, auth_key=None, salt=0)
             self._save_dc()
         self._self = None
         self._save_self()
+
+    @property
+    def dc_addresses(self) -> tuple[DcAddress, ...]:
+        """Every DC's address as the server last named them (empty: never asked)."""
+        return self._addresses
+
+    @property
+    def dc_addresses_expire(self) -> int:
+        """Unix time after which :attr:`dc_addresses` should be asked for again."""
+        return self._addresses_expire
+
+    def set_dc_addresses(self, addresses: Iterable[DcAddress], expires: int) -> None:
+        """Replaces the addresses (``help.getConfig``'s, valid until ``expires``)."""
+        new = tuple(addresses)
+        if (new, expires) != (self._addresses, self._addresses_expire):
+            self._addresses, self._addresses_expire = new, expires
+            self._save_addresses()
 
     # ------------------------------------------------------------------ who we are
 
@@ -195,6 +227,9 @@ class SessionStorage:
     def _save_dc(self) -> None:
         pass
 
+    def _save_addresses(self) -> None:
+        pass
+
     def _save_self(self) -> None:
         pass
 
@@ -228,6 +263,9 @@ CREATE TABLE IF NOT EXISTS entity (
     id INTEGER PRIMARY KEY, type TEXT NOT NULL, access_hash INTEGER NOT NULL,
     username TEXT, phone TEXT);
 CREATE INDEX IF NOT EXISTS entity_username ON entity (username COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS dc_address (
+    dc_id INTEGER NOT NULL, ipv6 INTEGER NOT NULL, host TEXT NOT NULL, port INTEGER NOT NULL,
+    PRIMARY KEY (dc_id, ipv6, host, port));
 """
 
 
@@ -374,9 +412,22 @@ class SQLiteSession(SessionStorage):
                 db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
         elif row[0] > SCHEMA_VERSION:
             raise SessionStorageError(f"{self.path}: format {row[0]} is newer than this library")
+        elif row[0] < SCHEMA_VERSION:
+            # Every change so far only added tables, which _TABLES has just created.
+            with self._tx():
+                db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (SCHEMA_VERSION,))
+            log.info("session %s: format %d upgraded to %d", self.path, row[0], SCHEMA_VERSION)
         r = db.execute("SELECT dc_id, host, port, auth_key, salt, time_offset FROM dc").fetchone()
         if r is not None:
             self._dc = DcInfo(r[0], r[1], r[2], bytes(r[3]) if r[3] is not None else None, *r[4:])
+        self._addresses = tuple(
+            DcAddress(dc_id, host, port, bool(ipv6))
+            for dc_id, ipv6, host, port in db.execute(
+                "SELECT dc_id, ipv6, host, port FROM dc_address ORDER BY rowid"
+            )
+        )
+        r = db.execute("SELECT value FROM meta WHERE key = 'dc_address_expires'").fetchone()
+        self._addresses_expire = r[0] if r is not None else 0
         r = db.execute("SELECT user_id, bot FROM self").fetchone()
         if r is not None:
             self._self = (r[0], bool(r[1]))
@@ -399,6 +450,18 @@ class SQLiteSession(SessionStorage):
             db.execute(
                 "INSERT OR REPLACE INTO dc VALUES (0, ?, ?, ?, ?, ?, ?)",
                 (d.dc_id, d.host, d.port, d.auth_key, d.salt, d.time_offset),
+            )
+
+    def _save_addresses(self) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM dc_address")
+            db.executemany(
+                "INSERT OR IGNORE INTO dc_address VALUES (?, ?, ?, ?)",
+                [(a.dc_id, a.ipv6, a.host, a.port) for a in self._addresses],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('dc_address_expires', ?)",
+                (self._addresses_expire,),
             )
 
     def _save_self(self) -> None:
