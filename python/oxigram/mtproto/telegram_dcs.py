@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_DC_ID",
     "PRODUCTION_DCS",
     "TEST_DCS",
+    "TEST_DC_SHIFT",
     "TelegramDc",
     "handshake_dc_id",
     "telegram_dc",
@@ -50,15 +51,16 @@ __all__ = [
 #: server answers ``*_MIGRATE_X`` when the account lives elsewhere.
 DEFAULT_DC_ID = 2
 
-_TEST_DC_SHIFT = 10000
+#: What the test servers add to a DC id in the handshake.
+TEST_DC_SHIFT = 10000
 
 
 def handshake_dc_id(dc_id: int, *, test: bool = False, media: bool = False) -> int:
     """The ``dc`` value of ``p_q_inner_data_dc`` for DC ``dc_id``: ``10000 + dc_id`` on the
     test servers, negated for a media-only DC."""
-    if not 0 < dc_id < _TEST_DC_SHIFT:
-        raise InvalidInputError(f"a DC id is between 1 and {_TEST_DC_SHIFT - 1}, not {dc_id}")
-    shifted = dc_id + _TEST_DC_SHIFT if test else dc_id
+    if not 0 < dc_id < TEST_DC_SHIFT:
+        raise InvalidInputError(f"a DC id is between 1 and {TEST_DC_SHIFT - 1}, not {dc_id}")
+    shifted = dc_id + TEST_DC_SHIFT if test else dc_id
     return -shifted if media else shifted
 
 

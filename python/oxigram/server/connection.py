@@ -27,6 +27,7 @@ from ..mtproto.handshake import ServerHandshake
 from ..mtproto.messages import decrypt
 from ..mtproto.rsa_keys import RsaPrivateKey
 from ..mtproto.session import rpc_error
+from ..mtproto.telegram_dcs import TEST_DC_SHIFT
 from ..mtproto.transports import Transport, accept_transport
 from . import dispatcher
 from .context import Context, ServingDc
@@ -92,6 +93,7 @@ class EngineSide(ServingDc, Protocol):
     sessions: SessionTable
     faults: Faults
     stats: Counter[str]
+    handshake_dc_ids: Counter[int]
     rsa_key: RsaPrivateKey
     max_frame: int
 
@@ -318,6 +320,12 @@ class Connection:
             return
         if hs.done and hs.result.auth_key != self._stored_key:
             result = hs.result
+            if result.dc_id is not None:
+                engine.handshake_dc_ids[result.dc_id] += 1
+                if (abs(result.dc_id) > TEST_DC_SHIFT) != engine.test_mode:
+                    # Telegram's answer to a test DC id at a production DC and the reverse
+                    self.fail(444, f"handshake for DC {result.dc_id}")
+                    return
             self._stored_key = result.auth_key
             engine.keys.add(result.auth_key, result.auth_key_id, result.server_salt)
             engine.stats["handshakes"] += 1

@@ -33,6 +33,10 @@ class ServingDc(Protocol):
     def peers(self) -> Mapping[int, tuple[str, int]]:
         """The other DCs ``help.getConfig`` names, by id."""
 
+    @property
+    def test_mode(self) -> bool:
+        """One of the test servers (``help.getConfig`` says so)."""
+
     def bind_key(self, record: AuthKeyRecord, user_id: int | None) -> None:
         """Logs ``record`` in as ``user_id`` (``None``: out)."""
 

@@ -58,7 +58,9 @@ class LocalDC:
     """An MTProto 2.0 server on ``host:port`` (port 0: any free port), DC ``dc_id`` (2).
 
     ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
-    (clients follow ``*_MIGRATE_X`` there). See ARCHITECTURE.md, "Local DC".
+    (clients follow ``*_MIGRATE_X`` there). ``test_mode``: behave as one of Telegram's test
+    servers (a handshake must name DC ``10000 + id``; the other mode gets transport error
+    -444, as on Telegram). See ARCHITECTURE.md, "Local DC".
     """
 
     def __init__(
@@ -72,6 +74,7 @@ class LocalDC:
         max_frame: int = MAX_FRAME,
         dc_id: int = 2,
         peers: Mapping[int, tuple[str, int]] | None = None,
+        test_mode: bool = False,
     ) -> None:
         if dc_id < 1:
             raise InvalidInputError(f"a DC id is 1 or more, not {dc_id}")
@@ -87,6 +90,7 @@ class LocalDC:
             port=_check_port(port),
             keys=store.keys,
             max_frame=max_frame,
+            test_mode=test_mode,
         )
         for peer_id, (peer_host, peer_port) in (peers or {}).items():
             self.add_peer_dc(peer_id, peer_host, peer_port)
@@ -109,6 +113,15 @@ class LocalDC:
     @property
     def peers(self) -> dict[int, tuple[str, int]]:
         return self.engine.peers
+
+    @property
+    def test_mode(self) -> bool:
+        return self.engine.test_mode
+
+    @property
+    def handshake_dc_ids(self) -> Counter[int]:
+        """How many handshakes named each DC id (``10000 + id`` from a test-mode client)."""
+        return self.engine.handshake_dc_ids
 
     @property
     def rsa_key(self) -> RsaPrivateKey:

@@ -35,7 +35,8 @@ MAX_FRAME = 2 * 1024 * 1024
 class Engine:
     """DC ``dc_id`` on ``host:port`` (port 0: any free port, ``port`` is the bound one once
     started), serving ``state``. ``keys``: the DC's auth keys and salt (new, in memory, when
-    not given); ``peers``: the other DCs ``help.getConfig`` names, by id."""
+    not given); ``peers``: the other DCs ``help.getConfig`` names, by id. ``test_mode``: one
+    of Telegram's test servers, which expect ``10000 + id`` as the handshake's DC id."""
 
     def __init__(
         self,
@@ -48,9 +49,11 @@ class Engine:
         keys: AuthKeys | None = None,
         max_frame: int = MAX_FRAME,
         peers: Mapping[int, tuple[str, int]] | None = None,
+        test_mode: bool = False,
     ) -> None:
         self.state = state
         self.dc_id = dc_id
+        self.test_mode = test_mode
         self.host = host
         self.port = port
         self.rsa_key = rsa_key
@@ -60,6 +63,8 @@ class Engine:
         self.sessions = SessionTable(self.keys)
         self.faults = Faults()
         self.stats: Counter[str] = Counter()
+        #: The DC id each completed handshake named (``p_q_inner_data_dc.dc``).
+        self.handshake_dc_ids: Counter[int] = Counter()
         self._connections: set[Connection] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         #: Requests waiting for a future (a press for its bot's answer), see park().

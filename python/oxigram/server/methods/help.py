@@ -19,7 +19,7 @@ async def get_config(ctx: Context, req: functions.help.GetConfig) -> types.Confi
     return types.Config(
         date=now,
         expires=now + 3600,
-        test_mode=False,
+        test_mode=dc.test_mode,
         this_dc=dc.dc_id,
         dc_options=options,
         dc_txt_domain_name="localhost",
