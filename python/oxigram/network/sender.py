@@ -6,6 +6,12 @@ seq_no), keep-alive pings (``ping_delay_disconnect``), the ``invokeWithLayer(ini
 wrap of the first request of a connection, FLOOD_WAIT sleeps below a threshold, and
 reconnects with backoff.
 
+Errors get the reaction Telegram documents for them: ``FLOOD_WAIT_X`` up to a threshold is
+slept through and the request repeated; ``-503 Timeout`` and ``-3002`` (all workers busy) are
+retried with back-off for read-only requests and raised for every other (a press is never sent
+twice); ``406 AUTH_KEY_DUPLICATED`` is raised, and the dead key replaced by a new one (the
+session is logged out: the caller logs in again).
+
 Requests in flight when a connection drops are never run twice by a retry of ours: requests
 known to be read-only (``idempotent``) are sent again as new messages; every other request is
 re-sent with its original msg_id and seq_no (MTProto's rule for a re-sent message: the server
@@ -35,8 +41,10 @@ from ..errors import (
     NotConnectedError,
     OxigramError,
     RequestTimeoutError,
+    RPCTimeoutError,
     SlowmodeWaitError,
     TransportError,
+    WorkersBusyError,
     rpc_error_from,
 )
 from ..mtproto import events as ev
@@ -45,6 +53,7 @@ from ..mtproto.messages import Inner
 from ..mtproto.rsa_keys import RsaPublicKey
 from ..mtproto.service import PING, PING_DELAY_DISCONNECT
 from ..mtproto.session import Session
+from ..mtproto.telegram_dcs import handshake_dc_id
 from ..mtproto.transports import TransportKind
 from ..tl import functions
 from .connection import Connection
@@ -98,6 +107,10 @@ class SenderConfig:
     ack_count: int = 16
     #: Consecutive undecryptable packets before the connection is replaced.
     max_bad_packets: int = 8
+    #: -503 Timeout / -3002 workers busy: a read-only request is sent again this many times,
+    #: after ``server_retry_base`` seconds, doubling up to ``backoff_max``.
+    server_retries: int = 3
+    server_retry_base: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,7 @@ class Sender:
         *,
         rsa_keys: Iterable[RsaPublicKey],
         dc_id: int = 2,
+        test_mode: bool = False,
         auth: AuthState | None = None,
         schema: tl.Schema = tl.schema,
         wrap_first: Callable[[Any], Any] | None = None,
@@ -148,6 +162,7 @@ class Sender:
         self.host = host
         self.port = port
         self.dc_id = dc_id
+        self.test_mode = test_mode
         self.rsa_keys = list(rsa_keys)
         self.auth = auth
         self.schema = schema
@@ -205,12 +220,13 @@ class Sender:
         self, body: Any, *, timeout: float | None = None, flood_sleep_threshold: float | None = None
     ) -> Any:
         """Sends ``body`` (a TL function object) and returns its result; RPC errors raise
-        their typed exception. FLOOD_WAIT up to the threshold is slept through."""
+        their typed exception. FLOOD_WAIT up to the threshold is slept through; -503 and
+        -3002 are retried with back-off if the request is read-only."""
+        cfg = self.config
         threshold = (
-            self.config.flood_sleep_threshold
-            if flood_sleep_threshold is None
-            else flood_sleep_threshold
+            cfg.flood_sleep_threshold if flood_sleep_threshold is None else flood_sleep_threshold
         )
+        retries = 0
         while True:
             try:
                 return await self._invoke_once(body, timeout)
@@ -219,6 +235,15 @@ class Sender:
                     raise
                 log.info("%s: flood wait %d s, sleeping", exc.request, exc.seconds)
                 await asyncio.sleep(exc.seconds)
+            except (RPCTimeoutError, WorkersBusyError) as exc:
+                # The server did not run it, or ran it and lost the answer: only a request
+                # that changes nothing may be sent again.
+                if retries >= cfg.server_retries or not is_idempotent(exc.request or ""):
+                    raise
+                pause = _backoff(retries, cfg.server_retry_base, cfg.backoff_max)
+                retries += 1
+                log.info("%s: %s, retry %d in %.2f s", exc.request, exc.message, retries, pause)
+                await asyncio.sleep(pause)
 
     async def ping(self, *, timeout: float = 10.0) -> float:
         """Round trip of a ``ping`` in seconds."""
@@ -313,7 +338,7 @@ class Sender:
         log.info("connected to DC %d at %s:%d", self.dc_id, self.host, self.port)
 
     async def _handshake(self, conn: Connection) -> AuthState:
-        hs = ClientHandshake(self.rsa_keys, dc_id=self.dc_id)
+        hs = ClientHandshake(self.rsa_keys, dc_id=handshake_dc_id(self.dc_id, test=self.test_mode))
 
         async def exchange() -> AuthKeyResult:
             out: bytes | None = hs.start()
@@ -343,7 +368,7 @@ class Sender:
                     return
                 log.warning("connection lost (%r); reconnecting", exc)
                 if isinstance(exc, TransportError) and exc.code == 404:
-                    self._auth_key_lost()
+                    self._drop_auth_key("the server forgot our auth key")
             await self._reconnect()
 
     async def _reconnect(self) -> None:
@@ -373,9 +398,10 @@ class Sender:
         self._closing = True
         log.error("giving up on DC %d: %r", self.dc_id, last)
 
-    def _auth_key_lost(self) -> None:
-        """The server does not know our key (-404): make a new one; nothing in flight ran."""
-        log.warning("the server forgot our auth key; creating a new one")
+    def _drop_auth_key(self, why: str) -> None:
+        """The key is unknown (-404) or dead (AUTH_KEY_DUPLICATED): the next connection makes
+        a new one, and what is in flight is sent as new (the server ran none of it)."""
+        log.warning("%s; creating a new auth key", why)
         self.auth = None
         self.session = None
         for req in list(self._by_msg_id.values()):
@@ -495,6 +521,8 @@ class Sender:
             self._bad_packets = 0
             for event in events:
                 self._handle(event)
+            if self.session is not session:
+                return  # the key was dropped: reconnect with a new one
             if session.salt != (self.auth.salt if self.auth else 0):
                 self._save_auth(session)
             if session.needs_flush or len(session.pending_acks) >= self.config.ack_count:
@@ -514,6 +542,8 @@ class Sender:
             req = self._by_msg_id.get(event.req_msg_id)
             name = req.name if req is not None else None
             self._resolve(event.req_msg_id, exc=rpc_error_from(event.code, event.message, name))
+            if event.message == "AUTH_KEY_DUPLICATED":
+                self._drop_auth_key("the server says our auth key is used elsewhere")
         elif isinstance(event, ev.RpcDecodeError):
             self._resolve(event.req_msg_id, exc=event.error)
         elif isinstance(event, ev.Pong):
