@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 import textwrap
@@ -85,6 +86,21 @@ def _server_key(path: Path | None) -> object:
     return key
 
 
+def _connect_lines(host: str, port: int, pem_path: Path | None, pem: str) -> list[str]:
+    """Python that connects a client to this DC, ready to paste."""
+    if host in ("", "0.0.0.0", "::"):  # listening everywhere: dial it locally
+        host = "127.0.0.1"
+    lines = ["from oxigram.client import Client"]
+    if pem_path is not None:
+        key = f"open({json.dumps(str(pem_path))}).read()"
+    else:
+        lines += ['DC_KEY = """' + pem.rstrip("\n"), '"""']
+        key = "DC_KEY"
+    server = f"({json.dumps(host)}, {port})"
+    lines.append(f'client = Client("local", 1, "hash", server={server}, rsa_keys=[{key}])')
+    return lines
+
+
 async def _serve_async(args: argparse.Namespace) -> int:
     from .mtproto.rsa_keys import RsaPrivateKey
     from .server import LocalDC
@@ -102,6 +118,8 @@ async def _serve_async(args: argparse.Namespace) -> int:
     print(f"public key (PKCS#1 PEM): {pem_path if pem_path else '(not written; use --pem)'}")
     if args.db:
         print(f"state: {args.db}")
+    print("connect with:")
+    print("\n".join(_connect_lines(dc.host, dc.port, pem_path, dc.public_key_pem)))
     for spec in args.bot or []:
         username, _, token = spec.partition(":")
         existing = dc.store.by_username(username)
