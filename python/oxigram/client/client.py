@@ -1,6 +1,11 @@
-"""The client: ``Client(session, api_id, api_hash, server=(host, port), rsa_keys=[...])``.
+"""The client: ``Client(session, api_id, api_hash)``.
 
-``async with client:`` connects (creating the auth key if the session has none);
+It connects to Telegram (home DC 2 until the session or a migration says otherwise;
+``test_mode=True``: Telegram's test DCs), or wherever ``server=(host, port)`` and
+``rsa_keys=[...]`` point (a local DC). Addresses come from the session once
+``help.getConfig`` has named them, else from a :class:`~.dc_table.DcTable` (``dc_table=``,
+default Telegram's). ``async with client:`` connects (creating the auth key if the session has
+none);
 ``await client.invoke(obj)`` sends any TL function; ``client.<ns>.<method>(**kwargs)`` builds
 the function of the loaded schema by name (MadelineProto style: ``client.messages.
 getBotCallbackAnswer(peer="@bot", msg_id=1)``), converting peer arguments (see
@@ -19,15 +24,18 @@ import logging
 import os
 import platform
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from .. import crypto, tl
 from ..errors import (
     AuthKeyUnregisteredError,
+    InvalidInputError,
     LoginError,
     NetworkMigrateError,
     NotConnectedError,
+    OxigramError,
     PeerNotFoundError,
     PhoneMigrateError,
     SeeOtherError,
@@ -39,12 +47,14 @@ from ..errors import (
     UsernameNotOccupiedError,
 )
 from ..mtproto.rsa_keys import RsaPublicKey, public_key_from_pem
+from ..mtproto.telegram_dcs import DEFAULT_DC_ID
 from ..mtproto.transports import TransportKind
 from ..network.sender import AuthState, Sender, SenderConfig
 from ..tl import types
 from .callback_data import CallbackData, CallbackDataFilter
 from .callback_stats import CallbackStats
 from .callbacks import CallbackConfig, CallbackHandler, CallbackRouter, Predicate
+from .dc_table import DcTable, config_addresses, find_address, telegram_table
 from .messages import get_message, send_message
 from .peers import PeerResolver
 from .pressing import CallbackAnswer, Message, request_callback_answer
@@ -90,19 +100,6 @@ class _Namespace:
         ]
 
 
-def _dc_address(config: Any, dc_id: int) -> tuple[str, int] | None:
-    """The IPv4 address of DC ``dc_id`` in a ``config`` (plain options preferred)."""
-    found: list[tuple[int, tuple[str, int]]] = []
-    for opt in getattr(config, "dc_options", None) or ():
-        if opt.id != dc_id or getattr(opt, "ipv6", False) or getattr(opt, "cdn", False):
-            continue
-        if getattr(opt, "media_only", False):
-            continue
-        rank = 1 if getattr(opt, "tcpo_only", False) or getattr(opt, "secret", None) else 0
-        found.append((rank, (str(opt.ip_address), int(opt.port))))
-    return min(found)[1] if found else None
-
-
 def _load_keys(keys: Iterable[RsaPublicKey | str | bytes]) -> list[RsaPublicKey]:
     out: list[RsaPublicKey] = []
     for k in keys:
@@ -114,10 +111,18 @@ class Client:
     """An MTProto client for one account on one DC.
 
     ``session``: a path (SQLite file), a :class:`SessionStorage`, or ``None`` (memory).
-    ``server``: ``(host, port)`` of the DC (required when the session has no address yet).
-    ``rsa_keys``: the DC's public keys (``RsaPublicKey`` or PEM). ``transport``: abridged,
-    intermediate, padded_intermediate, full or obfuscated2. ``schema``: a loaded schema
-    (default: the shipped layer). ``max_concurrent_updates`` bounds running handlers.
+    Where it connects: the session's DC when it has one, else DC ``dc_id`` (2); at the
+    address ``help.getConfig`` last named for it (kept in the session), else the one in
+    ``dc_table`` (default: Telegram's built-in table, :func:`~.dc_table.telegram_table`).
+    ``test_mode``: Telegram's test servers (their table and key, and the handshake's DC id
+    offset they require). ``server``: ``(host, port)`` of the home DC instead (a local DC);
+    ``rsa_keys``: the public keys to trust instead of the table's (``RsaPublicKey`` or PEM,
+    PKCS#1 or SubjectPublicKeyInfo). ``use_ipv6``: dial IPv6 addresses when known.
+    ``transport``: abridged, intermediate, padded_intermediate, full or obfuscated2.
+    ``schema``: a loaded schema (default: the shipped layer). ``max_concurrent_updates``
+    bounds running handlers. ``device_model``, ``system_version``, ``app_version``,
+    ``lang_code``, ``system_lang_code`` (default: ``lang_code``) and ``lang_pack`` go into
+    ``initConnection`` (Telegram shows the first three in the account's list of sessions).
     """
 
     def __init__(
@@ -128,9 +133,12 @@ class Client:
         *,
         server: tuple[str, int] | None = None,
         rsa_keys: Iterable[RsaPublicKey | str | bytes] = (),
+        test_mode: bool = False,
+        dc_table: DcTable | None = None,
+        use_ipv6: bool = False,
         transport: TransportKind | str = TransportKind.INTERMEDIATE,
         schema: tl.Schema | None = None,
-        dc_id: int = 2,
+        dc_id: int = DEFAULT_DC_ID,
         config: SenderConfig | None = None,
         flood_sleep_threshold: float | None = None,
         request_timeout: float | None = None,
@@ -140,6 +148,8 @@ class Client:
         system_version: str | None = None,
         app_version: str = "oxigram",
         lang_code: str = "en",
+        system_lang_code: str | None = None,
+        lang_pack: str = "",
     ) -> None:
         self._session_arg = session
         self.storage: SessionStorage | None = (
@@ -147,8 +157,12 @@ class Client:
         )
         self.api_id = api_id
         self.api_hash = api_hash
-        self.server = server
-        self.rsa_keys = _load_keys(rsa_keys)
+        self.test_mode = bool(test_mode)
+        self.dc_table = dc_table if dc_table is not None else telegram_table(test=self.test_mode)
+        self.use_ipv6 = use_ipv6
+        self._pinned = server  # server=: the home DC's address, whatever the session says
+        self.server = server  # the address in use
+        self.rsa_keys = _load_keys(rsa_keys) or list(self.dc_table.rsa_keys)
         self.schema = schema if schema is not None else tl.schema
         self._make = Builders(self.schema)
         self.dc_id = dc_id
@@ -163,8 +177,8 @@ class Client:
             "device_model": device_model or platform.machine() or "unknown",
             "system_version": system_version or platform.system() or "unknown",
             "app_version": app_version,
-            "system_lang_code": lang_code,
-            "lang_pack": "",
+            "system_lang_code": system_lang_code if system_lang_code is not None else lang_code,
+            "lang_pack": lang_pack,
             "lang_code": lang_code,
         }
         self._max_concurrent = max_concurrent_updates
@@ -196,16 +210,10 @@ class Client:
                 else SQLiteSession(arg)
             )
         storage = self.storage
-        dc = storage.dc
-        if dc is not None and dc.auth_key is not None and dc.dc_id != self.dc_id:
-            # the session moved to another DC (a *_MIGRATE_X at login): its home DC wins
-            self.dc_id, self.server = dc.dc_id, (dc.host, dc.port)
-        if self.server is None:
-            if dc is None:
-                raise NotConnectedError("no server address: pass server=(host, port)")
-            self.server = (dc.host, dc.port)
+        self.dc_id, self.server = self._home(storage.dc)
         host, port = self.server
-        if dc is None or (dc.host, dc.port) != (host, port):
+        dc = storage.dc
+        if dc is None or (dc.dc_id, dc.host, dc.port) != (self.dc_id, host, port):
             key = dc.auth_key if dc is not None else None
             storage.set_dc(DcInfo(self.dc_id, host, port, key, dc.salt if dc else 0))
             dc = storage.dc
@@ -227,6 +235,8 @@ class Client:
         sender = self._new_sender(host, port, auth)
         await sender.connect()
         self.sender = sender
+        if storage.dc_addresses_expire <= time.time():
+            await self._refresh_dc_addresses()
         if storage.self_user is not None:
             await self._resume_login()
 
@@ -261,6 +271,43 @@ class Client:
             await new.connect()
             self.sender = new
 
+    def _home(self, dc: DcInfo | None) -> tuple[int, tuple[str, int]]:
+        """The DC to connect to and its address. The session's DC, if it has one, unless
+        ``server=`` names the address (then only a session that moved to another DC at
+        login keeps that DC); else ``dc_id``."""
+        pinned = self._pinned
+        if dc is not None and (pinned is None or (dc.auth_key and dc.dc_id != self.dc_id)):
+            assert self.storage is not None
+            known = find_address(self.storage.dc_addresses, dc.dc_id, ipv6=self.use_ipv6)
+            return dc.dc_id, known or (dc.host, dc.port)
+        if pinned is not None:
+            return self.dc_id, pinned
+        address = self._address(self.dc_id)
+        if address is None:
+            raise InvalidInputError(f"no address known for DC {self.dc_id}: pass server=")
+        return self.dc_id, address
+
+    def _address(self, dc_id: int) -> tuple[str, int] | None:
+        """DC ``dc_id``'s address as the session last heard it, else from the table (only
+        while the session has heard none: a DC the server does not name is none of ours)."""
+        known = self.storage.dc_addresses if self.storage is not None else ()
+        if known:
+            return find_address(known, dc_id, ipv6=self.use_ipv6)
+        return self.dc_table.address(dc_id, ipv6=self.use_ipv6)
+
+    async def _refresh_dc_addresses(self) -> None:
+        """``help.getConfig`` once, so the session learns the DCs' live addresses (kept by
+        ``_after_result``); a failure leaves the known ones (the connection works)."""
+        try:
+            await self.invoke(self.make.help_get_config(), timeout=self.config.connect_timeout)
+        except OxigramError as exc:
+            log.warning("help.getConfig failed (%r): keeping the known DC addresses", exc)
+
+    def _keep_dc_addresses(self, config: types.Config) -> None:
+        addresses = config_addresses(config.dc_options)
+        if addresses and self.storage is not None and not self.storage.closed:
+            self.storage.set_dc_addresses(addresses, int(config.expires))
+
     async def close(self) -> None:
         if self._callbacks is not None:
             await self._callbacks.stop()
@@ -280,6 +327,7 @@ class Client:
             port,
             rsa_keys=self.rsa_keys,
             dc_id=self.dc_id,
+            test_mode=self.test_mode,
             auth=auth,
             schema=self.schema,
             wrap_first=self._wrap_first,
@@ -386,16 +434,17 @@ class Client:
         )
 
     async def _migrate(self, exc: SeeOtherError) -> None:
-        """Moves to DC ``exc.dc_id`` as named by ``help.getConfig``: a new connection and a
-        new auth key there; the session's home DC becomes it."""
+        """Moves to DC ``exc.dc_id`` at its address as ``help.getConfig`` names it: a new
+        connection and a new auth key there; the session's home DC becomes it."""
         async with self._migration_lock:
             target = exc.dc_id
             if target == self.dc_id:
                 return  # a concurrent call moved us already
             sender = self.sender
             assert sender is not None and self.storage is not None
-            config = await sender.invoke(self.make.help_get_config())
-            address = _dc_address(config, target)
+            if self.storage.dc_addresses_expire <= time.time():
+                self._keep_dc_addresses(await sender.invoke(self.make.help_get_config()))
+            address = self._address(target)
             if address is None:
                 raise exc
             log.info("moving from DC %d to DC %d at %s:%d", self.dc_id, target, *address)
@@ -418,6 +467,8 @@ class Client:
         d = self.updates_dispatcher
         if is_updates(result) and d is not None and d.enabled:
             d.push(result)
+        elif isa(result, types.Config):
+            self._keep_dc_addresses(result)
 
     def _method(self, name: str) -> Callable[..., Awaitable[Any]]:
         cls = self.schema[name]
