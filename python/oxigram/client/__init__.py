@@ -27,9 +27,10 @@ from .buttons import Button
 from .callback_data import CallbackData
 from .callbacks import CallbackConfig, CallbackQuery
 from .client import Client
+from .dc_table import DcTable, telegram_table
 from .port import ClientPort
 from .pressing import CallbackAnswer, Message
-from .storage import MemorySession, SessionStorage, SQLiteSession
+from .storage import DcAddress, MemorySession, SessionStorage, SQLiteSession
 
 __all__ = [
     "Button",
@@ -39,8 +40,11 @@ __all__ = [
     "CallbackQuery",
     "Client",
     "ClientPort",
+    "DcAddress",
+    "DcTable",
     "MemorySession",
     "Message",
     "SQLiteSession",
     "SessionStorage",
+    "telegram_table",
 ]
