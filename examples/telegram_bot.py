@@ -9,8 +9,8 @@ This one talks to Telegram itself, so it needs your credentials (it cannot run w
 Then send /start to the bot: it replies with three buttons (a toast, an alert, a counter that
 edits the message). Optional: ``OXIGRAM_TEST_DC=1`` for Telegram's test servers (with a token
 from the test servers' @BotFather), ``OXIGRAM_SESSION`` (default ``telegram_bot``: the file
-that keeps the auth key, the DC and its addresses), ``OXIGRAM_SCHEMA`` (a full ``api.tl``
-to load instead of the shipped layer).
+that keeps the auth key, the DC and its addresses), ``OXIGRAM_SCHEMA`` (the ``api.tl`` of
+another layer, to speak instead of the shipped layer 229).
 
 The test suite runs everything here against the local DC, with only the DC table changed
 (``tests/integration/test_telegram_example.py``).

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from cbsupport import logged_in, run, wait_until
 
+from oxigram import tl
 from oxigram.client.dc_table import DcTable
 from oxigram.client.storage import DcAddress
 from oxigram.network.sender import SenderConfig
@@ -126,3 +127,6 @@ def test_the_example_defaults_to_telegram() -> None:
         assert bot.dc_table.address(2) == (
             ("149.154.167.40", 443) if test else ("149.154.167.51", 443)
         )
+    layer = Path(tl.__file__).parent / "api.tl"  # any api.tl: the shipped one will do
+    loaded = ex.make_client({**env, "OXIGRAM_SCHEMA": str(layer)})
+    assert loaded.schema is not tl.schema and loaded.schema.layer == tl.schema.layer
