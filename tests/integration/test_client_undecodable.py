@@ -155,6 +155,17 @@ def test_known_unknown_known_in_one_updates_is_a_gap_recovered(
                 assert d.machine.state is not None
                 assert d.machine.state.pts == dc.pts(user.id)
 
+                # A method's Updates result that does not decode: its caller gets the typed
+                # error, and the pts it carried are fetched again with getDifference.
+                own = updates_with([PLACEHOLDER], unknown_update(dc.pts(user.id) + 1))
+                dc.inject_result("messages.sendMessage", own)
+                with pytest.raises(UndecodableResultError) as info:
+                    await u.send_message("@raw_bot", "hi")
+                assert info.value.request == "messages.sendMessage"
+                await wait_until(lambda: d.differences == 2)
+                await d.idle()
+                assert stats.resyncs == 0 and texts(got) == ["one", "two", "three"]
+
     run(main)
 
 

@@ -430,23 +430,8 @@ class UpdateMachine:
         self._unpack_held_seq(out)
         old = self.state or UpdateState()
         pts, qts = int(new_state.pts), int(new_state.qts)
-        later_pts: list[_Held] = []
-        read = 0  # the pts and qts steps the held updates account for
-        for h in sorted(self._common.held, key=lambda h: int(_unwrap(h.update).pts)):
-            upd = _unwrap(h.update)
-            if int(upd.pts) > pts:
-                later_pts.append(h)
-                continue
-            read += int(getattr(upd, "pts_count", 0) or 0)
-            if not isinstance(h.update, _NoDispatch):
-                self._apply(upd, h.users, h.chats, out)
-        later_qts: list[_Held] = []
-        for h in sorted(self._qts.held, key=lambda h: int(h.update.qts)):
-            if int(h.update.qts) > qts:
-                later_qts.append(h)
-                continue
-            read += 1
-            self._apply(h.update, h.users, h.chats, out)
+        read = self._deliver_held_up_to(pts, qts, out)
+        # qts 0 is "not tracked" (see _qts_update): no qts step is counted from it
         jumped = max(0, pts - old.pts) + (max(0, qts - old.qts) if old.qts else 0)
         skipped = max(0, jumped - read)
         self.stats.resyncs += 1
@@ -463,14 +448,37 @@ class UpdateMachine:
             qts,
         )
         self.state = UpdateState(pts, qts, int(new_state.date), int(new_state.seq))
-        self._common.held, self._qts.held = later_pts, later_qts
         self._end_catch_up()
+        # What is held beyond the new state is checked against it as usual.
         self._retry_box(None, out)
-        if self._qts.held:
-            held, self._qts.held = self._qts.held, []
-            for h in sorted(held, key=lambda h: int(h.update.qts)):
-                self._qts_update(h.update, h.users, h.chats, out)
+        held, self._qts.held = self._qts.held, []
+        for h in sorted(held, key=lambda h: int(h.update.qts)):
+            self._qts_update(h.update, h.users, h.chats, out)
         return out
+
+    def _deliver_held_up_to(self, pts: int, qts: int, out: list[Applied]) -> int:
+        """Delivers the held pts updates up to ``pts`` and qts updates up to ``qts`` in
+        order, keeps the later ones held; returns the steps the delivered ones account for."""
+        read = 0
+        later: list[_Held] = []
+        for h in sorted(self._common.held, key=lambda h: int(_unwrap(h.update).pts)):
+            upd = _unwrap(h.update)
+            if int(upd.pts) > pts:
+                later.append(h)
+                continue
+            read += int(getattr(upd, "pts_count", 0) or 0)
+            if not isinstance(h.update, _NoDispatch):
+                self._apply(upd, h.users, h.chats, out)
+        self._common.held = later
+        later = []
+        for h in sorted(self._qts.held, key=lambda h: int(h.update.qts)):
+            if int(h.update.qts) > qts:
+                later.append(h)
+                continue
+            read += 1
+            self._apply(h.update, h.users, h.chats, out)
+        self._qts.held = later
+        return read
 
     def _end_catch_up(self) -> None:
         self.need_difference = self.need_resync = self.too_long = False
@@ -478,8 +486,8 @@ class UpdateMachine:
 
     def _unpack_held_seq(self, out: list[Applied]) -> None:
         """The updates of containers held for their seq, as if seq no longer mattered (it
-        does not after a difference or a resync): pts and qts ones are checked, the others
-        delivered."""
+        does not after a resync, which takes the server's seq): pts and qts ones are checked,
+        the others delivered."""
         held_seq, self._seq_held = self._seq_held, []
         for obj in held_seq:
             users, chats = tuple(obj.users), tuple(obj.chats)
