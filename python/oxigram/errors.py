@@ -31,9 +31,11 @@ __all__ = [
     "TLError",
     "TLSchemaError",
     "TrailingBytesError",
+    "UndecodableResultError",
     "UnexpectedEndError",
     "UnknownConstructorError",
     "WrongTypeError",
+    "describe_undecodable",
 ]
 
 
@@ -125,6 +127,44 @@ class LimitExceededError(TLDecodeError):
 
 class TrailingBytesError(TLDecodeError):
     """Bytes are left after the object when the caller asked for an exact decode."""
+
+
+def describe_undecodable(error: TLDecodeError, layer: int) -> str:
+    """Why bytes from the server did not decode, for a log line or an error message: the
+    constructor id and its offset, the layer loaded, and how to load a newer one."""
+    if isinstance(error, UnknownConstructorError):
+        return (
+            f"constructor 0x{error.constructor_id:08x} at offset {error.offset} is not in "
+            f"layer {layer}, the loaded schema (a newer layer loads with "
+            f"oxigram.tl.load_schema(path), passed as Client(schema=...))"
+        )
+    return f"{error} (layer {layer})"
+
+
+class UndecodableResultError(TLDecodeError):
+    """The result of ``request`` arrived but does not decode with the loaded schema (e.g. it
+    holds a constructor of a newer layer). Only that request fails.
+
+    ``constructor_id`` and ``offset`` (in the result) name the unknown constructor; both are
+    -1 when the data is broken in another way (the message then says how). ``layer`` is the
+    loaded schema's.
+    """
+
+    request: str
+    constructor_id: int
+    offset: int
+    layer: int
+
+    def __init__(self, request: str, error: TLDecodeError, layer: int) -> None:
+        super().__init__(
+            f"{request}: the result does not decode: {describe_undecodable(error, layer)}"
+        )
+        self.request = request
+        self.constructor_id = self.offset = -1
+        if isinstance(error, UnknownConstructorError):
+            self.constructor_id, self.offset = error.constructor_id, error.offset
+        self.layer = layer
+        self.__cause__ = error
 
 
 class TLEncodeError(TLError, ValueError):

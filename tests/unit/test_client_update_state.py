@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from oxigram import tl
+from oxigram.client.difference_retry import RetryPolicy
 from oxigram.client.storage import UpdateState
 from oxigram.client.update_state import UpdateMachine
+from oxigram.errors import RequestTimeoutError, UndecodableResultError, UnknownConstructorError
 from tl_support import SHARED_TL
 
 S = tl.schema
@@ -257,3 +259,119 @@ def test_the_machine_builds_from_its_own_schema() -> None:
     assert type(req)._tl_schema is full and type(req.filter)._tl_schema is full
     # Objects decoded with another schema are read all the same.
     assert ids(m.feed(container([new_message(12)]))) == [12]
+
+
+# ------------------------------------------------------------ undecodable pushes, resync
+
+UNKNOWN = UnknownConstructorError("unknown constructor id 0x0badc0de at offset 24", 0xBADC0DE, 24)
+UNUSABLE = UndecodableResultError("updates.getDifference", UNKNOWN, S.layer)
+NO_ANSWER = RequestTimeoutError("updates.getDifference: no answer within 30 s")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 500.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def state(pts: int, qts: int = 0, date: int = 3000) -> Any:
+    return S["updates.state"](pts=pts, qts=qts, date=date, seq=0, unread_count=0)
+
+
+def test_an_undecodable_push_is_a_gap_only_where_it_held_more_than_one_update() -> None:
+    m = machine()
+    m.undecodable("updateShort", UNKNOWN)  # one update, no pts of its own: lost alone
+    assert not m.need_difference and m.stats.undecodable == 1
+    for container_name in ("updates", "updatesCombined", "updateShortMessage"):
+        m = machine()
+        m.undecodable(container_name, UNKNOWN)
+        assert m.need_difference and m.stats.undecodable == 1
+
+
+def test_a_difference_that_keeps_failing_backs_off_then_resyncs() -> None:
+    clock = Clock()
+    policy = RetryPolicy(max_failures=3, first_delay=0.5, max_delay=30.0)
+    m = UpdateMachine(UpdateState(pts=10, qts=0, date=1000, seq=0), clock=clock, retry=policy)
+    assert ids(m.feed(container([new_message(11)]))) == [11]
+    m.undecodable("updates", UNKNOWN)  # held pts 12 (and more, for all we know)
+    assert m.feed(container([new_message(13)])) == []  # behind the gap: held
+    assert m.need_difference and m.difference_wait() == 0
+    # an unusable answer: back-off 0.5 s, doubling per failure
+    m.difference_request()
+    m.difference_failed(UNUSABLE)
+    assert m.difference_wait() == 0.5 and not m.need_resync
+    clock.now += 0.5
+    m.difference_request()
+    m.difference_failed(UNUSABLE)
+    assert m.difference_wait() == 1.0
+    clock.now += 0.4
+    assert m.difference_wait() == pytest.approx(0.6)
+    clock.now += 0.6
+    # no answer at all: backs off too, but never counts toward giving up
+    m.difference_request()
+    m.difference_failed(NO_ANSWER)
+    assert m.difference_wait() == 2.0 and not m.need_resync
+    clock.now += 2.0
+    # the third unusable answer: give up, getState at once
+    m.difference_request()
+    m.difference_failed(UNUSABLE)
+    assert m.need_resync and m.need_difference and m.difference_wait() == 0
+    assert m.resync_request()._tl_name == "updates.getState"
+    # the getState gets no answer: it backs off like any other try, still a resync
+    m.difference_failed(NO_ANSWER)
+    assert m.need_resync and m.difference_wait() == 8.0
+    clock.now += 8.0
+    # held 13 is delivered (received, never handed out), 15 applies after the jump to 14
+    assert m.feed(container([new_message(15)])) == []
+    applied = m.apply_resync(state(14))
+    assert ids(applied) == [13, 15]
+    assert m.state == UpdateState(pts=15, qts=0, date=3000, seq=0)
+    assert not (m.need_difference or m.need_resync or m.has_gap)
+    stats = m.stats
+    assert (stats.resyncs, stats.skipped) == (1, 2)  # pts 12 and 14: nobody read them
+    assert (stats.differences, stats.difference_failures, stats.undecodable) == (4, 5, 1)
+    # a new gap starts counting afresh
+    m.undecodable("updates", UNKNOWN)
+    m.difference_request()
+    m.difference_failed(UNUSABLE)
+    assert m.difference_wait() == 0.5 and not m.need_resync
+
+
+def test_a_difference_that_succeeds_resets_the_tries() -> None:
+    clock = Clock()
+    m = UpdateMachine(UpdateState(pts=10, qts=0, date=1000, seq=0), clock=clock)
+    m.undecodable("updates", UNKNOWN)
+    for _ in range(2):
+        m.difference_failed(UNUSABLE)
+        clock.now += m.difference_wait()
+    applied, more = m.apply_difference(S["updates.differenceEmpty"](date=5, seq=0))
+    assert (applied, more) == ([], False) and m.difference_wait() == 0
+    m.undecodable("updates", UNKNOWN)
+    for _ in range(2):  # two more: not three in a row
+        m.difference_failed(UNUSABLE)
+        clock.now += m.difference_wait()
+    assert not m.need_resync
+    m.difference_failed(TypeError("not an updates.Difference: updatesTooLong"))  # unusable
+    assert m.need_resync and m.stats.resyncs == 0
+
+
+def test_a_resync_counts_qts_and_unpacks_containers_held_for_their_seq() -> None:
+    m = UpdateMachine(UpdateState(pts=10, qts=5, date=1000, seq=3))
+    m.undecodable("updates", UNKNOWN)
+    m.feed(container([new_message(12)], seq=5))  # seq 4 missing: the container is held
+    qts = S["updateNewEncryptedMessage"](
+        message=S["encryptedMessageService"](random_id=1, chat_id=2, date=3, bytes=b""), qts=8
+    )
+    m.feed(container([qts]))  # qts 6, 7 missing: held
+    for _ in range(3):
+        m.difference_failed(UNUSABLE)
+    assert m.need_resync
+    with pytest.raises(TypeError, match=r"not an updates\.State: updatesTooLong"):
+        m.apply_resync(S["updatesTooLong"]())
+    applied = m.apply_resync(state(13, qts=9))
+    assert [a.update._tl_name for a in applied] == ["updateNewMessage", "updateNewEncryptedMessage"]
+    # pts 11 and 13, qts 6, 7 and 9 were jumped over unread
+    assert m.stats.skipped == 5
+    assert m.state == UpdateState(pts=13, qts=9, date=3000, seq=0)

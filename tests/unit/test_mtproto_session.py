@@ -371,6 +371,42 @@ def test_unknown_constructor_inside_a_container_is_skipped_alone() -> None:
     assert len(client.pending_acks) == 4
 
 
+def test_an_update_push_that_does_not_decode_is_reported_with_its_container() -> None:
+    # A known outer constructor with something unknown inside (a vector element cannot be
+    # skipped): an UndecodableUpdate naming the container, the unknown id and its offset, so
+    # the client can treat the loss as a gap; plain or gzip_packed alike.
+    client, server = pair()
+    status = obj({"_": "updateUserStatus", "user_id": 1, "status": {"_": "userStatusEmpty"}})
+    data = tl.dumps(
+        obj(
+            {
+                "_": "updates",
+                "updates": [status, status],
+                "users": [],
+                "chats": [],
+                "date": 1,
+                "seq": 0,
+            }
+        )
+    )
+    at = data.rindex(struct.pack("<I", 0x09D05049))  # userStatusEmpty, in the second update
+    data = data[:at] + struct.pack("<I", 0x0BADC0DE) + data[at + 4 :]
+    short = tl.dumps(obj({"_": "updateShort", "update": {"_": "updateConfig"}, "date": 1}))
+    short = short[:4] + struct.pack("<I", 0x0BADC0DE) + short[8:]
+    events = client.unpack(
+        server_container(server, [(data, 1), (tl.gzip_packed(data, threshold=0), 1), (short, 1)])
+    )
+    assert [type(e) for e in events] == [ev.UndecodableUpdate] * 3
+    first, packed, lone = events
+    assert isinstance(first, ev.UndecodableUpdate) and isinstance(lone, ev.UndecodableUpdate)
+    assert (first.container, first.constructor_id, first.offset) == ("updates", 0x0BADC0DE, at)
+    assert first.layer == tl.schema.layer
+    assert isinstance(packed, ev.UndecodableUpdate)
+    assert (packed.container, packed.offset) == ("updates", at)  # offset in the unpacked
+    assert (lone.container, lone.offset) == ("updateShort", 4)
+    assert len(client.pending_acks) == 3
+
+
 def test_nested_duplicate_and_malformed_containers() -> None:
     client, server = pair()
     nested = pack_container([Inner(server.msg_ids.next(), 1, rpc_result(4, True))])

@@ -42,10 +42,12 @@ from ..errors import (
     SessionExpiredError,
     SessionPasswordNeededError,
     SessionRevokedError,
+    UndecodableResultError,
     UserMigrateError,
     UsernameInvalidError,
     UsernameNotOccupiedError,
 )
+from ..mtproto.events import UndecodableUpdate
 from ..mtproto.rsa_keys import RsaPublicKey, public_key_from_pem
 from ..mtproto.telegram_dcs import DEFAULT_DC_ID
 from ..mtproto.transports import TransportKind
@@ -59,8 +61,9 @@ from .messages import get_message, send_message
 from .peers import PeerResolver
 from .pressing import CallbackAnswer, Message, request_callback_answer
 from .storage import DcInfo, MemorySession, SessionStorage, SQLiteSession, UpdateState
-from .tlobjects import Builders, is_updates, isa
+from .tlobjects import UPDATES_TYPE, Builders, is_updates, isa
 from .update_state import UpdateMachine
+from .update_stats import UpdateStats
 from .updates import Handler, UpdateDispatcher
 
 __all__ = ["Client"]
@@ -187,6 +190,9 @@ class Client:
         self._handlers: list[Handler] = []
         self._migration_lock = asyncio.Lock()
         self.updates_dispatcher: UpdateDispatcher | None = None
+        #: Counters of the update stream (applied, undecodable, skipped, ...), kept across
+        #: connections.
+        self.update_stats = UpdateStats()
         self.peers: PeerResolver | None = None
         self._callbacks: CallbackRouter | None = None  # bot side, made on first use
 
@@ -220,7 +226,7 @@ class Client:
         assert dc is not None
         auth = AuthState(dc.auth_key, dc.salt, dc.time_offset) if dc.auth_key else None
         self.peers = PeerResolver(storage, self._resolve_username, schema=self.schema)
-        machine = UpdateMachine(storage.update_state, schema=self.schema)
+        machine = UpdateMachine(storage.update_state, schema=self.schema, stats=self.update_stats)
         dispatcher = UpdateDispatcher(
             machine,
             storage,
@@ -335,6 +341,7 @@ class Client:
             on_update=self._on_update,
             on_new_session=d.request_difference,
             on_auth=self._on_auth,
+            on_undecodable=self._on_undecodable,
         )
 
     def _wrap_first(self, body: Any) -> Any:
@@ -358,6 +365,13 @@ class Client:
         d = self.updates_dispatcher
         if d is not None and d.enabled:
             d.push(obj)
+
+    def _on_undecodable(self, event: UndecodableUpdate) -> None:
+        d = self.updates_dispatcher
+        if d is not None and d.enabled:
+            d.push_undecodable(event)
+        else:
+            log.debug("updates not started: dropping an undecodable %s", event.container)
 
     async def _start_updates(self) -> None:
         d = self.updates_dispatcher
@@ -407,6 +421,11 @@ class Client:
             result = await self.sender.invoke(
                 obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
             )
+        except UndecodableResultError:
+            d = self.updates_dispatcher
+            if getattr(obj, "_tl_type", None) == UPDATES_TYPE and d is not None:
+                d.request_difference()  # the pts of the lost Updates: fetch them again
+            raise
         except SeeOtherError as exc:
             if not self._may_migrate(exc):
                 raise

@@ -15,16 +15,25 @@ Rules:
   seq_start`` applies, ``local + 1 > seq_start`` applied already, else a gap.
 - ``updatesTooLong`` (and ``updateChannelTooLong``) mean: fetch the difference.
 - The difference is authoritative: held updates it covers are dropped, the others retried.
+- A push that does not decode (:meth:`UpdateMachine.undecodable`) is lost whole; when it held
+  lists or pts (``updates``, the short messages) it is a gap: fetch the difference.
+- A difference that keeps failing (:mod:`.difference_retry`) ends in a resync: the state of
+  ``updates.getState`` is taken, the held updates are delivered, and the steps jumped over
+  are counted as skipped (:class:`~.update_stats.UpdateStats`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import tl
+from ..errors import TLDecodeError, UnknownConstructorError, describe_undecodable
 from ..tl import functions, types
+from .difference_retry import DifferenceRetry, RetryPolicy
 from .storage import UpdateState
 from .tlobjects import (
     PEER_CHANNEL,
@@ -41,6 +50,7 @@ from .tlobjects import (
     isa,
     name_of,
 )
+from .update_stats import UpdateStats
 
 __all__ = ["Applied", "UpdateMachine"]
 
@@ -49,6 +59,10 @@ log = logging.getLogger(__name__)
 # Per-update checks compare names with these (one string comparison, no predicate call).
 _CHANNEL_MESSAGE = frozenset((UPDATE_NEW_CHANNEL_MESSAGE, UPDATE_EDIT_CHANNEL_MESSAGE))
 _SHORT_MESSAGES = frozenset((UPDATE_SHORT_MESSAGE, UPDATE_SHORT_CHAT_MESSAGE))
+#: Pushes whose loss is a gap: they hold other updates (lists) or pts steps of their own.
+#: ``updateShort`` holds one update and no sequence number: losing it loses only that update
+#: (if the update carried pts, the next one shows the gap).
+_GAP_IF_LOST = UPDATES_WITH_LISTS | _SHORT_MESSAGES | {UPDATE_SHORT_SENT_MESSAGE}
 
 
 @dataclass(frozen=True)
@@ -88,13 +102,26 @@ def channel_of(update: Any) -> int | None:
 
 class UpdateMachine:
     """pts/qts/seq bookkeeping for one account. ``state`` ``None`` means unknown: updates
-    are applied unchecked until :meth:`set_state` (the client calls ``updates.getState``)."""
+    are applied unchecked until :meth:`set_state` (the client calls ``updates.getState``).
 
-    def __init__(self, state: UpdateState | None = None, *, schema: tl.Schema = tl.schema) -> None:
+    ``stats`` (kept by the client across connections) gets the counters; ``clock`` and
+    ``retry`` time and bound the retries of a failing difference (:mod:`.difference_retry`).
+    """
+
+    def __init__(
+        self,
+        state: UpdateState | None = None,
+        *,
+        schema: tl.Schema = tl.schema,
+        stats: UpdateStats | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.state = state
         self.channels: dict[int, int] = {}
         self.schema = schema
         self.make = Builders(schema)
+        self.stats = stats if stats is not None else UpdateStats()
         self._common = _Box()
         self._qts = _Box()
         self._seq_held: list[Any] = []
@@ -103,9 +130,19 @@ class UpdateMachine:
         self.need_difference = False
         self.need_channel: set[int] = set()
         self.too_long = False
-        #: Applied/dropped counters, for tests and diagnostics.
-        self.applied = 0
-        self.duplicates = 0
+        #: The difference failed for good: ``updates.getState`` is due instead (with
+        #: ``need_difference``, which stays set until one of the two succeeds).
+        self.need_resync = False
+        self._retry = DifferenceRetry(retry or RetryPolicy(), clock)
+        self._warned: set[int] = set()  # constructor ids already logged at WARNING
+
+    @property
+    def applied(self) -> int:
+        return self.stats.applied
+
+    @property
+    def duplicates(self) -> int:
+        return self.stats.duplicates
 
     # ================================================================== state
 
@@ -114,10 +151,13 @@ class UpdateMachine:
 
     @property
     def has_gap(self) -> bool:
+        return bool(self.need_difference or self.need_channel or self.holds_updates)
+
+    @property
+    def holds_updates(self) -> bool:
+        """Updates wait behind a gap (for the gap timer: they may still fill it)."""
         return bool(
-            self.need_difference
-            or self.need_channel
-            or self._common.held
+            self._common.held
             or self._qts.held
             or self._seq_held
             or any(b.held for b in self._channel_boxes.values())
@@ -155,6 +195,28 @@ class UpdateMachine:
             log.debug("not an Updates object: %s", name or type(obj).__name__)
         return out
 
+    def undecodable(self, container: str, error: TLDecodeError) -> None:
+        """A pushed ``container`` (``updates``, ...) that did not decode with the loaded
+        schema (``UndecodableUpdate``): lost whole, and a gap when it held more than one
+        update or pts of its own (``_GAP_IF_LOST``). One WARNING per unknown constructor
+        names it, its offset, the layer and how to load a newer one; repeats log at INFO."""
+        self.stats.undecodable += 1
+        gap = container in _GAP_IF_LOST
+        if gap:
+            self.need_difference = True
+        cid = error.constructor_id if isinstance(error, UnknownConstructorError) else -1
+        level = logging.INFO if cid in self._warned else logging.WARNING
+        self._warned.add(cid)
+        log.log(
+            level,
+            "a pushed %s does not decode: %s; %s",
+            container,
+            describe_undecodable(error, self.schema.layer),
+            "fetching the difference for the updates it held"
+            if gap
+            else "only that update is lost",
+        )
+
     def _seq_container(self, obj: Any, out: list[Applied]) -> None:
         seq = int(obj.seq)
         seq_start = int(getattr(obj, "seq_start", seq) or seq)
@@ -166,7 +228,7 @@ class UpdateMachine:
                 self._seq_held.append(obj)
                 return
             if seq_start < expected:
-                self.duplicates += 1
+                self.stats.duplicates += 1
                 log.debug("seq %d already applied", seq_start)
                 return
         users, chats = tuple(obj.users), tuple(obj.chats)
@@ -206,7 +268,7 @@ class UpdateMachine:
     def _apply(
         self, upd: Any, users: tuple[Any, ...], chats: tuple[Any, ...], out: list[Applied]
     ) -> None:
-        self.applied += 1
+        self.stats.applied += 1
         out.append(Applied(upd, users, chats))
 
     # ------------------------------------------------------------------ pts
@@ -228,7 +290,7 @@ class UpdateMachine:
         else:
             local = self.channels.get(channel)
         if local is not None and local + count > pts:
-            self.duplicates += 1
+            self.stats.duplicates += 1
             log.debug("pts %d (+%d) already applied (local %d)", pts, count, local)
             return
         if local is not None and local + count < pts:
@@ -279,7 +341,7 @@ class UpdateMachine:
         local = self.state.qts if self.state is not None else None
         if local is not None and local:
             if local + 1 > qts:
-                self.duplicates += 1
+                self.stats.duplicates += 1
                 return
             if local + 1 < qts:
                 log.info("qts gap: local %d, update %d", local, qts)
@@ -328,9 +390,109 @@ class UpdateMachine:
     # ================================================================== difference
 
     def difference_request(self) -> functions.updates.GetDifference:
-        """The ``updates.getDifference`` to send now."""
+        """The ``updates.getDifference`` to send now (not before :meth:`difference_wait`)."""
+        self.stats.differences += 1
         st = self.state or UpdateState()
         return self.make.updates_get_difference(pts=st.pts, date=st.date, qts=st.qts)
+
+    def difference_wait(self) -> float:
+        """Seconds to wait before the next ``getDifference`` (or resync) after a failure."""
+        return self._retry.wait()
+
+    def difference_failed(self, error: BaseException) -> None:
+        """The ``getDifference`` (or the resync's ``getState``) just sent failed with
+        ``error``, or its answer did not apply. Sets :attr:`need_resync` after the last
+        unusable answer the policy allows; anything else waits :meth:`difference_wait`."""
+        self.stats.difference_failures += 1
+        retry = self._retry
+        if retry.failed(error) and not self.need_resync:
+            self.need_resync = True
+            log.info("getDifference failed %d times: resynchronising", retry.unusable)
+        else:
+            log.info(
+                "%s failed (%r); next try in %.1f s",
+                "getState" if self.need_resync else "getDifference",
+                error,
+                retry.wait(),
+            )
+
+    def resync_request(self) -> functions.updates.GetState:
+        """The ``updates.getState`` to send when :attr:`need_resync` is set."""
+        return self.make.updates_get_state()
+
+    def apply_resync(self, new_state: Any) -> list[Applied]:
+        """Takes the ``updates.State`` of a resync: jumps there, delivers the held updates
+        (received, never delivered: the jump passes over their steps), counts the steps
+        nobody read as skipped and logs them once (WARNING)."""
+        if not isa(new_state, types.updates.State):
+            raise TypeError(f"not an updates.State: {name_of(new_state)}")
+        out: list[Applied] = []
+        self._unpack_held_seq(out)
+        old = self.state or UpdateState()
+        pts, qts = int(new_state.pts), int(new_state.qts)
+        read = self._deliver_held_up_to(pts, qts, out)
+        # qts 0 is "not tracked" (see _qts_update): no qts step is counted from it
+        jumped = max(0, pts - old.pts) + (max(0, qts - old.qts) if old.qts else 0)
+        skipped = max(0, jumped - read)
+        self.stats.resyncs += 1
+        self.stats.skipped += skipped
+        log.warning(
+            "gave up on updates.getDifference after %d failures (last: %s); resynchronised "
+            "with updates.getState: %d update(s) skipped (pts %d -> %d, qts %d -> %d)",
+            self._retry.failures,
+            self._retry.last_error,
+            skipped,
+            old.pts,
+            pts,
+            old.qts,
+            qts,
+        )
+        self.state = UpdateState(pts, qts, int(new_state.date), int(new_state.seq))
+        self._end_catch_up()
+        # What is held beyond the new state is checked against it as usual.
+        self._retry_box(None, out)
+        held, self._qts.held = self._qts.held, []
+        for h in sorted(held, key=lambda h: int(h.update.qts)):
+            self._qts_update(h.update, h.users, h.chats, out)
+        return out
+
+    def _deliver_held_up_to(self, pts: int, qts: int, out: list[Applied]) -> int:
+        """Delivers the held pts updates up to ``pts`` and qts updates up to ``qts`` in
+        order, keeps the later ones held; returns the steps the delivered ones account for."""
+        read = 0
+        later: list[_Held] = []
+        for h in sorted(self._common.held, key=lambda h: int(_unwrap(h.update).pts)):
+            upd = _unwrap(h.update)
+            if int(upd.pts) > pts:
+                later.append(h)
+                continue
+            read += int(getattr(upd, "pts_count", 0) or 0)
+            if not isinstance(h.update, _NoDispatch):
+                self._apply(upd, h.users, h.chats, out)
+        self._common.held = later
+        later = []
+        for h in sorted(self._qts.held, key=lambda h: int(h.update.qts)):
+            if int(h.update.qts) > qts:
+                later.append(h)
+                continue
+            read += 1
+            self._apply(h.update, h.users, h.chats, out)
+        self._qts.held = later
+        return read
+
+    def _end_catch_up(self) -> None:
+        self.need_difference = self.need_resync = self.too_long = False
+        self._retry.succeeded()
+
+    def _unpack_held_seq(self, out: list[Applied]) -> None:
+        """The updates of containers held for their seq, as if seq no longer mattered (it
+        does not after a resync, which takes the server's seq): pts and qts ones are checked,
+        the others delivered."""
+        held_seq, self._seq_held = self._seq_held, []
+        for obj in held_seq:
+            users, chats = tuple(obj.users), tuple(obj.chats)
+            for upd in obj.updates:
+                self._one(upd, users, chats, out)
 
     def apply_difference(self, diff: Any) -> tuple[list[Applied], bool]:
         """Takes a ``updates.Difference``; returns what to apply and whether another
@@ -350,9 +512,9 @@ class UpdateMachine:
             more = True
         else:
             raise TypeError(f"not an updates.Difference: {name_of(diff)}")
+        self._retry.succeeded()
         if not more:
-            self.need_difference = False
-            self.too_long = False
+            self._end_catch_up()
             self._drop_covered(out)
         return out, more
 
@@ -398,7 +560,7 @@ class UpdateMachine:
                 if "pts" in fields or "qts" in fields:
                     self._one(upd, users, chats, out)
                 else:
-                    self.duplicates += 1  # covered by the difference's other_updates
+                    self.stats.duplicates += 1  # covered by the difference's other_updates
 
     def channel_difference_request(
         self, channel: Any, channel_id: int, limit: int = 100

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from ..errors import TLDecodeError, UnknownConstructorError
+
 __all__ = [
     "Acked",
     "BadMessage",
@@ -22,6 +24,7 @@ __all__ = [
     "RpcError",
     "RpcResult",
     "SkippedMessage",
+    "UndecodableUpdate",
     "Update",
 ]
 
@@ -58,6 +61,32 @@ class Update:
 
     msg_id: int
     obj: Any
+
+
+@dataclass(frozen=True)
+class UndecodableUpdate:
+    """Client role: the server pushed a ``container`` (the name of the message's outer
+    constructor, e.g. ``updates``) that does not decode with the loaded schema, ``layer``:
+    something inside it is unknown (a newer layer) or broken. TL cannot skip a value of
+    unknown size, so everything in the message is lost; whether that is a gap to recover
+    with ``updates.getDifference`` is the update machine's call."""
+
+    msg_id: int
+    container: str
+    error: TLDecodeError
+    layer: int
+
+    @property
+    def constructor_id(self) -> int:
+        """The unknown constructor (-1 when the data is broken in another way)."""
+        error = self.error
+        return error.constructor_id if isinstance(error, UnknownConstructorError) else -1
+
+    @property
+    def offset(self) -> int:
+        """Where the unknown constructor is in the message (-1 as above)."""
+        error = self.error
+        return error.offset if isinstance(error, UnknownConstructorError) else -1
 
 
 @dataclass(frozen=True)
@@ -108,7 +137,9 @@ class NewSession:
 @dataclass(frozen=True)
 class SkippedMessage:
     """One message could not be used and was dropped, the others were kept: an unknown
-    constructor, a nested container, a duplicate inside a container, bad gzip."""
+    outer constructor, a service message that does not decode, a nested container, a
+    duplicate inside a container, bad gzip (an update push that does not decode is an
+    :class:`UndecodableUpdate`)."""
 
     msg_id: int
     error: Exception
@@ -137,6 +168,7 @@ Event: TypeAlias = (
     | RpcError
     | RpcDecodeError
     | Update
+    | UndecodableUpdate
     | Pong
     | Acked
     | ResendRequest

@@ -146,6 +146,14 @@ _IGNORED_FROM_SERVER = frozenset(
     (MSGS_STATE_REQ, MSG_RESEND_REQ, MSG_RESEND_ANS_REQ, MSGS_ALL_INFO)
 )
 _PINGS = frozenset((PING, PING_DELAY_DISCONNECT))
+#: Everything a client handles as a service message (the rest is a pushed update).
+_CLIENT_SERVICE = (
+    frozenset(
+        (PONG, MSGS_ACK, BAD_SERVER_SALT, BAD_MSG_NOTIFICATION, NEW_SESSION_CREATED, FUTURE_SALTS)
+    )
+    | _DETAILED_INFO
+    | _IGNORED_FROM_SERVER
+)
 
 _unpack_id = struct.Struct("<I").unpack_from
 _VECTOR_ID = 0x1CB5C415
@@ -486,8 +494,12 @@ class Session:
         try:
             obj = self.schema.loads(body)
         except TLDecodeError as exc:
-            log.warning("skipping message %d: %s", msg_id, exc)
-            out.append(ev.SkippedMessage(msg_id, exc))
+            pushed = self._pushed_container(body) if self.role == "client" else None
+            if pushed is not None:
+                out.append(ev.UndecodableUpdate(msg_id, pushed, exc, self.schema.layer))
+            else:
+                log.debug("skipping message %d: %s", msg_id, exc)
+                out.append(ev.SkippedMessage(msg_id, exc))
             return
         if self.role == "client":
             self._client_service(msg_id, obj, out)
@@ -525,6 +537,16 @@ class Session:
             self._maybe_ack(m.msg_id, m.seq_no)
             self._dispatch(m.msg_id, m.seq_no, m.body, out, nested=True)
 
+    def _pushed_container(self, body: bytes) -> str | None:
+        """The name of an undecodable message's outer constructor when it is one the schema
+        knows and not a service message: an update push (``updates``, ...) whose inside
+        failed. ``None`` for an unknown outer constructor: nothing is known of it, it is
+        skipped alone."""
+        name = self.schema.name_of_id(constructor_id(body))
+        if name is None or name in _CLIENT_SERVICE:
+            return None
+        return name
+
     def _rpc_result(self, body: bytes, out: list[ev.Event]) -> None:
         # The request id is read by hand so a result that will not decode still finds
         # its request.
@@ -532,7 +554,8 @@ class Session:
         try:
             result = self.schema.loads(body[12:])
         except TLDecodeError as exc:
-            log.warning("undecodable result for request %d: %s", req_msg_id, exc)
+            # The request fails with this error: its caller is told, no log needed here.
+            log.debug("undecodable result for request %d: %s", req_msg_id, exc)
             out.append(ev.RpcDecodeError(req_msg_id, exc))
             return
         if getattr(result, "_tl_name", None) == RPC_ERROR:

@@ -43,8 +43,11 @@ from ..errors import (
     RequestTimeoutError,
     RPCTimeoutError,
     SlowmodeWaitError,
+    TLDecodeError,
     TransportError,
+    UndecodableResultError,
     WorkersBusyError,
+    describe_undecodable,
     rpc_error_from,
 )
 from ..mtproto import events as ev
@@ -158,6 +161,7 @@ class Sender:
         on_update: Callable[[Any], None] | None = None,
         on_new_session: Callable[[], None] | None = None,
         on_auth: Callable[[AuthState | None], None] | None = None,
+        on_undecodable: Callable[[ev.UndecodableUpdate], None] | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -171,6 +175,7 @@ class Sender:
         self._on_update = on_update
         self._on_new_session = on_new_session
         self._on_auth = on_auth
+        self._on_undecodable = on_undecodable
         self.session: Session | None = None
         self._conn: Connection | None = None
         self._by_msg_id: dict[int, _Request] = {}
@@ -545,12 +550,21 @@ class Sender:
             if event.message == "AUTH_KEY_DUPLICATED":
                 self._drop_auth_key("the server says our auth key is used elsewhere")
         elif isinstance(event, ev.RpcDecodeError):
-            self._resolve(event.req_msg_id, exc=event.error)
+            self._resolve(event.req_msg_id, exc=self._undecodable_result(event))
         elif isinstance(event, ev.Pong):
             self._resolve(event.req_msg_id, event.ping_id)
         elif isinstance(event, ev.Update):
             if self._on_update is not None:
                 self._on_update(event.obj)
+        elif isinstance(event, ev.UndecodableUpdate):
+            if self._on_undecodable is not None:
+                self._on_undecodable(event)
+            else:
+                log.warning(
+                    "dropped update %s: %s",
+                    event.container,
+                    describe_undecodable(event.error, event.layer),
+                )
         elif isinstance(event, ev.Acked):
             for msg_id in event.msg_ids:
                 req = self._by_msg_id.get(msg_id)
@@ -567,9 +581,24 @@ class Sender:
             if self._on_new_session is not None:
                 self._on_new_session()
         elif isinstance(event, ev.SkippedMessage):
-            log.warning("skipped message %d: %s", event.msg_id, event.error)
+            error = event.error
+            why = (
+                describe_undecodable(error, self.schema.layer)
+                if isinstance(error, TLDecodeError)
+                else str(error)
+            )
+            log.warning("skipped message %d: %s", event.msg_id, why)
         else:
             log.debug("ignoring %r", event)
+
+    def _undecodable_result(self, event: ev.RpcDecodeError) -> BaseException:
+        """The typed error for a result that does not decode: it names the request."""
+        error = event.error
+        if not isinstance(error, TLDecodeError):
+            return error
+        req = self._by_msg_id.get(event.req_msg_id)
+        name = req.name if req is not None else f"request {event.req_msg_id}"
+        return UndecodableResultError(name, error, self.schema.layer)
 
     def _resend_new(self, msg_ids: tuple[int, ...], reason: int) -> None:
         """The server refused these before running them (salt, clock, seq_no): new ids."""

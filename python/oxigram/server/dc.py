@@ -263,13 +263,23 @@ class LocalDC:
         return account
 
     def send_message(
-        self, from_id: int, to_id: int, text: str, buttons: Sequence[Any] | Any = None
+        self,
+        from_id: int,
+        to_id: int,
+        text: str,
+        buttons: Sequence[Any] | Any = None,
+        *,
+        push: bool = True,
     ) -> int:
-        """A private message ``from_id`` -> ``to_id`` (updates pushed to both sides)."""
+        """A private message ``from_id`` -> ``to_id`` (updates pushed to both sides; without
+        ``push`` only stored, with its pts steps: ``getDifference`` returns it, and a test
+        pushes what it likes with :meth:`push_raw`)."""
         self._account(from_id)
         self._account(to_id)
         markup = markup_from_buttons(buttons)
-        msg, _ = create_message(self.state, from_id, to_id, text, markup, game=_game(buttons))
+        msg, _ = create_message(
+            self.state, from_id, to_id, text, markup, game=_game(buttons), push=push
+        )
         return msg.id
 
     def add_inline_message(
@@ -306,6 +316,34 @@ class LocalDC:
     def get_message(self, msg_id: int) -> StoredMessage | None:
         return self.store.messages.get(msg_id)
 
+    def pts(self, user_id: int) -> int:
+        """The account's current pts (what ``updates.getState`` answers)."""
+        self._account(user_id)
+        return self.store.current_pts(user_id)
+
+    def advance_pts(self, user_id: int, count: int = 1) -> int:
+        """Takes ``count`` pts steps of the account for updates the DC does not model (what
+        bytes sent with :meth:`push_raw` stand for): ``getState`` moves past them,
+        ``getDifference`` returns nothing for them. Returns the new pts."""
+        self._account(user_id)
+        if count < 1:
+            raise InvalidInputError(f"count must be at least 1, not {count}")
+        for _ in range(count):
+            pts = self.store.bump_pts(user_id, "raw", 0)
+        return pts
+
+    def push_raw(self, user_id: int, data: bytes) -> int:
+        """Sends ``data``, any serialized TL object (e.g. an ``updates`` holding a
+        constructor of no layer), as one message to every live session of ``user_id``;
+        returns how many got it. The DC does not look inside."""
+        self._account(user_id)
+        body = bytes(data)
+        if len(body) < 4 or len(body) % 4:
+            raise InvalidInputError(
+                f"a serialized object is a multiple of 4 bytes (4 or more), not {len(body)}"
+            )
+        return self.state.push(user_id, body)
+
     # ------------------------------------------------------------------ fault injection
 
     def drop_connections(self) -> int:
@@ -332,6 +370,16 @@ class LocalDC:
         ``dc.inject_error("auth.sendCode", 303, "PHONE_MIGRATE_4")`` or
         ``(..., 420, "FLOOD_WAIT_1")``."""
         self.engine.faults.inject_error(method, code, message, count)
+
+    def inject_result(self, method: str, data: bytes, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` (wrappers stripped) are answered with
+        ``data``, a serialized result, without running: e.g. an ``updates.difference``
+        holding a constructor of no layer, for ``"updates.getDifference"``."""
+        self.engine.faults.inject_result(method, data, count)
+
+    def clear_faults(self) -> None:
+        """Forgets every delay, withheld answer and injected error or result not yet used."""
+        self.engine.faults.clear()
 
     # ------------------------------------------------------------------------ other DCs
 

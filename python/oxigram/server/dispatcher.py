@@ -52,12 +52,16 @@ def unwrap(ctx: Context, obj: Any) -> Any:
 
 
 async def run(ctx: Context, obj: Any, faults: Faults) -> tuple[str, Any]:
-    """The method name and its result (a TL object), or raises :class:`RpcError`."""
+    """The method name and its result (a TL object, or the bytes of an injected one), or
+    raises :class:`RpcError`."""
     method = unwrap(ctx, obj)
     name = getattr(method, "_tl_name", "")
     injected = faults.take_error(name)
     if injected is not None:
         raise RpcError(*injected)
+    raw = faults.take_result(name)
+    if raw is not None:
+        return name, raw
     handler = HANDLERS.get(name)
     if handler is None:
         if isinstance(method, TLObject) and method._tl_is_function:

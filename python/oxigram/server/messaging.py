@@ -38,9 +38,11 @@ def create_message(
     game: str | None = None,
     random_id: int | None = None,
     origin: ServerSession | None = None,
+    push: bool = True,
 ) -> tuple[StoredMessage, types.Updates | None]:
     """Stores a message, pushes ``updateNewMessage`` to every live session of both sides
-    (not ``origin``) and returns the ``updates`` for the sender's own answer."""
+    (not ``origin``; nobody without ``push``: a test sends its own bytes instead) and
+    returns the ``updates`` for the sender's own answer."""
     store = state.store
     msg = StoredMessage(
         id=store.new_message_id(),
@@ -60,7 +62,8 @@ def create_message(
         pts = store.bump_pts(uid, "new", msg.id)
         update = types.UpdateNewMessage(message=message_tl(uid, msg), pts=pts, pts_count=1)
         users = _users_for(state, uid, msg)
-        state.push(uid, updates([update], users), skip=origin)
+        if push:
+            state.push(uid, updates([update], users), skip=origin)
         if uid == from_id:
             extra: list[types.TypeUpdate] = []
             if random_id is not None:

@@ -227,7 +227,7 @@ class SessionTable:
         self._by_user = None
 
     def push(
-        self, user_id: int, updates: types.Updates, *, skip: ServerSession | None = None
+        self, user_id: int, updates: types.Updates | bytes, *, skip: ServerSession | None = None
     ) -> int:
         """Sends ``updates`` to every live session logged in as ``user_id``; returns how many."""
         if self._by_user is None:

@@ -25,7 +25,7 @@ class PushTarget(Protocol):
     """An engine's sessions, as pushes reach them (``sessions.SessionTable``)."""
 
     def push(
-        self, user_id: int, updates: types.Updates, *, skip: ServerSession | None = None
+        self, user_id: int, updates: types.Updates | bytes, *, skip: ServerSession | None = None
     ) -> int: ...
 
 
@@ -42,10 +42,11 @@ class State:
         self._targets.append(target)
 
     def push(
-        self, user_id: int, updates: types.Updates, *, skip: ServerSession | None = None
+        self, user_id: int, updates: types.Updates | bytes, *, skip: ServerSession | None = None
     ) -> int:
-        """Sends ``updates`` to every live session of ``user_id`` on every engine except
-        ``skip``; returns how many got it."""
+        """Sends ``updates`` (or bytes: any serialized object, as a test pushes them) to
+        every live session of ``user_id`` on every engine except ``skip``; returns how many
+        got it."""
         sent = 0
         for target in self._targets:
             sent += target.push(user_id, updates, skip=skip)

@@ -43,10 +43,10 @@ CREATE TABLE IF NOT EXISTS updates_log (
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One pts step of an account: a new message or an edit."""
+    """One pts step of an account: a new message, an edit, or a step a test took."""
 
     pts: int
-    kind: str  # "new" | "edit"
+    kind: str  # "new" | "edit" | "raw" (a step a test took, nothing to return)
     msg_id: int
 
 

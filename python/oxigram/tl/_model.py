@@ -143,6 +143,7 @@ class Schema:
         self._index: dict[str, int] = {h[1]: i for i, h in enumerate(self._heads)}
         self._by_name: dict[str, type[TLObject]] = _ClassCache(self)
         self._spaces: dict[tuple[bool, str], _Space] | None = None
+        self._by_id: dict[int, str] | None = None
         self._bytes = self._codec.bytes_method()
         self._codec.bind(self._make_class)
         #: ``types.messages.BotCallbackAnswer``, ``types.TypeInputPeer`` (made on access).
@@ -226,6 +227,13 @@ class Schema:
                     alias.aliases.setdefault("Type" + t_name, []).append(i)
             self._spaces = spaces
         return self._spaces.get((is_function, ns)) or _Space()
+
+    def name_of_id(self, constructor_id: int) -> str | None:
+        """The name of constructor or method ``constructor_id`` (unsigned), ``None`` when
+        the schema has none (built on first use: only diagnostics need it)."""
+        if self._by_id is None:
+            self._by_id = {h[0]: h[1] for h in self._heads}
+        return self._by_id.get(constructor_id)
 
     def dumps(self, obj: TLObject) -> bytes:
         """Serializes ``obj`` boxed (constructor id first, flags computed)."""
