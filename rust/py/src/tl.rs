@@ -242,11 +242,14 @@ impl Drop for TLCodec {
     }
 }
 
-/// An object being decoded, and whether its class stores attributes the default way
-/// (`tp_setattro` is `PyObject_GenericSetAttr`: no `__setattr__` anywhere in its MRO).
-struct Decoded<'py> {
+/// An object being decoded: whether its class stores attributes the default way
+/// (`tp_setattro` is `PyObject_GenericSetAttr`: no `__setattr__` anywhere in its MRO), and
+/// its field names.
+struct Decoded<'a, 'py> {
     obj: Bound<'py, PyAny>,
     generic: bool,
+    /// The constructor's field names, looked up once per object rather than once per field.
+    names: &'a [Py<PyString>],
 }
 
 struct PyBuilder<'a, 'py> {
@@ -254,9 +257,9 @@ struct PyBuilder<'a, 'py> {
     cls: &'a Classes,
 }
 
-impl<'py> Builder for PyBuilder<'_, 'py> {
+impl<'a, 'py> Builder for PyBuilder<'a, 'py> {
     type Value = Bound<'py, PyAny>;
-    type Object = Decoded<'py>;
+    type Object = Decoded<'a, 'py>;
     type Error = Error;
 
     fn int(&mut self, v: i32) -> Result<Self::Value> {
@@ -313,16 +316,20 @@ impl<'py> Builder for PyBuilder<'_, 'py> {
         // SAFETY: a valid type object; Py_tp_setattro is a slot every type has.
         let setattro = unsafe { ffi::PyType_GetSlot(cls.as_type_ptr(), ffi::Py_tp_setattro) };
         let generic = setattro == ffi::PyObject_GenericSetAttr as *mut std::ffi::c_void;
-        Ok(Decoded { obj, generic })
+        Ok(Decoded {
+            obj,
+            generic,
+            names: &self.cls.names[ctor],
+        })
     }
     fn set(
         &mut self,
         obj: &mut Self::Object,
-        ctor: usize,
+        _ctor: usize,
         field: usize,
         v: Self::Value,
     ) -> Result<()> {
-        let name = self.cls.names[ctor][field].bind(self.py);
+        let name = obj.names[field].bind(self.py);
         let (o, n, v) = (obj.obj.as_ptr(), name.as_ptr(), v.as_ptr());
         // SAFETY: live objects and an exact (interned) str name. With the default
         // `tp_setattro`, calling it directly is what `PyObject_SetAttr` would do after its
