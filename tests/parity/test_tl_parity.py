@@ -336,3 +336,26 @@ def test_bytes_method_objects_behave_like_bound_methods() -> None:
         del d
         gc.collect()
         assert ref() is None
+
+
+def test_decode_goes_through_a_class_s_own_setattr() -> None:
+    """A class given a ``__setattr__`` after it was made (and after a first decode) sees the
+    decoded fields through it on both backends: the native decoder stores attributes
+    directly only for classes with the default ``__setattr__``, checked per object."""
+    results = []
+    for s in both():
+        cls = s["messages.botCallbackAnswer"]
+        data = s.dumps(cls(alert=True, message="hi", cache_time=21))
+        assert s.loads(data).cache_time == 21
+
+        def doubling(self: Any, name: str, value: Any) -> None:
+            if name == "message" and value == "boom":
+                raise RuntimeError("no boom here")
+            object.__setattr__(self, name, value * 2 if name == "cache_time" else value)
+
+        cls.__setattr__ = doubling
+        obj = s.loads(data)
+        with pytest.raises(RuntimeError) as info:
+            s.loads(s.dumps(cls(message="boom", cache_time=1)))
+        results.append((type(obj).__name__, obj.cache_time, obj.message, str(info.value)))
+    assert results[0] == results[1] == ("BotCallbackAnswer", 42, "hi", "no boom here")

@@ -243,14 +243,24 @@ impl Drop for TLCodec {
     }
 }
 
+/// An object being decoded: whether its class stores attributes the default way
+/// (`tp_setattro` is `PyObject_GenericSetAttr`: no `__setattr__` anywhere in its MRO), and
+/// its field names.
+struct Decoded<'a, 'py> {
+    obj: Bound<'py, PyAny>,
+    generic: bool,
+    /// The constructor's field names, looked up once per object rather than once per field.
+    names: &'a [Py<PyString>],
+}
+
 struct PyBuilder<'a, 'py> {
     py: Python<'py>,
     cls: &'a Classes,
 }
 
-impl<'py> Builder for PyBuilder<'_, 'py> {
+impl<'a, 'py> Builder for PyBuilder<'a, 'py> {
     type Value = Bound<'py, PyAny>;
-    type Object = Bound<'py, PyAny>;
+    type Object = Decoded<'a, 'py>;
     type Error = Error;
 
     fn int(&mut self, v: i32) -> Result<Self::Value> {
@@ -302,20 +312,43 @@ impl<'py> Builder for PyBuilder<'_, 'py> {
         // SAFETY: tp_new of a heap type called with its own type, an empty args tuple and no
         // kwargs, exactly what `cls.__new__(cls)` does.
         let ptr = unsafe { (slot.new_fn)(cls.as_type_ptr(), empty.as_ptr(), std::ptr::null_mut()) };
-        Ok(unsafe { Bound::from_owned_ptr_or_err(self.py, ptr) }?)
+        let obj = unsafe { Bound::from_owned_ptr_or_err(self.py, ptr) }?;
+        // Read per object, not cached in the slot: assigning `cls.__setattr__` later changes it.
+        // SAFETY: a valid type object; Py_tp_setattro is a slot every type has.
+        let setattro = unsafe { ffi::PyType_GetSlot(cls.as_type_ptr(), ffi::Py_tp_setattro) };
+        let generic = setattro == ffi::PyObject_GenericSetAttr as *mut std::ffi::c_void;
+        Ok(Decoded {
+            obj,
+            generic,
+            names: &self.cls.names[ctor],
+        })
     }
     fn set(
         &mut self,
         obj: &mut Self::Object,
-        ctor: usize,
+        _ctor: usize,
         field: usize,
         v: Self::Value,
     ) -> Result<()> {
-        obj.setattr(self.cls.names[ctor][field].bind(self.py), v)?;
+        let name = obj.names[field].bind(self.py);
+        let (o, n, v) = (obj.obj.as_ptr(), name.as_ptr(), v.as_ptr());
+        // SAFETY: live objects and an exact (interned) str name. With the default
+        // `tp_setattro`, calling it directly is what `PyObject_SetAttr` would do after its
+        // checks of the name, which an interned str passes.
+        let rc = unsafe {
+            if obj.generic {
+                ffi::PyObject_GenericSetAttr(o, n, v)
+            } else {
+                ffi::PyObject_SetAttr(o, n, v)
+            }
+        };
+        if rc < 0 {
+            return Err(PyErr::fetch(self.py).into());
+        }
         Ok(())
     }
     fn finish(&mut self, obj: Self::Object) -> Result<Self::Value> {
-        Ok(obj)
+        Ok(obj.obj)
     }
 }
 

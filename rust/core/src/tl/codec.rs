@@ -514,8 +514,12 @@ struct Decoder<'a, B> {
     b: &'a mut B,
 }
 
+/// The little-endian word at `pos` (the callers checked the bounds; one check remains here
+/// instead of one per byte).
 fn u32_at(data: &[u8], pos: usize) -> u32 {
-    u32::from_le_bytes([data[pos], data[pos + 1], data[pos + 2], data[pos + 3]])
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&data[pos..pos + 4]);
+    u32::from_le_bytes(w)
 }
 
 fn read_raw(data: &[u8], pos: usize) -> Result<(&[u8], usize)> {
