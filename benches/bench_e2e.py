@@ -1,6 +1,6 @@
 """End to end under pytest-benchmark: K users press one bot's buttons through a Local DC
 (a child process) over TCP; an oxigram bot, a Telethon bot and a framework-free raw bot in
-the same run on the same DC (``oxigram.bench.e2e``, ARCHITECTURE.md, "Benchmarks").
+the same run on the same DC (``oxigram.bench.e2e``, docs/benchmarks.md).
 
 Run: ``pytest benches/bench_e2e.py --benchmark-enable`` (K = 1, 10, 100, 1000; about a
 minute). With ``--benchmark-disable`` (CI) it runs once at K = 1 and 5 (1 and 3 on the pure

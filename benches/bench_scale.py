@@ -1,4 +1,4 @@
-"""Scale-out figures (issue 8, ARCHITECTURE.md, "Scale-out"): presses per second and p99
+"""Scale-out figures (ARCHITECTURE.md, decisions, "Scale-out"): presses per second and p99
 press-to-answer latency for one process (a plain oxigram bot) and for a front with 1, 2 and 4
 ``oxigram worker`` processes, in one run, against one local DC and a real redis-server.
 

@@ -1,4 +1,4 @@
-"""The DC's push path after the e2e benchmark's speed-ups (ARCHITECTURE.md, "Benchmarks"): pushes go
+"""The DC's push path after the e2e benchmark's speed-ups (docs/benchmarks.md): pushes go
 through a user id -> sessions index that must follow logins, and the frames queued in one
 event-loop iteration leave in one write, in order."""
 

@@ -1,4 +1,4 @@
-"""The benchmark suite behind ``oxigram bench`` (ARCHITECTURE.md, "Benchmarks").
+"""The benchmark suite behind ``oxigram bench`` (docs/benchmarks.md).
 
 * :mod:`.tl_objects`: the TL objects every implementation encodes/decodes (also used by
   ``benches/bench_tl.py``).

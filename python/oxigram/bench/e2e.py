@@ -1,6 +1,6 @@
 """End to end: K users press one bot's buttons through a Local DC over TCP.
 
-Layout (ARCHITECTURE.md, "Benchmarks"): the :class:`~oxigram.server.LocalDC` runs in a child process
+Layout (docs/benchmarks.md): the :class:`~oxigram.server.LocalDC` runs in a child process
 (its own core and event loop); this process holds the bots and the K users. Each user is a
 lean sans-IO client (one TCP connection, its own account and auth key imported into the DC,
 so no handshake) that presses in a closed loop: send ``messages.getBotCallbackAnswer``, wait

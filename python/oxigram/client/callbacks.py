@@ -4,7 +4,7 @@
 registers a handler for ``updateBotCallbackQuery`` and ``updateInlineBotCallbackQuery``. The
 first handler whose filters all match runs; it gets a :class:`CallbackQuery`.
 
-Rules (ARCHITECTURE.md, "Callback API"):
+Rules (ARCHITECTURE.md, "Decisions that still hold: Callback API"):
 
 * Never a spinner: a handler that returns without answering gets an empty answer at once;
   no matching handler: an empty answer at once; at ``deadline`` seconds after the update

@@ -1,5 +1,5 @@
 """Scale-out: callback presses shared across processes and machines through Redis Streams
-(``pip install oxigram[redis]``; ARCHITECTURE.md, "Scale-out").
+(``pip install oxigram[redis]``; ARCHITECTURE.md, "Decisions that still hold: Scale-out").
 
 * :class:`Front` holds the bot's update stream and XADDs every callback query;
 * :class:`Worker` (any number, any machine) reads them through a consumer group, runs the

@@ -1,4 +1,5 @@
-"""The local DC: an MTProto 2.0 server for tests and demos (see ARCHITECTURE.md, "Local DC").
+"""The local DC: an MTProto 2.0 server for tests and demos (ARCHITECTURE.md, "Local DC" under
+"Decisions that still hold").
 
 ``engine.Engine`` runs the protocol for one DC id (connections, sessions, pushes) over a
 ``state.State`` (accounts, messages, logins, callback queries) that several engines may

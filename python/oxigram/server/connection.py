@@ -166,7 +166,7 @@ class Connection:
     def send_payload(self, payload: bytes) -> None:
         """Queues a frame; the frames queued during one event-loop iteration go out in one
         ``write`` (one ``send`` syscall instead of one per frame: the DC's hot path when it
-        pushes many presses to one bot, see ARCHITECTURE.md, "Benchmarks")."""
+        pushes many presses to one bot, see docs/benchmarks.md)."""
         if self.closed or self.transport is None:
             return
         self._out.append(self.transport.pack(payload))

@@ -1,5 +1,5 @@
 """``LocalDC``: one local DC (an engine over its own state) and the test API
-(ARCHITECTURE.md, "Local DC").
+(ARCHITECTURE.md, "Decisions that still hold: Local DC").
 
 The facade only starts and stops the two parts, checks the test's arguments (bad ones raise
 :class:`~oxigram.errors.InvalidInputError`) and hands the work to the state (accounts,
@@ -60,7 +60,7 @@ class LocalDC:
     ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
     (clients follow ``*_MIGRATE_X`` there). ``test_mode``: behave as one of Telegram's test
     servers (a handshake must name DC ``10000 + id``; the other mode gets transport error
-    -444, as on Telegram). See ARCHITECTURE.md, "Local DC".
+    -444, as on Telegram). See ARCHITECTURE.md, "Decisions that still hold: Local DC".
     """
 
     def __init__(

@@ -131,7 +131,7 @@ class ServerSession:
         client will resend or fetch the difference). What a session is sent during one
         event-loop iteration goes out as one packet (a container): at load a bot session gets
         many pushes and answers per iteration, and each packet costs an encryption, a header
-        and acks (see ARCHITECTURE.md, "Benchmarks")."""
+        and acks (see docs/benchmarks.md)."""
         conn = self.conn
         if conn is None or conn.closed:
             return False
@@ -203,7 +203,7 @@ class SessionTable:
         self._sessions: OrderedDict[SessionKey, ServerSession] = OrderedDict()
         #: user id -> its sessions, for push(); rebuilt after any change to the sessions or
         #: to which account a key is bound (a scan of every session per press was the DC's
-        #: cost growing with K, ARCHITECTURE.md, "Benchmarks").
+        #: cost growing with K, docs/benchmarks.md).
         self._by_user: dict[int, list[ServerSession]] | None = None
         self.answers = AnswerCache()
 
