@@ -303,3 +303,64 @@ async def test_routing_typed_data_auto_deadline_dedupe_edit_and_stats_per_kind(
     stats = bot.callback_stats
     assert stats.by_kind == {kind: 8} and stats.received == 8 and stats.duplicates == 1
     assert (stats.by_handler, stats.auto, stats.deadline) == (4, 2, 1)
+
+
+async def test_a_bot_sends_and_edits_ephemeral_messages_and_the_checks_hold(
+    local_dc: LocalDC, make_bot: MakeClient, make_user: MakeClient
+) -> None:
+    dc = local_dc
+    bot = await make_bot("note_bot")
+    other_bot = await make_bot("spy_bot")
+    user = await make_user("Alice")
+    bot_id, user_id = self_id(bot), self_id(user)
+    inbox = ephemeral_inbox(user)
+    account = dc.store.accounts[user_id]
+    make = bot.make
+    receiver = make.input_user(user_id=user_id, access_hash=account.access_hash)
+    chat = make.input_peer_user(user_id=user_id, access_hash=account.access_hash)
+    sent = await bot.ephemeral.sendMessage(
+        peer=chat, receiver_id=receiver, message="note", random_id=1
+    )
+    (new,) = sent.updates
+    assert isinstance(new, types.UpdateNewEphemeralMessage) and new.message.out
+    eph_id = new.message.id
+    await wait_until(lambda: eph_id in inbox and not inbox[eph_id].out)
+    assert inbox[eph_id].message == "note" and inbox[eph_id].receiver_id == user_id
+    edited = await bot.invoke(
+        make.ephemeral_edit_message(receiver_id=receiver, id=eph_id, message="v2")
+    )
+    assert edited.updates[0].message.message == "v2"
+    await wait_until(lambda: inbox[eph_id].message == "v2")
+
+    # Only the bot that sent it edits it, only for its receiver; users send none.
+    for client, req, error in [
+        (
+            other_bot,
+            make.ephemeral_edit_message(receiver_id=receiver, id=eph_id, message="x"),
+            "MESSAGE_ID_INVALID",
+        ),
+        (
+            bot,
+            make.ephemeral_edit_message(receiver_id=receiver, id=eph_id + 1, message="x"),
+            "MESSAGE_ID_INVALID",
+        ),
+        (
+            user,
+            make.ephemeral_edit_message(receiver_id=receiver, id=eph_id, message="x"),
+            "USER_BOT_REQUIRED",
+        ),
+    ]:
+        with pytest.raises(errors.RPCError, match=error):
+            await client.invoke(req)
+    other = make.input_peer_user(user_id=bot_id, access_hash=dc.store.accounts[bot_id].access_hash)
+    with pytest.raises(errors.RPCError, match="PEER_ID_INVALID"):  # not the receiver's chat
+        await bot.invoke(make.ephemeral_edit_message(peer=other, receiver_id=receiver, id=eph_id))
+    assert dc.get_ephemeral_message(eph_id).text == "v2"
+
+    # The test API refuses what makes no sense.
+    with pytest.raises(errors.InvalidInputError):
+        dc.send_ephemeral_message(user_id, bot_id, "users send no ephemeral messages")
+    with pytest.raises(errors.InvalidInputError):
+        dc.add_business_connection(user_id, bot_id)
+    with pytest.raises(errors.InvalidInputError):
+        dc.send_business_message("no-such-connection", user_id, "x")
