@@ -167,11 +167,9 @@ class Message:
             raise NoSuchButtonError(f"button {b.text!r} is a {b.kind} button, not pressable")
         if b.requires_password and password is None:
             raise InvalidInputError(f"button {b.text!r} requires the 2FA password: password=")
-        # An ephemeral message is in the chat with its bot (peer_id, else its sender).
-        peer = (self.raw.peer_id or self.raw.from_id) if self.ephemeral else self.raw
         return await request_callback_answer(
             self.client,
-            peer,
+            self.raw,
             self.id,
             b.data,
             game=b.kind == "game",
