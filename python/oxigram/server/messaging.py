@@ -35,6 +35,7 @@ def create_message(
     *,
     via_bot_id: int | None = None,
     inline: tuple[int, int] | None = None,
+    inline_dc: int | None = None,
     game: str | None = None,
     random_id: int | None = None,
     origin: ServerSession | None = None,
@@ -55,6 +56,7 @@ def create_message(
         inline_id=inline[0] if inline else None,
         inline_hash=inline[1] if inline else None,
         game=game,
+        inline_dc=inline_dc,
     )
     store.add_message(msg)
     own: types.Updates | None = None

@@ -93,7 +93,8 @@ async def get_bot_callback_answer(
             raise RpcError(400, "PASSWORD_MISSING")
         ctx.state.passwords.check(me, req.password)
     data = req.data if not game else None
-    return await ctx.state.callbacks.press(me, bot, msg, data, game, ctx.dc.dc_id)
+    dc_id = msg.inline_dc if msg.inline_dc is not None else ctx.dc.dc_id
+    return await ctx.state.callbacks.press(me, bot, msg, data, game, dc_id)
 
 
 async def set_bot_callback_answer(
