@@ -36,7 +36,9 @@ async def import_bot_authorization(
     return _authorized(ctx, account)
 
 
-async def send_code(ctx: Context, req: functions.auth.SendCode) -> types.auth.SentCode:
+async def send_code(
+    ctx: Context, req: functions.auth.SendCode | functions.auth.ResendCode
+) -> types.auth.SentCode:
     account = ctx.state.store.by_phone(req.phone_number)
     if account is None:
         raise RpcError(400, "PHONE_NUMBER_INVALID")
@@ -45,6 +47,18 @@ async def send_code(ctx: Context, req: functions.auth.SendCode) -> types.auth.Se
     return types.auth.SentCode(
         type=types.auth.SentCodeTypeApp(length=len(LOGIN_CODE)), phone_code_hash=code_hash
     )
+
+
+async def resend_code(ctx: Context, req: functions.auth.ResendCode) -> types.auth.SentCode:
+    """A new code for a login in progress on this key; a hash this key was not given (a
+    client that moved to another DC in between) is ``PHONE_CODE_EXPIRED``."""
+    account = ctx.state.store.by_phone(req.phone_number)
+    if account is None:
+        raise RpcError(400, "PHONE_NUMBER_INVALID")
+    _check_home(ctx, account, "PHONE")
+    if not ctx.state.logins.code_sent(ctx.record.key_id, account.id, req.phone_code_hash):
+        raise RpcError(400, "PHONE_CODE_EXPIRED")
+    return await send_code(ctx, req)
 
 
 async def sign_in(ctx: Context, req: functions.auth.SignIn) -> types.auth.Authorization:
@@ -141,6 +155,7 @@ HANDLERS: dict[str, Handler] = handler_table(
     {
         functions.auth.ImportBotAuthorization: import_bot_authorization,
         functions.auth.SendCode: send_code,
+        functions.auth.ResendCode: resend_code,
         functions.auth.SignIn: sign_in,
         functions.account.GetPassword: get_password,
         functions.auth.CheckPassword: check_password,
