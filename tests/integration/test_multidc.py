@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cbsupport import run, wait_until
 
-from oxigram import errors
+from oxigram import crypto, errors
 from oxigram.client import CallbackQuery, Client, MemorySession, SQLiteSession
 from oxigram.client.storage import DcInfo, SessionStorage
 from oxigram.network.sender import SenderConfig
@@ -388,5 +389,74 @@ def test_a_login_on_another_dc_than_home_is_sent_home() -> None:
                 me = await bot.login_bot(bot_acc.token)
                 assert me.id == bot_acc.id and bot.dc_id == 4
                 assert (await bot.get_me()).id == bot_acc.id
+
+    run(main)
+
+
+def test_the_database_keeps_every_dcs_keys_and_salt(tmp_path: Path) -> None:
+    async def main() -> None:
+        dc = _cluster(db=tmp_path / "keys.db")
+        await dc.start()
+        user = dc.add_user("15558012", "Lu", dc_id=4)
+        k2, k4 = os.urandom(256), os.urandom(256)
+        id2 = dc.import_auth_key(k2, dc_id=2)
+        id4 = dc.import_auth_key(k4, user.id, dc_id=4)
+        salt4 = dc.rotate_salt(dc_id=4)
+        await dc.stop()
+        again = _cluster(db=tmp_path / "keys.db")
+        await again.start()
+        try:
+            assert set(again.engine_for(2).keys.records) == {id2}
+            assert set(again.engine_for(4).keys.records) == {id4}
+            assert again.engine_for(4).keys.records[id4].user_id == user.id
+            assert again.engine_for(4).keys.salt == salt4  # a rotated salt is DC 4's alone
+            assert again.engine_for(2).keys.salt != salt4
+            assert again.home_dc(user.id) == 4
+        finally:
+            await again.stop()
+
+    run(main)
+
+
+def test_a_database_of_the_one_dc_format_keeps_its_keys_as_the_first_dcs(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    key = os.urandom(256)
+    with sqlite3.connect(path) as db:  # the tables as the one-DC format wrote them
+        db.executescript(
+            """
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            CREATE TABLE accounts (
+                id INTEGER PRIMARY KEY, access_hash INTEGER NOT NULL, first_name TEXT NOT NULL,
+                bot INTEGER NOT NULL, username TEXT, phone TEXT, token TEXT, password TEXT,
+                salt1 BLOB, salt2 BLOB, v BLOB);
+            CREATE TABLE auth_keys (
+                key_id BLOB PRIMARY KEY, key BLOB NOT NULL, user_id INTEGER,
+                layer INTEGER NOT NULL);
+            CREATE TABLE messages (
+                id INTEGER PRIMARY KEY, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,
+                text TEXT NOT NULL, date INTEGER NOT NULL, markup BLOB, edit_date INTEGER,
+                via_bot_id INTEGER, inline_id INTEGER, inline_hash INTEGER, game TEXT);
+            """
+        )
+        db.execute(
+            "INSERT INTO accounts VALUES (100000, 7, 'Old', 0, NULL, '1555', NULL, NULL, "
+            "NULL, NULL, NULL)"
+        )
+        db.execute(
+            "INSERT INTO auth_keys VALUES (?, ?, 100000, 229)", (crypto.auth_key_id(key), key)
+        )
+        db.execute(
+            "INSERT INTO messages VALUES (1, 100000, 100000, 'hi', 1, NULL, NULL, "
+            "NULL, NULL, NULL, NULL)"
+        )
+    db.close()
+
+    async def main() -> None:
+        async with LocalDC(rsa_key=_key(), db=path) as dc:
+            record = dc.engine.keys.records[crypto.auth_key_id(key)]
+            assert record.key == key and record.user_id == 100000 and not record.imported
+            assert dc.home_dc(100000) is None and dc.get_message(1).inline_dc is None  # type: ignore[union-attr]
 
     run(main)
