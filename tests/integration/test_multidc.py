@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ import pytest
 from cbsupport import run, wait_until
 
 from oxigram import crypto, errors
+from oxigram.cli import parse_dc_ids
 from oxigram.client import CallbackQuery, Client, MemorySession, SQLiteSession
 from oxigram.client.storage import DcInfo, SessionStorage
 from oxigram.network.sender import SenderConfig
@@ -138,6 +142,12 @@ def test_an_inline_press_is_edited_on_the_dc_the_message_lives_on(inline_dc: int
                     assert 4 in bot.dcs and bot.dcs.imports == {4: 1}
                     assert _handshakes(dc, 4) == before + 1  # the bot's new key on DC 4
                     assert dc.state.exports.imported == 1
+                # a second press, the bot connected to both DCs: handled once, edited over
+                # the connection made for the first
+                answer = await msg.click(data=b"go")
+                assert answer.message == "done" and pressed == [inline_dc, inline_dc]
+                assert bot.callback_stats.count == 2
+                assert dc.state.exports.imported == (0 if inline_dc == 2 else 1)
 
     run(main)
 
@@ -460,3 +470,22 @@ def test_a_database_of_the_one_dc_format_keeps_its_keys_as_the_first_dcs(
             assert dc.home_dc(100000) is None and dc.get_message(1).inline_dc is None  # type: ignore[union-attr]
 
     run(main)
+
+
+def test_oxigram_serve_dcs_prints_every_dcs_client_line(tmp_path: Path) -> None:
+    assert parse_dc_ids("1-5") == [1, 2, 3, 4, 5] and parse_dc_ids("4,1-2") == [1, 2, 4]
+    for bad in ("0-2", "3-1", "x"):
+        with pytest.raises(Exception, match="DC ids"):
+            parse_dc_ids(bad)
+    pem = tmp_path / "dc.pem"
+    cmd = [sys.executable, "-m", "oxigram.cli", "serve", "--dcs", "1-3", "--pem", str(pem),
+           "--bot", "far_cli_bot", "--duration", "0.2"]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True).stdout
+    ports = {
+        int(m[1]): int(m[2]) for m in re.finditer(r"local DC (\d) listening on [\d.]+:(\d+)", out)
+    }
+    assert sorted(ports) == [1, 2, 3] and len(set(ports.values())) == 3
+    assert "accounts live on DC 2" in out
+    for dc_id, port in ports.items():
+        line = f'server=("127.0.0.1", {port}), dc_id={dc_id}, rsa_keys=[open('
+        assert line in out, out
