@@ -220,6 +220,25 @@ def test_network_migrate_moves_the_home_too() -> None:
     run(main)
 
 
+def test_a_migrate_error_from_another_dc_moves_the_home_there() -> None:
+    """USER_MIGRATE_4 answered by DC 4 to a request sent there (not home): the home moves
+    to DC 4 over that connection, already authorized, and the request is repeated."""
+
+    async def main() -> None:
+        async with _cluster() as dc:
+            user_acc = dc.add_user("15558013", "Max", dc_id=2)
+            async with _client_on(dc, user_acc.id, bot=False) as user:
+                get_me = user.make.users_get_users(id=[user.make.input_user_self()])
+                assert (await user.invoke(get_me, dc_id=4))[0].id == user_acc.id
+                dc.inject_error("users.getUsers", 303, "USER_MIGRATE_4", dc_id=4)
+                assert (await user.invoke(get_me, dc_id=4))[0].id == user_acc.id
+                assert user.dc_id == 4 and 4 not in user.dcs
+                assert dc.state.exports.imported == 1  # the connection made for the first
+                assert (await user.get_me()).id == user_acc.id  # over the new home
+
+    run(main)
+
+
 def test_a_file_on_another_dc_is_downloaded_there() -> None:
     async def main() -> None:
         async with _cluster() as dc:

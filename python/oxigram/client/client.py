@@ -519,13 +519,20 @@ class Client:
     async def _invoke_elsewhere(
         self, dc_id: int, obj: Any, timeout: float | None, flood_sleep_threshold: float | None
     ) -> Any:
-        """``obj`` on DC ``dc_id``, not home (``FILE_MIGRATE_X`` there: on DC X)."""
+        """``obj`` on DC ``dc_id``, not home. ``FILE_MIGRATE_X`` there: on DC X;
+        ``USER_MIGRATE_X`` / ``NETWORK_MIGRATE_X``: the home moves to DC X and it goes
+        there (as TDLib does for a query to a DC other than its main one)."""
         try:
             result = await self.dcs.invoke(
                 dc_id, obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
             )
-        except FileMigrateError as exc:
-            if exc.dc_id <= 0 or exc.dc_id == dc_id:
+        except SeeOtherError as exc:
+            if isinstance(exc, FileMigrateError):
+                if exc.dc_id <= 0 or exc.dc_id == dc_id:
+                    raise
+            elif self._may_move_home(exc):
+                await self._move_home(exc.dc_id)
+            else:
                 raise
             return await self.invoke(
                 obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold, dc_id=exc.dc_id
