@@ -141,6 +141,13 @@ def _sample(schema: tl.Schema, tl_type: str) -> Any:
             "id": 1,
             "access_hash": 3,
         },
+        "InputFileLocation": {
+            "_": "inputDocumentFileLocation",
+            "id": 1,
+            "access_hash": 2,
+            "file_reference": b"r",
+            "thumb_size": "",
+        },
         "InlineButtonType": game,
         "KeyboardButton": {"_": "keyboardInlineButton", "text": "t", "type": game},
     }

@@ -42,7 +42,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from ..errors import AnswerTooLongError, ClientError, NotConnectedError, OxigramError
+from ..errors import AnswerTooLongError, NotConnectedError, OxigramError
 from ..tl import functions, types
 from .buttons import check_data, inline_markup
 from .callback_data import CallbackData, CallbackDataFilter
@@ -283,8 +283,9 @@ class CallbackQuery:
     ) -> Any:
         """Edits the message with the button, as its kind wants: ``messages.editMessage``
         (in ``invokeWithBusinessConnection`` for a business press), the inline message
-        (``messages.editInlineBotMessage`` on the DC its id names), or the ephemeral one
-        (``ephemeral.editMessage``)."""
+        (``messages.editInlineBotMessage`` on the DC its id names: the home DC's connection
+        when it names home, else that DC's, authorized by export/import), or the ephemeral
+        one (``ephemeral.editMessage``)."""
         port = self._router.port
         markup = reply_markup if reply_markup is not None else None
         if buttons is not None:
@@ -296,13 +297,9 @@ class CallbackQuery:
             return await self._edit_ephemeral(text, markup)
         if self.inline_message_id is not None:
             ident = self.inline_message_id
-            if ident.dc_id != port.dc_id:
-                raise ClientError(
-                    f"inline message {ident.id} lives on DC {ident.dc_id}; this client is "
-                    f"connected to DC {port.dc_id} only (multi-DC is not implemented)"
-                )
             return await port.invoke(
-                make.messages_edit_inline_bot_message(id=ident, message=text, reply_markup=markup)
+                make.messages_edit_inline_bot_message(id=ident, message=text, reply_markup=markup),
+                dc_id=ident.dc_id,
             )
         assert self.msg_id is not None  # not inline: the update has the message id
         peer = await port.get_input_peer(self.peer)

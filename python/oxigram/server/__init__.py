@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .business import BusinessConnection
 from .dc import LocalDC, default_rsa_key
-from .model import LOGIN_CODE, Bot, Button, InlineMessage, User
+from .model import LOGIN_CODE, Bot, Button, InlineMessage, StoredFile, User
 
 __all__ = [
     "LOGIN_CODE",
@@ -25,6 +25,7 @@ __all__ = [
     "Button",
     "InlineMessage",
     "LocalDC",
+    "StoredFile",
     "User",
     "default_rsa_key",
 ]

@@ -39,8 +39,11 @@ class ServingDc(Protocol):
     def test_mode(self) -> bool:
         """One of the test servers (``help.getConfig`` says so)."""
 
-    def bind_key(self, record: AuthKeyRecord, user_id: int | None) -> None:
-        """Logs ``record`` in as ``user_id`` (``None``: out)."""
+    def bind_key(
+        self, record: AuthKeyRecord, user_id: int | None, *, imported: bool = False
+    ) -> None:
+        """Logs ``record`` in as ``user_id`` (``None``: out); ``imported``: by
+        ``auth.importAuthorization`` (never told to migrate)."""
 
     def set_layer(self, record: AuthKeyRecord, layer: int) -> None:
         """Records the layer ``invokeWithLayer`` named for ``record``."""

@@ -38,6 +38,7 @@ def create_message(
     *,
     via_bot_id: int | None = None,
     inline: tuple[int, int] | None = None,
+    inline_dc: int | None = None,
     game: str | None = None,
     via_business_bot_id: int | None = None,
     random_id: int | None = None,
@@ -60,6 +61,7 @@ def create_message(
         inline_hash=inline[1] if inline else None,
         game=game,
         via_business_bot_id=via_business_bot_id,
+        inline_dc=inline_dc,
     )
     store.add_message(msg)
     own: types.Updates | None = None

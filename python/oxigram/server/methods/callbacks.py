@@ -101,7 +101,8 @@ async def get_bot_callback_answer(
     data = req.data if not game else None
     if msg.via_business_bot_id is not None:
         return await _press_business(ctx, me, bot, msg, data)
-    return await ctx.state.callbacks.press(me, bot, msg, data, game, ctx.dc.dc_id)
+    dc_id = msg.inline_dc if msg.inline_dc is not None else ctx.dc.dc_id
+    return await ctx.state.callbacks.press(me, bot, msg, data, game, dc_id)
 
 
 async def _press_business(

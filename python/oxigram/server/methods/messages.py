@@ -71,7 +71,9 @@ async def edit_inline(ctx: Context, req: functions.messages.EditInlineBotMessage
     if not isinstance(ident, types.InputBotInlineMessageID):
         raise RpcError(400, "MESSAGE_ID_INVALID")
     msg = ctx.state.store.inline_message(ident.id, ident.access_hash)
-    if msg is None or msg.via_bot_id != me.id or ident.dc_id != ctx.dc.dc_id:
+    # Another DC's inline message is not found here: MESSAGE_ID_INVALID, as on Telegram.
+    home = msg.inline_dc if msg is not None and msg.inline_dc is not None else ctx.dc.dc_id
+    if msg is None or msg.via_bot_id != me.id or ident.dc_id != ctx.dc.dc_id or home != ident.dc_id:
         raise RpcError(400, "MESSAGE_ID_INVALID")
     edit_message(ctx.state, msg, req.message, _markup(req.reply_markup))
     return True
