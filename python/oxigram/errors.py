@@ -377,6 +377,7 @@ __all__ += [
     "ForbiddenError",
     "InputFetchFailError",
     "InternalServerError",
+    "LimitInvalidError",
     "MessageIdInvalidError",
     "MessageNotModifiedError",
     "MessageTooLongError",
@@ -637,9 +638,17 @@ class DataInvalidError(BadRequestError):
 
 @_named
 class InputFetchFailError(BadRequestError):
-    """An input object could not be fetched (e.g. a stale access hash)."""
+    """An input object could not be fetched (e.g. a stale access hash), or the request
+    could not be deserialized ("Failed deserializing TL payload")."""
 
     NAME = "INPUT_FETCH_FAIL"
+
+
+@_named
+class LimitInvalidError(BadRequestError):
+    """A count is out of the method's range (e.g. more ids than one call takes)."""
+
+    NAME = "LIMIT_INVALID"
 
 
 @_named
