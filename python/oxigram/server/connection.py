@@ -344,9 +344,7 @@ class Connection:
             self.fail(404, f"undecryptable packet: {exc}")
             return
         ss = self._sessions.session_for(record, plain.session_id)
-        if ss.conn is not self:
-            ss.conn = self
-            ss.flush()  # what was queued for its previous connection, if anything
+        self._sessions.attach(ss, self)
         try:
             events = ss.session.receive(plain)
         except ReplayedMessageError as exc:

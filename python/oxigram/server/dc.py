@@ -21,7 +21,7 @@ from .. import crypto
 from ..errors import InvalidInputError
 from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, public_key_to_pem
 from . import srp
-from .callbacks import CallbackHub
+from .callbacks import DEFAULT_ANSWER_TIMEOUT, CallbackHub
 from .engine import MAX_FRAME, Engine
 from .messaging import create_message, edit_message
 from .model import Account, Bot, Button, InlineMessage, StoredMessage, User, markup_from_buttons
@@ -69,7 +69,7 @@ class LocalDC:
         port: int = 0,
         *,
         db: str | os.PathLike[str] | None = None,
-        answer_timeout: float = 5.0,
+        answer_timeout: float = DEFAULT_ANSWER_TIMEOUT,
         rsa_key: RsaPrivateKey | None = None,
         max_frame: int = MAX_FRAME,
         dc_id: int = 2,
