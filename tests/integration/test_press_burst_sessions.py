@@ -15,6 +15,7 @@ import asyncio
 import time
 from collections import Counter
 
+import pytest
 from cbsupport import logged_in, run, wait_until
 
 from oxigram import errors
@@ -99,3 +100,31 @@ def test_forgotten_sessions_and_dropped_connections_mid_burst_run_no_press_twice
             assert dropped >= USERS
 
     run(main, timeout=120)
+
+
+def test_one_request_across_a_dc_that_lost_its_sessions_runs_once() -> None:
+    # Executed, answer withheld; the DC forgets its sessions and drops the connection: the
+    # copy under the same msg_id would run again in the new session, so none is sent.
+    async def main() -> None:
+        async with LocalDC() as dc:
+            bot_acc = dc.add_bot("lost_bot")
+            user_acc = dc.add_user("15550111", "Lou")
+            peer = types.InputPeerUser(user_id=bot_acc.id, access_hash=bot_acc.access_hash)
+            async with logged_in(dc, user_acc.id, bot=False, config=CONFIG) as c:
+
+                def sent() -> int:
+                    return sum(m.text == "once" for m in dc.store.messages.values())
+
+                dc.withhold("messages.sendMessage")
+                call = asyncio.create_task(
+                    c.messages.sendMessage(peer=peer, message="once", random_id=1)
+                )
+                await wait_until(lambda: sent() == 1)
+                dc.forget_sessions()
+                assert dc.drop_connections() == 1
+                with pytest.raises(errors.MaybeDeliveredError, match=r"messages\.sendMessage"):
+                    await asyncio.wait_for(call, 15)
+                assert (await c.get_me()).id == user_acc.id  # a read-only call carries on
+                assert sent() == 1
+
+    run(main)
