@@ -89,6 +89,8 @@ class RecordingPort:
             return self.make.input_peer_channel(channel_id=channel, access_hash=channel * 7)
         if name == "message":
             return await self.get_input_peer(peer.peer_id)
+        if name == "ephemeralMessage":
+            return await self.get_input_peer(peer.peer_id or peer.from_id)
         raise PeerNotFoundError(f"cannot use {peer!r} as a peer")
 
     async def get_input_channel(self, peer: Any) -> Any:

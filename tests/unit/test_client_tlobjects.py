@@ -72,7 +72,13 @@ def test_name_sets_hold_their_names() -> None:
     assert {"channel", "channelForbidden"} == tlobjects.CHANNELS
     assert {"message", "messageService", "messageEmpty"} == tlobjects.MESSAGES
     assert {"updates", "updatesCombined"} == tlobjects.UPDATES_WITH_LISTS
-    assert {"updateBotCallbackQuery", "updateInlineBotCallbackQuery"} == tlobjects.CALLBACK_QUERIES
+    # Every kind of press (issue 16): chat, inline, business, ephemeral.
+    assert {
+        "updateBotCallbackQuery",
+        "updateInlineBotCallbackQuery",
+        "updateBusinessBotCallbackQuery",
+        "updateEphemeralBotCallbackQuery",
+    } == tlobjects.CALLBACK_QUERIES
 
 
 @pytest.mark.parametrize("codec", codec_modules())

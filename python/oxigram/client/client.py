@@ -712,12 +712,22 @@ class Client:
         game: bool = False,
         password: str | Any = None,
         timeout: float | None = None,
+        ephemeral: bool = False,
     ) -> CallbackAnswer:
         """Presses a button: ``messages.getBotCallbackAnswer``. ``peer``: username, chat id,
         Update, Message or InputPeer. ``password``: the 2FA password (SRP proof computed off
-        the event loop) or an ``InputCheckPasswordSRP``. Never re-sent."""
+        the event loop) or an ``InputCheckPasswordSRP``. ``ephemeral``: the button is on the
+        ephemeral message ``msg_id`` (``ephemeral.getCallbackAnswer``; ``peer`` is the chat
+        with the bot). Never re-sent."""
         return await request_callback_answer(
-            self, peer, msg_id, data, game=game, password=password, timeout=timeout
+            self,
+            peer,
+            msg_id,
+            data,
+            game=game,
+            password=password,
+            timeout=timeout,
+            ephemeral=ephemeral,
         )
 
     async def send_message(self, peer: Any, text: str, *, buttons: Sequence[Any] = ()) -> Any:

@@ -21,9 +21,11 @@ from .. import crypto
 from ..errors import InvalidInputError
 from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, public_key_to_pem
 from . import srp
+from .business import BusinessConnection
 from .callbacks import DEFAULT_ANSWER_TIMEOUT, CallbackHub
 from .engine import MAX_FRAME, Engine
-from .messaging import create_message, edit_message
+from .ephemeral import EphemeralRecord
+from .messaging import create_ephemeral, create_message, edit_message
 from .model import Account, Bot, Button, InlineMessage, StoredMessage, User, markup_from_buttons
 from .sessions import AnswerCache
 from .state import State
@@ -343,6 +345,51 @@ class LocalDC:
                 f"a serialized object is a multiple of 4 bytes (4 or more), not {len(body)}"
             )
         return self.state.push(user_id, body)
+
+    # ------------------------------------------- business connections, ephemeral messages
+
+    def add_business_connection(self, bot_id: int, user_id: int) -> BusinessConnection:
+        """Connects bot ``bot_id`` to the business account ``user_id`` (as the user's
+        ``account.updateConnectedBot`` would); the bot then acts for the user through
+        ``invokeWithBusinessConnection(connection_id, ...)``. Connecting the pair again
+        makes a new connection id."""
+        if not self._account(bot_id).bot:
+            raise InvalidInputError(f"account {bot_id} is not a bot")
+        if self._account(user_id).bot:
+            raise InvalidInputError(f"account {user_id} is a bot, not a business account")
+        return self.state.business.add(bot_id, user_id, self.dc_id)
+
+    def send_business_message(
+        self, connection_id: str, to_id: int, text: str, buttons: Sequence[Any] | Any = None
+    ) -> int:
+        """A message the connection's bot sends for its business account to ``to_id`` (as
+        ``invokeWithBusinessConnection(messages.sendMessage)`` would); returns its id."""
+        conn = self.state.business.get(connection_id)
+        if conn is None:
+            raise InvalidInputError(f"no business connection {connection_id!r}")
+        self._account(to_id)
+        markup = markup_from_buttons(buttons)
+        msg, _ = create_message(
+            self.state, conn.user_id, to_id, text, markup, via_business_bot_id=conn.bot_id
+        )
+        return msg.id
+
+    def send_ephemeral_message(
+        self, bot_id: int, receiver_id: int, text: str, buttons: Sequence[Any] | Any = None
+    ) -> int:
+        """An ephemeral message of ``bot_id`` that only ``receiver_id`` sees (pushed as
+        ``updateNewEphemeralMessage``); returns its id."""
+        if not self._account(bot_id).bot:
+            raise InvalidInputError(f"account {bot_id} is not a bot")
+        if self._account(receiver_id).bot:
+            raise InvalidInputError(f"account {receiver_id} is a bot, not a user")
+        rec, _ = create_ephemeral(
+            self.state, bot_id, receiver_id, text, markup_from_buttons(buttons)
+        )
+        return rec.id
+
+    def get_ephemeral_message(self, msg_id: int) -> EphemeralRecord | None:
+        return self.state.ephemeral.get(msg_id)
 
     # ------------------------------------------------------------------ fault injection
 

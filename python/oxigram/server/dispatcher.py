@@ -41,6 +41,7 @@ _WRAPPERS = frozenset(
         functions.InvokeWithoutUpdates,
         functions.InvokeAfterMsg,
         functions.InvokeAfterMsgs,
+        functions.InvokeWithBusinessConnection,
     }
 )
 #: Wrappers nested deeper than this are refused (a bound on hostile input).
@@ -56,12 +57,15 @@ def unknown_method_error(constructor_id: int) -> str:
 
 
 def unwrap(ctx: Context, obj: Any) -> Any:
-    """Strips the connection wrappers; ``invokeWithLayer`` sets the key's layer."""
+    """Strips the connection wrappers; ``invokeWithLayer`` sets the key's layer,
+    ``invokeWithBusinessConnection`` the business account the request acts for."""
     for _ in range(MAX_WRAPPING):
         if type(obj) not in _WRAPPERS:
             return obj
         if isinstance(obj, functions.InvokeWithLayer):
             ctx.dc.set_layer(ctx.record, obj.layer)
+        elif isinstance(obj, functions.InvokeWithBusinessConnection):
+            ctx.enter_business(obj.connection_id)
         obj = obj.query
     raise RpcError(400, "INPUT_REQUEST_TOO_LONG")
 

@@ -96,6 +96,9 @@ class StoredMessage:
     inline_id: int | None = None
     inline_hash: int | None = None
     game: str | None = None  # short name of the message's game button
+    # The bot that sent it for the business account ``from_id`` (memory only, like the
+    # connections: business.py).
+    via_business_bot_id: int | None = None
 
     def markup_obj(self) -> types.TypeReplyMarkup | None:
         return reply_markup(self.markup) if self.markup is not None else None
