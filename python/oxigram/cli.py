@@ -254,7 +254,7 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--answer-timeout",
         type=float,
-        default=5.0,
+        default=10.0,  # server.callbacks.DEFAULT_ANSWER_TIMEOUT (not imported for --help)
         metavar="SECONDS",
         help="how long a press waits for the bot's answer before BOT_RESPONSE_TIMEOUT",
     )

@@ -313,6 +313,13 @@ class RequestTimeoutError(ClientError, TimeoutError):
     """A request got no answer within its timeout. The server may still have run it."""
 
 
+class MaybeDeliveredError(RequestTimeoutError):
+    """A request that is not read-only was in flight when the connection dropped and the
+    server turned out to have lost its session: it may have been run, and it is not sent
+    again (a second copy would be a new request, e.g. a second press). Like a timeout, the
+    outcome is unknown."""
+
+
 class NotConnectedError(ClientError):
     """The client is not started (use ``async with client`` or ``await client.connect()``)."""
 
@@ -330,6 +337,7 @@ __all__ += [
     "ClientError",
     "ConnectionLostError",
     "LoginError",
+    "MaybeDeliveredError",
     "NotConnectedError",
     "PeerNotFoundError",
     "RequestTimeoutError",
@@ -369,6 +377,7 @@ __all__ += [
     "ForbiddenError",
     "InputFetchFailError",
     "InternalServerError",
+    "LimitInvalidError",
     "MessageIdInvalidError",
     "MessageNotModifiedError",
     "MessageTooLongError",
@@ -629,9 +638,17 @@ class DataInvalidError(BadRequestError):
 
 @_named
 class InputFetchFailError(BadRequestError):
-    """An input object could not be fetched (e.g. a stale access hash)."""
+    """An input object could not be fetched (e.g. a stale access hash), or the request
+    could not be deserialized ("Failed deserializing TL payload")."""
 
     NAME = "INPUT_FETCH_FAIL"
+
+
+@_named
+class LimitInvalidError(BadRequestError):
+    """A count is out of the method's range (e.g. more ids than one call takes)."""
+
+    NAME = "LIMIT_INVALID"
 
 
 @_named

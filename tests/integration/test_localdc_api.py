@@ -57,7 +57,7 @@ def test_bad_arguments_raise_invalid_input_error(rsa_key: RsaPrivateKey) -> None
             call()
     with pytest.raises(InvalidInputError, match="answer_timeout"):
         dc.answer_timeout = -1.0
-    assert dc.answer_timeout == 5.0
+    assert dc.answer_timeout == 10.0
     for buttons in (["not a button"], [[Button.callback("ok", b"ok"), 3]], "yes", 7):
         with pytest.raises(InvalidTypeError, match="buttons"):
             dc.send_message(bot.id, user.id, "pick", buttons=buttons)

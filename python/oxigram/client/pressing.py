@@ -4,7 +4,9 @@
 A press is never re-sent by oxigram: the sender never re-sends ``getBotCallbackAnswer`` as
 a new message (``network/sender.py``: not idempotent), RPC errors such as ``-503 Timeout``
 are raised, never retried, and a local ``timeout`` raises
-:class:`~oxigram.errors.CallbackAnswerTimeoutError` ("sent, maybe delivered, not answered").
+:class:`~oxigram.errors.CallbackAnswerTimeoutError` ("sent, maybe delivered, not answered"),
+as does a press in flight when the connection dropped and the server lost its session (caused
+by :class:`~oxigram.errors.MaybeDeliveredError`).
 ``BOT_RESPONSE_TIMEOUT`` raises :class:`~oxigram.errors.BotResponseTimeoutError`: the press
 reached the bot, which did not answer in time.
 """
@@ -18,6 +20,7 @@ from typing import Any
 from ..errors import (
     CallbackAnswerTimeoutError,
     InvalidInputError,
+    MaybeDeliveredError,
     NoSuchButtonError,
     PasswordMissingError,
     RequestTimeoutError,
@@ -98,6 +101,11 @@ async def _ask(port: ClientPort, req: Any, msg_id: int, timeout: float | None) -
     start = loop.time()
     try:
         result = await port.invoke(req, timeout=timeout)
+    except MaybeDeliveredError as exc:
+        raise CallbackAnswerTimeoutError(
+            f"the connection was lost with the press on message {msg_id} in flight and the "
+            f"server lost its session; the press may have reached the bot (it is not re-sent)"
+        ) from exc
     except RequestTimeoutError:
         wait = timeout if timeout is not None else port.request_timeout
         raise CallbackAnswerTimeoutError(

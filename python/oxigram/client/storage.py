@@ -9,6 +9,12 @@ cache (id -> access_hash, username, phone, type). :class:`SQLiteSession` keeps t
 SQLite file (WAL journal, one transaction per change: a crash at any point leaves the last
 committed state); :class:`MemorySession` keeps them in memory with the same interface.
 
+Entities are many (a bot learns one per distinct user who presses): in memory only the
+``max_entities`` most recently used are kept (:class:`EntityCache`); an SQLite session keeps
+every one in its file and reads a missing one back on demand, so opening a session loads
+none of them and memory stays flat however many users a bot has seen. A memory session has
+nowhere else to keep them: it keeps them all unless given ``max_entities``.
+
 One file serves one client at a time: opening it takes an exclusive lock on ``<file>.lock``
 (``flock``, or ``msvcrt.locking`` on Windows; the OS drops it when the process dies, even by
 SIGKILL), and a second opener gets :class:`~oxigram.errors.SessionLockedError` instead of two
@@ -24,18 +30,20 @@ import os
 import sqlite3
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import SessionLockedError, SessionStorageError
+from ..errors import InvalidInputError, SessionLockedError, SessionStorageError
 
 __all__ = [
     "DcAddress",
     "DcInfo",
     "DcKey",
     "Entity",
+    "EntityCache",
     "MemorySession",
     "SQLiteSession",
     "SessionStorage",
@@ -47,6 +55,8 @@ log = logging.getLogger(__name__)
 #: 2 added the ``dc_address`` table, 3 the ``dc_key`` table (an older file gets them when
 #: opened: its one key stays the home DC's).
 SCHEMA_VERSION = 3
+#: Entities an SQLite session keeps in memory (the rest are read from its file on demand).
+MAX_ENTITIES = 10_000
 
 
 @dataclass(frozen=True)
@@ -106,17 +116,47 @@ class Entity:
     phone: str | None = None
 
 
+class EntityCache:
+    """Entities by id, least recently used first out past ``limit`` (None: no limit)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and limit < 1:
+            raise InvalidInputError(f"max_entities must be at least 1, not {limit}")
+        self.limit = limit
+        self._items: OrderedDict[int, Entity] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, entity_id: int) -> Entity | None:
+        ent = self._items.get(entity_id)
+        if ent is not None and self.limit is not None:
+            self._items.move_to_end(entity_id)
+        return ent
+
+    def put(self, ent: Entity) -> None:
+        items = self._items
+        items[ent.id] = ent
+        if self.limit is not None:
+            items.move_to_end(ent.id)
+            while len(items) > self.limit:
+                items.popitem(last=False)
+
+    def values(self) -> Iterable[Entity]:
+        return self._items.values()
+
+
 class SessionStorage:
     """The interface both storages implement (and the in-memory behaviour)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_entities: int | None = None) -> None:
         self._dc: DcInfo | None = None
         self._dc_keys: dict[int, DcKey] = {}
         self._addresses: tuple[DcAddress, ...] = ()
         self._addresses_expire = 0
         self._state: UpdateState | None = None
         self._channels: dict[int, int] = {}
-        self._entities: dict[int, Entity] = {}
+        self._entities = EntityCache(max_entities)
         self._self: tuple[int, bool] | None = None
         self._closed = False
 
@@ -224,35 +264,50 @@ class SessionStorage:
         """Adds or refreshes entities; an entity without an access hash never replaces a
         known hash (``min`` constructors)."""
         changed: list[Entity] = []
+        entities = list(entities)
+        cache = self._entities
+        # The ones out of memory are read back in one query, not one each.
+        stored = self._load_entities([e.id for e in entities if cache.get(e.id) is None])
         for ent in entities:
-            old = self._entities.get(ent.id)
+            old = cache.get(ent.id) or stored.get(ent.id)
             if old is not None and not ent.access_hash and old.access_hash:
                 ent = replace(ent, access_hash=old.access_hash)
             if old != ent:
-                self._entities[ent.id] = ent
+                self._entities.put(ent)
                 changed.append(ent)
         if changed:
             self._save_entities(changed)
 
     def entity(self, entity_id: int) -> Entity | None:
-        return self._entities.get(entity_id)
+        ent = self._entities.get(entity_id)
+        if ent is None:
+            ent = self._load_entity(entity_id)
+            if ent is not None:
+                self._entities.put(ent)
+        return ent
 
     def entity_by_username(self, username: str) -> Entity | None:
         name = username.lower()
         for ent in self._entities.values():
             if ent.username is not None and ent.username.lower() == name:
                 return ent
-        return None
+        return self._remembered(self._load_entity_by("username", username))
 
     def entity_by_phone(self, phone: str) -> Entity | None:
         digits = phone.lstrip("+")
         for ent in self._entities.values():
             if ent.phone is not None and ent.phone.lstrip("+") == digits:
                 return ent
-        return None
+        return self._remembered(self._load_entity_by("phone", digits))
+
+    def _remembered(self, ent: Entity | None) -> Entity | None:
+        if ent is not None:
+            self._entities.put(ent)
+        return ent
 
     @property
     def entity_count(self) -> int:
+        """Entities known (in memory or, for a file, in it)."""
         return len(self._entities)
 
     # ------------------------------------------------------------------ life cycle
@@ -286,9 +341,23 @@ class SessionStorage:
     def _save_entities(self, entities: list[Entity]) -> None:
         pass
 
+    # Where entities out of memory are read back from (nowhere in memory).
+    def _load_entity(self, entity_id: int) -> Entity | None:
+        return None
+
+    def _load_entity_by(self, column: str, value: str) -> Entity | None:
+        return None
+
+    def _load_entities(self, ids: list[int]) -> dict[int, Entity]:
+        return {}
+
 
 class MemorySession(SessionStorage):
-    """Everything in memory: lost when the process ends."""
+    """Everything in memory: lost when the process ends. ``max_entities`` bounds the entity
+    cache (the least recently used are forgotten); by default it keeps every entity."""
+
+    def __init__(self, *, max_entities: int | None = None) -> None:
+        super().__init__(max_entities=max_entities)
 
 
 _TABLES = """
@@ -404,16 +473,21 @@ def _msvcrt() -> Any:
     return importlib.import_module("msvcrt")
 
 
+#: Entity lookups by column: the username index is NOCASE, like the in-memory lookup.
+_ENTITY_WHERE = {"username": "username = ? COLLATE NOCASE", "phone": "ltrim(phone, '+') = ?"}
+
 #: The lock SQLiteSession takes on ``<file>.lock``.
 _PlatformLock: type[_FileLock] = _MsvcrtLock if sys.platform == "win32" else _FlockLock
 
 
 class SQLiteSession(SessionStorage):
     """A session kept in an SQLite file (``.session`` is appended when the name has no
-    suffix). Every change is its own transaction; WAL keeps readers and a crash safe."""
+    suffix). Every change is its own transaction; WAL keeps readers and a crash safe. The
+    ``max_entities`` most recently used entities are kept in memory too; the others are read
+    from the file when asked for."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        super().__init__()
+    def __init__(self, path: str | os.PathLike[str], *, max_entities: int = MAX_ENTITIES) -> None:
+        super().__init__(max_entities=max_entities)
         p = Path(path)
         if not p.suffix:
             p = p.with_suffix(".session")
@@ -487,11 +561,46 @@ class SQLiteSession(SessionStorage):
         if r is not None:
             self._state = UpdateState(*r)
         self._channels = dict(db.execute("SELECT channel_id, pts FROM channel_state").fetchall())
-        for eid, etype, ahash, username, phone in db.execute(
-            "SELECT id, type, access_hash, username, phone FROM entity"
-        ):
-            self._entities[eid] = Entity(eid, etype, ahash, username, phone)
-        log.debug("loaded session %s (%d entities)", self.path, len(self._entities))
+        log.debug("loaded session %s (entities are read on demand)", self.path)
+
+    _ENTITY_COLUMNS = "SELECT id, type, access_hash, username, phone FROM entity"
+
+    def _load_entity(self, entity_id: int) -> Entity | None:
+        if self._closed:
+            return None
+        with self._mutex:
+            row = self._db.execute(f"{self._ENTITY_COLUMNS} WHERE id = ?", (entity_id,)).fetchone()
+        return Entity(*row) if row is not None else None
+
+    def _load_entities(self, ids: list[int]) -> dict[int, Entity]:
+        if self._closed or not ids:
+            return {}
+        found: dict[int, Entity] = {}
+        with self._mutex:
+            for start in range(0, len(ids), 500):  # SQLite's bound on parameters
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in self._db.execute(f"{self._ENTITY_COLUMNS} WHERE id IN ({marks})", chunk):
+                    found[row[0]] = Entity(*row)
+        return found
+
+    def _load_entity_by(self, column: str, value: str) -> Entity | None:
+        if self._closed:
+            return None
+        sql = f"{self._ENTITY_COLUMNS} WHERE {_ENTITY_WHERE[column]} LIMIT 1"
+        with self._mutex:
+            found = self._db.execute(sql, (value,)).fetchone()
+        return Entity(*found) if found is not None else None
+
+    def entity_by_username(self, username: str) -> Entity | None:
+        # The file has every entity, indexed by username: no scan of the ones in memory.
+        return self._remembered(self._load_entity_by("username", username))
+
+    @property
+    def entity_count(self) -> int:
+        with self._mutex:
+            (count,) = self._db.execute("SELECT COUNT(*) FROM entity").fetchone()
+        return int(count)
 
     def _save_dc(self) -> None:
         with self._tx() as db:

@@ -15,8 +15,13 @@ session is logged out: the caller logs in again).
 Requests in flight when a connection drops are never run twice by a retry of ours: requests
 known to be read-only (``idempotent``) are sent again as new messages; every other request is
 re-sent with its original msg_id and seq_no (MTProto's rule for a re-sent message: the server
-executes a msg_id once per session). Each request ends in a result or an exception; every wait
-has a timeout.
+executes a msg_id once per session), but only once the server has shown that it still holds
+the session: a ping goes first on the new connection, and a ``new_session_created`` before its
+pong means the server forgot the session, so the same msg_id would run as a new request there;
+those requests end in :class:`~oxigram.errors.MaybeDeliveredError` instead. So does a request
+sent in a session the server announced it lost while the connection stayed, if the connection
+then drops before its answer. Each request ends in a result or an exception; every wait has a
+timeout.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from ..errors import (
     FloodError,
     HandshakeError,
     MalformedFrameError,
+    MaybeDeliveredError,
     MessageSecurityError,
     NotConnectedError,
     OxigramError,
@@ -84,6 +90,13 @@ def is_idempotent(name: str) -> bool:
     if name in _NOT_IDEMPOTENT:
         return False
     return name.startswith(_IDEMPOTENT_PREFIXES) or name in _IDEMPOTENT
+
+
+def _maybe_delivered(req: _Request) -> MaybeDeliveredError:
+    return MaybeDeliveredError(
+        f"{req.name}: the connection was lost with the request in flight and the server "
+        f"lost the session it was sent in; it may have been run, and it is not sent again"
+    )
 
 
 def _expire(fut: asyncio.Future[Any], name: str, wait: float) -> None:
@@ -137,6 +150,8 @@ class _Request:
     sent: Inner | None = None
     acked: bool = False
     wrapped: bool = False
+    #: Sent in a session the server has since said it lost: never re-sent with its msg_id.
+    orphaned: bool = False
     done_hooks: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -191,6 +206,8 @@ class Sender:
         self._conn_tasks: list[asyncio.Task[None]] = []
         self._bad_packets = 0
         self.reconnects = 0
+        #: ``new_session_created`` notices received (a change means the server lost ours).
+        self.new_sessions = 0
 
     # ================================================================== public
 
@@ -432,14 +449,45 @@ class Sender:
             else:
                 again.append(req)
         self._by_msg_id.clear()
-        self._again[:0] = again
         self._queue[:0] = fresh
+        lost = [req for req in again if req.orphaned]
+        again = [req for req in again if not req.orphaned]
+        for req in lost:
+            req.future.set_exception(_maybe_delivered(req))
         for req in again:
             if req.sent is not None:
                 self._by_msg_id[req.sent.msg_id] = req
         if again or fresh:
             log.info("re-sending %d request(s) with their ids, %d as new", len(again), len(fresh))
+        if again:
+            probe = self._confirm_session(again, self.new_sessions)
+            self._conn_tasks.append(asyncio.create_task(probe, name="oxigram-session-probe"))
         self._wakeup.set()
+
+    async def _confirm_session(self, held: list[_Request], notices: int) -> None:
+        """Re-sends ``held`` with their msg_ids once a ping shows the server kept our session
+        (no ``new_session_created`` came before its pong); otherwise the server would run
+        them as new requests, so they end in :class:`MaybeDeliveredError`."""
+        ping_id = int.from_bytes(os.urandom(8), "little", signed=True)
+        try:
+            await self._invoke_once(functions.Ping(ping_id=ping_id), None, service=True)
+            kept = self.new_sessions == notices
+        except OxigramError as exc:
+            log.info("no answer to the session probe (%r)", exc)
+            kept = False
+        waiting = [req for req in held if not req.future.done()]
+        if kept:
+            self._again.extend(waiting)
+            self._wakeup.set()
+            return
+        for req in waiting:
+            self._forget(req)
+            req.future.set_exception(_maybe_delivered(req))
+        if waiting:
+            log.warning(
+                "the server lost our session: %d request(s) may have been run, not re-sent",
+                len(waiting),
+            )
 
     # ================================================================== writing
 
@@ -579,6 +627,10 @@ class Sender:
                 self._resolve(msg_id, exc=BadMessageError(event.code, req.name if req else None))
         elif isinstance(event, ev.NewSession):
             log.info("new session created by the server (first msg %d)", event.first_msg_id)
+            self.new_sessions += 1
+            for msg_id, req in self._by_msg_id.items():
+                if msg_id < event.first_msg_id:
+                    req.orphaned = True
             if self._on_new_session is not None:
                 self._on_new_session()
         elif isinstance(event, ev.SkippedMessage):

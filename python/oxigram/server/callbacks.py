@@ -24,12 +24,27 @@ from .rpc import RpcError
 from .tlobjects import peer_user, types, updates
 from .views import user_tl
 
-__all__ = ["ANSWER_LOG", "CallbackHub", "PendingQuery"]
+__all__ = [
+    "ANSWER_LOG",
+    "DEADLINE_MARGIN",
+    "DEFAULT_ANSWER_TIMEOUT",
+    "CallbackHub",
+    "PendingQuery",
+]
 
 log = logging.getLogger(__name__)
 
 #: How many query ids ``CallbackHub.answer_calls`` / ``accepted`` remember (oldest dropped).
 ANSWER_LOG = 65_536
+
+#: How long a press waits for the bot by default (``LocalDC(answer_timeout=)``). Telegram's
+#: window is not documented; observed 10 to 15 s (protocol.md 5.1: piltover waits 15 s,
+#: Kurigram gives up after 10 s, "query is too old" reported after 10 to 20 s). The bot's
+#: default deadline (``CallbackConfig.deadline``, 8 s after the update arrived) comes first,
+#: ``DEADLINE_MARGIN`` before it: room for the push to reach the bot and the deadline answer
+#: to come back under load.
+DEFAULT_ANSWER_TIMEOUT = 10.0
+DEADLINE_MARGIN = 2.0
 
 #: How the hub reaches the bot: ``push(user_id, updates)`` -> sessions reached.
 Push = Callable[[int, types.Updates], int]

@@ -19,7 +19,6 @@ from ..errors import (
     MessageSecurityError,
     OxigramError,
     ReplayedMessageError,
-    UnknownConstructorError,
 )
 from ..mtproto import events as ev
 from ..mtproto.framing import Frame
@@ -345,9 +344,7 @@ class Connection:
             self.fail(404, f"undecryptable packet: {exc}")
             return
         ss = self._sessions.session_for(record, plain.session_id)
-        if ss.conn is not self:
-            ss.conn = self
-            ss.flush()  # what was queued for its previous connection, if anything
+        self._sessions.attach(ss, self)
         try:
             events = ss.session.receive(plain)
         except ReplayedMessageError as exc:
@@ -381,11 +378,10 @@ class Connection:
             error = event.error
             if isinstance(error, ReplayedMessageError):
                 self._resent(ss, event.msg_id)
-            elif isinstance(error, UnknownConstructorError):
-                message = dispatcher.unknown_method_error(error.constructor_id)
-                ss.send(rpc_error(event.msg_id, 400, message))
             else:
-                log.debug("%s: skipped message %d: %s", self.name, event.msg_id, error)
+                answer = dispatcher.skipped_answer(event.msg_id, error)
+                if answer is not None:
+                    ss.send(answer)
 
     def _resent(self, ss: ServerSession, msg_id: int) -> None:
         """A message with a msg_id this session already received (a client re-sending after

@@ -23,7 +23,7 @@ from ..errors import InvalidInputError
 from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, public_key_to_pem
 from . import srp
 from .business import BusinessConnection
-from .callbacks import CallbackHub
+from .callbacks import DEFAULT_ANSWER_TIMEOUT, CallbackHub
 from .engine import MAX_FRAME, Engine
 from .ephemeral import EphemeralRecord
 from .messaging import create_ephemeral, create_message, edit_message
@@ -101,7 +101,7 @@ class LocalDC:
         port: int = 0,
         *,
         db: str | os.PathLike[str] | None = None,
-        answer_timeout: float = 5.0,
+        answer_timeout: float = DEFAULT_ANSWER_TIMEOUT,
         rsa_key: RsaPrivateKey | None = None,
         max_frame: int = MAX_FRAME,
         dc_id: int | None = None,

@@ -1,5 +1,7 @@
 """From a decoded request to the bytes of its ``rpc_result``: wrappers, injected faults,
-login checks, routing to the method handlers, and the errors for everything else."""
+login checks, routing to the method handlers, and the errors for everything else; and the
+answer to a message that could not be used at all (:func:`skipped_answer`), so that its
+sender fails at once instead of waiting out its timeout."""
 
 from __future__ import annotations
 
@@ -7,16 +9,29 @@ import logging
 import re
 from typing import Any
 
+from ..errors import (
+    MalformedMessageError,
+    MsgIdParityError,
+    TLDecodeError,
+    UnknownConstructorError,
+)
 from ..mtproto.session import rpc_error, rpc_result
 from .context import Context
 from .faults import Faults
+from .log_limit import RateLimitedLog
 from .methods import HANDLERS, PUBLIC
 from .rpc import RpcError
-from .tlobjects import TLObject, functions
+from .tlobjects import TLObject, dumps, functions, types
 
-__all__ = ["dispatch", "unknown_method_error"]
+__all__ = ["dispatch", "skipped_answer", "unknown_method_error"]
 
 log = logging.getLogger(__name__)
+#: One line per 10 s for the messages skipped DC-wide (a hostile client buys no log flood).
+_skipped_log = RateLimitedLog(log, logging.WARNING, every=10.0)
+
+#: bad_msg_notification codes (core.telegram.org/mtproto/service_messages_about_messages).
+BAD_MSG_ID_BITS = 18
+BAD_CONTAINER = 64
 
 #: The wrappers a request may come in (``type(obj) in``: one lookup per request).
 _WRAPPERS = frozenset(
@@ -99,3 +114,30 @@ async def dispatch(ctx: Context, obj: Any, faults: Faults) -> tuple[str, bytes]:
     except Exception:
         log.exception("internal error in %s", name)
         return name, rpc_error(ctx.msg_id, 500, "INTERNAL_SERVER_ERROR")
+
+
+def skipped_answer(msg_id: int, error: Exception) -> bytes | None:
+    """What the DC answers to a message it had to skip (``SkippedMessage``), or None.
+
+    * A body that does not decode: ``rpc_error(400, INPUT_FETCH_FAIL)``, Telegram's answer to a
+      request it cannot deserialize ("Failed deserializing TL payload", core.telegram.org/api/
+      errors; observed for malformed ``users.getUsers`` vectors, DrKLO/Telegram#1157, and
+      LonamiWebs/Telethon#767); an unknown method constructor gets
+      ``INPUT_METHOD_INVALID_<id>``. Either way the caller's typed error comes at once.
+    * A wrong envelope inside a container: ``bad_msg_notification`` 18 for msg_id bits, 64 for
+      a container inside a container or an inner msg_id not below the container's.
+
+    Replays are not answered here (the connection answers them from the stored answers).
+    """
+    _skipped_log.log("skipped message %d: %r", msg_id, error)
+    if isinstance(error, UnknownConstructorError):
+        return rpc_error(msg_id, 400, unknown_method_error(error.constructor_id))
+    if isinstance(error, TLDecodeError):
+        return rpc_error(msg_id, 400, "INPUT_FETCH_FAIL")
+    if isinstance(error, MsgIdParityError):
+        code = BAD_MSG_ID_BITS
+    elif isinstance(error, MalformedMessageError):
+        code = BAD_CONTAINER
+    else:
+        return None
+    return dumps(types.Bad_msg_notification(bad_msg_id=msg_id, bad_msg_seqno=0, error_code=code))

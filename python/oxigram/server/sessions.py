@@ -11,6 +11,9 @@ answered again with the stored result instead of being dropped as a replay.
 
 from __future__ import annotations
 
+import itertools
+import time
+import weakref
 from collections import OrderedDict, deque
 from typing import Any, Protocol
 
@@ -29,8 +32,14 @@ BATCH_BYTES = 64 * 1024
 ANSWERS_PER_SESSION = 64
 #: Bytes of stored answers, DC-wide (oldest forgotten first).
 ANSWER_BYTES = 16 * 1024 * 1024
-#: Sessions kept per DC (least recently created are forgotten first).
+#: Sessions kept per DC; past it the least recently used that is not live is forgotten.
 MAX_SESSIONS = 8192
+#: A session used within this many seconds counts as live, connected or not (a client
+#: between two connections keeps its session).
+RECENT = 60.0
+#: Sessions examined, oldest use first, to find one to forget (a bound on the work per new
+#: session; the protected ones met are moved to the back).
+EVICTION_SCAN = 64
 
 SessionKey = tuple[bytes, int]
 
@@ -112,6 +121,8 @@ class ServerSession:
         if record.first_salt is not None:
             self.session.accepted_salts.add(record.first_salt)
         self.conn: Outlet | None = None
+        #: ``time.monotonic()`` of the last packet received in this session.
+        self.last_used = time.monotonic()
         #: msg_ids of requests being executed (a re-sent copy waits for their answer).
         self.running: set[int] = set()
         #: Bodies waiting for the connection's next flush, and that connection.
@@ -195,12 +206,24 @@ class ServerSession:
 
 class SessionTable:
     """An engine's sessions by (auth_key_id, session_id), the answers they were given (for
-    re-sent requests) and an index of who is logged in on them, for :meth:`push`."""
+    re-sent requests) and an index of who is logged in on them, for :meth:`push`.
+
+    Past ``max_sessions`` the least recently used session that is not live is forgotten:
+    first one idle for ``RECENT`` s with no open connection, then one with no open
+    connection, then one that is not the newest session of its connection. The newest
+    session of an open connection is never forgotten (an idle bot's included: it would miss
+    every press until it next sent something), so the table exceeds its cap only by the
+    connections open, which the connection caps bound.
+    """
 
     def __init__(self, keys: AuthKeys, max_sessions: int = MAX_SESSIONS) -> None:
         self._keys = keys
         self.max_sessions = max_sessions
+        #: Least recently used first.
         self._sessions: OrderedDict[SessionKey, ServerSession] = OrderedDict()
+        #: The session each open connection last received a packet in.
+        self._newest: weakref.WeakKeyDictionary[Outlet, ServerSession] = weakref.WeakKeyDictionary()
+        self.evicted = 0
         #: user id -> its sessions, for push(); rebuilt after any change to the sessions or
         #: to which account a key is bound (a scan of every session per press was the DC's
         #: cost growing with K, docs/benchmarks.md).
@@ -211,16 +234,57 @@ class SessionTable:
         return len(self._sessions)
 
     def session_for(self, record: AuthKeyRecord, session_id: int) -> ServerSession:
+        """The session of a packet just received (created if new): its most recent use."""
         key = (record.key_id, session_id)
         ss = self._sessions.get(key)
-        if ss is None:
-            ss = ServerSession(record, session_id, self._keys.salt)
-            self._sessions[key] = ss
-            self._by_user = None
-            while len(self._sessions) > self.max_sessions:
-                old_key, _ = self._sessions.popitem(last=False)
-                self.answers.forget(old_key)
+        if ss is not None:
+            ss.last_used = time.monotonic()
+            self._sessions.move_to_end(key)
+            return ss
+        ss = ServerSession(record, session_id, self._keys.salt)
+        self._sessions[key] = ss
+        self._by_user = None
+        if len(self._sessions) > self.max_sessions:
+            self._evict(len(self._sessions) - self.max_sessions)
         return ss
+
+    def attach(self, ss: ServerSession, conn: Outlet) -> None:
+        """``conn`` received a packet in ``ss``: answers and pushes go there now."""
+        self._newest[conn] = ss
+        if ss.conn is not conn:
+            ss.conn = conn
+            ss.flush()  # what was queued for its previous connection, if anything
+
+    def _rank(self, ss: ServerSession, now: float) -> int:
+        """How readily ``ss`` is forgotten: 3 idle and unconnected, 2 unconnected, 1
+        connected but not its connection's newest session, 0 never."""
+        conn = ss.conn
+        if conn is None or conn.closed:
+            return 3 if now - ss.last_used >= RECENT else 2
+        return 0 if self._newest.get(conn) is ss else 1
+
+    def _evict(self, count: int) -> None:
+        now = time.monotonic()
+        sessions = self._sessions
+        rounds = len(sessions) // EVICTION_SCAN + 1  # every session examined at most once
+        while count > 0 and rounds > 0:
+            best: SessionKey | None = None
+            best_rank = 0
+            for key, ss in itertools.islice(sessions.items(), EVICTION_SCAN):
+                rank = self._rank(ss, now)
+                if rank > best_rank:
+                    best, best_rank = key, rank
+                    if rank == 3:
+                        break
+            if best is None:  # the oldest are all protected: look further next round
+                for key in list(itertools.islice(sessions, EVICTION_SCAN)):
+                    sessions.move_to_end(key)
+                rounds -= 1
+                continue
+            del sessions[best]
+            self.answers.forget(best)
+            self.evicted += 1
+            count -= 1
 
     def logins_changed(self) -> None:
         """A key was bound to another account (or none): the push index is stale."""
@@ -252,5 +316,6 @@ class SessionTable:
     def clear(self) -> None:
         """Forgets every session and its answers (clients get ``new_session_created``)."""
         self._sessions.clear()
+        self._newest.clear()
         self._by_user = None
         self.answers.clear()

@@ -11,9 +11,13 @@ from ..rpc import RpcError
 from ..tlobjects import dumps, functions, types
 from ..views import message_tl, user_tl
 
-__all__ = ["HANDLERS", "PUBLIC"]
+__all__ = ["HANDLERS", "MAX_GET_MESSAGES", "PUBLIC"]
 
 MAX_TEXT = 4096
+#: Ids one ``messages.getMessages`` takes: clients fetch by id in chunks of 100 (Telethon,
+#: ``telethon/client/messages.py``, ``_MAX_CHUNK_SIZE = 100``). Telegram's answer to more is
+#: not documented; the local DC answers ``LIMIT_INVALID`` rather than serve any length.
+MAX_GET_MESSAGES = 100
 
 
 def _markup(markup: types.TypeReplyMarkup | None) -> bytes | None:
@@ -83,6 +87,8 @@ async def get_messages(
     ctx: Context, req: functions.messages.GetMessages
 ) -> types.messages.Messages:
     me = ctx.me()
+    if len(req.id) > MAX_GET_MESSAGES:
+        raise RpcError(400, "LIMIT_INVALID")
     store = ctx.state.store
     out: list[types.TypeMessage] = []
     user_ids: dict[int, None] = {}

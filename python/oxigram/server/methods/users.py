@@ -8,11 +8,18 @@ from ..rpc import RpcError
 from ..tlobjects import functions, peer_user, types
 from ..views import user_tl
 
-__all__ = ["HANDLERS", "PUBLIC"]
+__all__ = ["HANDLERS", "MAX_GET_USERS", "PUBLIC"]
+
+#: Ids one ``users.getUsers`` takes: clients split larger lookups into calls of 200 (mtcute's
+#: ``getUsers``: "You can retrieve up to 200 users at once"). What Telegram answers to more is
+#: not documented; the local DC answers ``LIMIT_INVALID`` rather than serve any length.
+MAX_GET_USERS = 200
 
 
 async def get_users(ctx: Context, req: functions.users.GetUsers) -> list[types.User]:
     me = ctx.me()
+    if len(req.id) > MAX_GET_USERS:
+        raise RpcError(400, "LIMIT_INVALID")
     out = []
     for item in req.id:
         try:
