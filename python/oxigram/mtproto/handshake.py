@@ -452,10 +452,8 @@ _SERVER_STEPS: dict[str, dict[int, type[tl.TLObject]]] = {
         ("failed", ()),
     )
 }
-_SERVER_REQUESTS = {
-    cls._tl_id: cls._tl_name
-    for cls in (*_RESTART, functions.Req_DH_params, functions.Set_client_DH_params)
-}
+_STEPS: tuple[type[tl.TLObject], ...] = (functions.Req_DH_params, functions.Set_client_DH_params)
+_SERVER_REQUESTS: dict[int, str] = {cls._tl_id: cls._tl_name for cls in (*_RESTART, *_STEPS)}
 
 
 def _request_name(body: bytes) -> str:

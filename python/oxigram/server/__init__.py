@@ -15,6 +15,16 @@ share; ``methods/`` holds the handlers, which get both through their ``context.C
 from __future__ import annotations
 
 from .dc import LocalDC, default_rsa_key
+from .limits import ConnectionLimits
 from .model import LOGIN_CODE, Bot, Button, InlineMessage, User
 
-__all__ = ["LOGIN_CODE", "Bot", "Button", "InlineMessage", "LocalDC", "User", "default_rsa_key"]
+__all__ = [
+    "LOGIN_CODE",
+    "Bot",
+    "Button",
+    "ConnectionLimits",
+    "InlineMessage",
+    "LocalDC",
+    "User",
+    "default_rsa_key",
+]

@@ -23,6 +23,7 @@ from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, pu
 from . import srp
 from .callbacks import CallbackHub
 from .engine import MAX_FRAME, Engine
+from .limits import ConnectionLimits
 from .messaging import create_message, edit_message
 from .model import Account, Bot, Button, InlineMessage, StoredMessage, User, markup_from_buttons
 from .sessions import AnswerCache
@@ -60,7 +61,9 @@ class LocalDC:
     ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
     (clients follow ``*_MIGRATE_X`` there). ``test_mode``: behave as one of Telegram's test
     servers (a handshake must name DC ``10000 + id``; the other mode gets transport error
-    -444, as on Telegram). See ARCHITECTURE.md, "Decisions that still hold: Local DC".
+    -444, as on Telegram). ``limits``: deadlines and caps of its connections (idle and
+    slow ones, how many, buffered bytes; :class:`~oxigram.server.ConnectionLimits`). See
+    ARCHITECTURE.md, "Decisions that still hold: Local DC".
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class LocalDC:
         dc_id: int = 2,
         peers: Mapping[int, tuple[str, int]] | None = None,
         test_mode: bool = False,
+        limits: ConnectionLimits | None = None,
     ) -> None:
         if dc_id < 1:
             raise InvalidInputError(f"a DC id is 1 or more, not {dc_id}")
@@ -91,6 +95,7 @@ class LocalDC:
             keys=store.keys,
             max_frame=max_frame,
             test_mode=test_mode,
+            limits=limits,
         )
         for peer_id, (peer_host, peer_port) in (peers or {}).items():
             self.add_peer_dc(peer_id, peer_host, peer_port)
@@ -122,6 +127,11 @@ class LocalDC:
     def handshake_dc_ids(self) -> Counter[int]:
         """How many handshakes named each DC id (``10000 + id`` from a test-mode client)."""
         return self.engine.handshake_dc_ids
+
+    @property
+    def limits(self) -> ConnectionLimits:
+        """Deadlines and caps of this DC's connections."""
+        return self.engine.limits
 
     @property
     def rsa_key(self) -> RsaPrivateKey:
