@@ -136,9 +136,8 @@ async def main(args: argparse.Namespace) -> None:
             print(f"baseline login: {await _login(port, pem, 10)}")
             t0 = time.monotonic()
             held = await _idle(port, args.sockets)
-            print(
-                f"idle sockets opened: {len(held)} of {args.sockets} ({time.monotonic() - t0:.1f} s)"
-            )
+            took = time.monotonic() - t0
+            print(f"idle sockets opened: {len(held)} of {args.sockets} ({took:.1f} s)")
             print(f"login while they are held: {await _login(port, pem, 10)}")
             for w in held:
                 w.close()
