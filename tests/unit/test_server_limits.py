@@ -55,20 +55,20 @@ def test_the_per_address_cap_makes_room_among_that_address_only() -> None:
 
 
 def test_removal_is_idempotent_and_keeps_the_totals() -> None:
-    before = Admission.process_open
+    before = Admission.process_open()
     adm = Admission(ConnectionLimits(max_buffered=100))
     a, b = Conn("1.1.1.1", buffered=70), Conn("1.1.1.1", buffered=40)
     adm.add(a)
     adm.add(b)
     adm.buffered = 110
-    assert Admission.process_open == before + 2
+    assert Admission.process_open() == before + 2
     assert adm.over_buffer() is a  # the one holding the most
     adm.remove(a)
     adm.remove(a)
     assert adm.buffered == 40 and adm.over_buffer() is None
-    assert Admission.process_open == before + 1
+    assert Admission.process_open() == before + 1
     adm.remove(b)
-    assert Admission.process_open == before and len(adm) == 0 and adm.buffered == 0
+    assert Admission.process_open() == before and len(adm) == 0 and adm.buffered == 0
 
 
 def test_the_descriptor_cap_follows_the_limit() -> None:

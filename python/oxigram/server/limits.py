@@ -13,6 +13,7 @@ the 2 MiB maximum in well under 30 s on any link the DC is used over.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -117,12 +118,15 @@ class Admission:
     """The caps of one listener over its open connections, in the order they opened.
 
     Every listener of the process also counts towards one descriptor budget
-    (:attr:`process_open` against :func:`fd_cap`), so several DCs in one process cannot
+    (:meth:`process_open` against :func:`fd_cap`), so several DCs in one process cannot
     together run it out of descriptors.
     """
 
-    #: Connections open in the process, all listeners together.
-    process_open = 0
+    @staticmethod
+    def process_open() -> int:
+        """Connections open in the process, all listeners together (a listener dropped
+        without being stopped stops counting once it is garbage)."""
+        return sum(len(a) for a in _LISTENERS)
 
     def __init__(self, limits: ConnectionLimits) -> None:
         self.limits = limits
@@ -132,6 +136,7 @@ class Admission:
         self._by_address: dict[str, dict[Limited, None]] = {}
         #: Bytes of unfinished frames of every open connection.
         self.buffered = 0
+        _LISTENERS.add(self)
 
     def started(self) -> None:
         """The listener (re)starts: the descriptor limit is read again."""
@@ -157,7 +162,7 @@ class Admission:
             victim = next((c for c in same if c in self._unproven), None)
             if victim is None:
                 return False, None
-        elif len(self._open) >= self.cap or Admission.process_open >= self._fd_cap:
+        elif len(self._open) >= self.cap or Admission.process_open() >= self._fd_cap:
             victim = next(iter(self._unproven), None)
             if victim is None:
                 return False, None
@@ -169,7 +174,6 @@ class Admission:
         self._open[conn] = None
         self._unproven[conn] = None
         self._by_address.setdefault(conn.address, {})[conn] = None
-        Admission.process_open += 1
 
     def proven(self, conn: Limited) -> None:
         """``conn`` sent an encrypted message with a known key: never closed for room."""
@@ -178,7 +182,6 @@ class Admission:
     def remove(self, conn: Limited) -> None:
         """``conn`` is closed (idempotent)."""
         if self._open.pop(conn, 0) is None:
-            Admission.process_open -= 1
             self._unproven.pop(conn, None)
             same = self._by_address.get(conn.address)
             if same is not None:
@@ -193,3 +196,7 @@ class Admission:
         if self.buffered <= self.limits.max_buffered or not self._open:
             return None
         return max(self._open, key=lambda c: c.buffered)
+
+
+#: Every listener's admission, for the process-wide descriptor budget.
+_LISTENERS: weakref.WeakSet[Admission] = weakref.WeakSet()
