@@ -289,18 +289,16 @@ class Connection:
             return
         limits = self._limits
         if self._last_frame is None:
-            due, what = self._opened + limits.hello_timeout, "a first frame"
+            due, what = self._opened + limits.hello_timeout, "no first frame"
         else:
-            due, what = self._last_frame + limits.idle_timeout, "a frame (idle)"
+            due, what = self._last_frame + limits.idle_timeout, "idle"
         started = self._frame_started
         if started is not None and started + limits.frame_timeout < due:
-            due, what = started + limits.frame_timeout, "the end of a frame begun"
+            due, what = started + limits.frame_timeout, "a frame begun and not finished"
         now = self._loop.time()
         if now >= due:
             self.engine.stats["closed_deadline"] += 1
-            self._ratelog.log(
-                logging.INFO, "deadline", "%s: closing (no %s in time)", self.name, what
-            )
+            self._ratelog.log(logging.INFO, "deadline", "%s: closing (%s)", self.name, what)
             self.close()
             return
         self._watch = self._loop.call_at(min(due, now + limits.frame_timeout), self._check_deadline)
