@@ -8,6 +8,8 @@ Starts ``oxigram serve`` in a subprocess with ``RLIMIT_NOFILE`` lowered to
 * idle sockets: opens ``--sockets`` connections that send the intermediate tag and nothing
   more, holds them, and logs a bot in (new auth key + ``auth.importBotAuthorization``) with
   oxigram's own client, timing it;
+* half-sent frames: ``--half-sent`` connections each announce a 2 MiB frame, send 1 MiB of
+  it and wait: the DC's peak resident memory (VmHWM) before and after, and a login meanwhile;
 * slowloris: a connection that sends the tag then one byte every ``--drip`` seconds, and one
   that starts a 1,000-byte frame and never finishes it: how long each stays open (at most
   ``--hold`` seconds);
@@ -98,6 +100,20 @@ async def _idle(port: int, count: int) -> list[asyncio.StreamWriter]:
     return held
 
 
+def _peak_rss(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match.group(1)) * 1024 if match else 0
+
+
+async def _half_sent(port: int, hold: float) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(TAG + struct.pack("<i", 2 * 1024 * 1024) + b"\x01" * (1024 * 1024))
+    with contextlib.suppress(OSError, asyncio.TimeoutError):
+        await asyncio.wait_for(reader.read(), hold)
+    writer.close()
+
+
 async def _open_for(port: int, first: bytes, drip: float | None, hold: float) -> float:
     """Seconds until the DC closed a connection that sent ``first`` then, unless ``drip`` is
     None, one byte every ``drip`` seconds of a 1,000-byte frame (never finished)."""
@@ -145,6 +161,17 @@ async def main(args: argparse.Namespace) -> None:
             await asyncio.sleep(1)
             lines = err.read_bytes().count(b"\n")
             print(f"DC stderr lines so far: {lines} ({err.stat().st_size} bytes)")
+            if args.half_sent:
+                before = _peak_rss(proc.pid)
+                senders = [
+                    asyncio.create_task(_half_sent(port, 5.0)) for _ in range(args.half_sent)
+                ]
+                await asyncio.sleep(1.0)
+                took = await _login(port, pem, 10)
+                print(f"login while {args.half_sent} frames are half sent: {took}")
+                await asyncio.gather(*senders)
+                grown = (_peak_rss(proc.pid) - before) / 2**20
+                print(f"DC peak memory grew by {grown:.1f} MiB")
             hold, drip = args.hold, args.drip
             tag_only = await _open_for(port, TAG, None, hold)
             print(f"tag only, then nothing: open {tag_only:.1f} s")
@@ -171,5 +198,6 @@ if __name__ == "__main__":
     parser.add_argument("--nofile", type=int, default=1024)
     parser.add_argument("--drip", type=float, default=4.0)
     parser.add_argument("--hold", type=float, default=40.0)
+    parser.add_argument("--half-sent", type=int, default=40)
     parser.add_argument("serve", nargs="*", help="flags for oxigram serve (after --)")
     asyncio.run(main(parser.parse_args()))

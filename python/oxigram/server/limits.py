@@ -50,7 +50,8 @@ class ConnectionLimits:
       descriptor limit allows (:func:`fd_cap`).
     * ``max_per_address``: open connections from one IP address.
     * ``max_buffered``: bytes of unfinished frames of all connections together; above it the
-      connection holding the most is closed.
+      connection holding the most is closed (32 MiB: sixteen frames of the 2 MiB maximum at
+      once; the local DC has no uploads, its honest frames are a few KB).
     * ``max_plain_frame``: bound on an unencrypted (handshake) frame, :data:`MAX_PLAIN_FRAME`.
     * ``log_interval``: at most one log line per kind of refusal or closing in this many
       seconds (each line says how many were not logged).
@@ -68,7 +69,7 @@ class ConnectionLimits:
     idle_timeout: float = 300.0
     max_connections: int = 8192
     max_per_address: int = 1024
-    max_buffered: int = 128 * 1024 * 1024
+    max_buffered: int = 32 * 1024 * 1024
     max_plain_frame: int = MAX_PLAIN_FRAME
     log_interval: float = 10.0
     fd_reserve: int = 160
