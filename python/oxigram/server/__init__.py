@@ -14,17 +14,20 @@ share; ``methods/`` holds the handlers, which get both through their ``context.C
 
 from __future__ import annotations
 
+from .business import BusinessConnection
 from .dc import LocalDC, default_rsa_key
 from .limits import ConnectionLimits
-from .model import LOGIN_CODE, Bot, Button, InlineMessage, User
+from .model import LOGIN_CODE, Bot, Button, InlineMessage, StoredFile, User
 
 __all__ = [
     "LOGIN_CODE",
     "Bot",
+    "BusinessConnection",
     "Button",
     "ConnectionLimits",
     "InlineMessage",
     "LocalDC",
+    "StoredFile",
     "User",
     "default_rsa_key",
 ]
