@@ -322,6 +322,30 @@ def test_the_per_address_cap(rsa_key: RsaPrivateKey) -> None:
     run(main())
 
 
+def test_each_dc_of_a_cluster_has_its_own_caps(rsa_key: RsaPrivateKey) -> None:
+    async def main() -> None:
+        limits = ConnectionLimits(max_connections=1)
+        async with LocalDC(rsa_key=rsa_key, dcs=(1, 2), limits=limits) as dc:
+            one, two = dc.engines[1], dc.engines[2]
+            assert one.limits is two.limits and one.admission is not two.admission
+            key1, key2 = os.urandom(256), os.urandom(256)
+            dc.import_auth_key(key1, dc_id=1)
+            dc.import_auth_key(key2, dc_id=2)
+            async with RawClient(two.port, dc.rsa_public_key, auth_key=key2) as on_two:
+                await on_two.call("help.getNearestDc")
+                # DC 2 is at its cap (one client that sent an encrypted message) ...
+                reader, writer = await asyncio.open_connection(two.host, two.port)
+                assert await asyncio.wait_for(reader.read(), 5) == b""
+                writer.close()
+                assert two.stats["refused"] == 1
+                # ... DC 1 is not
+                async with RawClient(one.port, dc.rsa_public_key, auth_key=key1) as on_one:
+                    await on_one.call("help.getNearestDc")
+                assert one.stats["refused"] == 0
+
+    run(main())
+
+
 # ---------------------------------------------------------------------------------- logging
 
 
