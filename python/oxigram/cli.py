@@ -122,9 +122,15 @@ def parse_dc_ids(text: str) -> list[int]:
 
 
 async def _serve_async(args: argparse.Namespace) -> int:
+    from .errors import InvalidInputError
     from .mtproto.rsa_keys import RsaPrivateKey
-    from .server import LocalDC
+    from .server import ConnectionLimits, LocalDC
 
+    try:
+        limits = ConnectionLimits(**{name: getattr(args, name) for name in _LIMIT_FLAGS})
+    except InvalidInputError as exc:
+        print(f"oxigram serve: {exc}", file=sys.stderr)
+        return 2
     key_path = Path(args.key) if args.key else (Path(args.db + ".key.pem") if args.db else None)
     key = _server_key(key_path)
     assert isinstance(key, RsaPrivateKey)
@@ -141,6 +147,7 @@ async def _serve_async(args: argparse.Namespace) -> int:
         dcs=dcs,
         dc_id=first,
         ports=ports or None,
+        limits=limits,
     )
     await dc.start()
     pem_path = Path(args.pem) if args.pem else None
@@ -274,6 +281,52 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         "--duration", type=float, default=0, metavar="SECONDS", help="stop after this; 0: never"
     )
     serve.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    _add_limits(serve.add_argument_group("connection limits (what a hostile peer runs into)"))
+
+
+#: ``oxigram serve`` flag (dashes for underscores) -> its metavar and help; the defaults
+#: are ``ConnectionLimits``'.
+_LIMIT_FLAGS: dict[str, tuple[str, str]] = {
+    "hello_timeout": (
+        "SECONDS",
+        "close a connection whose first frame (the transport tag included) is not in by then",
+    ),
+    "frame_timeout": ("SECONDS", "close a connection that does not finish a frame begun by then"),
+    "idle_timeout": (
+        "SECONDS",
+        "close a connection that sends no frame for this long (clients ping every minute)",
+    ),
+    "max_connections": (
+        "N",
+        "open connections at most (lowered to the descriptor limit less --fd-reserve); at "
+        "the cap a new one replaces the oldest that has sent no encrypted message yet, or "
+        "is refused",
+    ),
+    "max_per_address": ("N", "open connections from one IP address at most"),
+    "max_buffered": (
+        "BYTES",
+        "unfinished frames of all connections together at most; above it the connection "
+        "holding the most is closed",
+    ),
+    "max_plain_frame": ("BYTES", "largest unencrypted (handshake) frame accepted"),
+    "log_interval": (
+        "SECONDS",
+        "at most one log line per kind of refused or closed connection in this long",
+    ),
+    "fd_reserve": ("N", "file descriptors kept free below the process's limit (ulimit -n)"),
+}
+
+
+def _add_limits(group: argparse._ArgumentGroup) -> None:
+    from dataclasses import fields
+
+    from .server.limits import ConnectionLimits
+
+    for field in fields(ConnectionLimits):
+        metavar, text = _LIMIT_FLAGS[field.name]
+        kind = float if isinstance(field.default, float) else int
+        flag = "--" + field.name.replace("_", "-")
+        group.add_argument(flag, type=kind, default=field.default, metavar=metavar, help=text)
 
 
 def _add_demo(demo: argparse.ArgumentParser) -> None:

@@ -84,6 +84,9 @@ class Framing:
             raise InvalidInputError(f"role must be 'client' or 'server', not {role!r}")
         self.role: Role = role
         self.max_frame = max_frame
+        #: Bound on an unencrypted frame (payload starting with auth_key_id 0: a handshake
+        #: message), or None; checked once those 8 bytes are in, before the rest arrives.
+        self.max_plain: int | None = None
         self._buf = bytearray()
         self._tag_pending = role == "client" if send_tag is None else send_tag
 
@@ -145,6 +148,15 @@ class Framing:
                 f"{self.kind.value} frame of {length} bytes exceeds the {self.max_frame} limit"
             )
 
+    def _check_plain(self, start: int, length: int) -> None:
+        limit = self.max_plain
+        if limit is None or length <= limit or len(self._buf) < start + 8:
+            return
+        if not any(self._buf[start : start + 8]):
+            raise FrameTooLargeError(
+                f"unencrypted frame of {length} bytes exceeds the {limit} limit"
+            )
+
     def _take(self, start: int, end: int, consumed: int | None = None) -> bytes:
         payload = bytes(self._buf[start:end])
         del self._buf[: end if consumed is None else consumed]
@@ -203,6 +215,7 @@ class Abridged(Framing):
             header = 4
         length = words * 4
         self._check_size(length)
+        self._check_plain(header, length)
         if len(buf) < header + length:
             return None
         return Frame(self._take(header, header + length), quick_ack)
@@ -234,6 +247,7 @@ class Intermediate(Framing):
             quick_ack = True
             length &= 0x7FFFFFFF
         self._check_size(length)
+        self._check_plain(4, length)
         if len(buf) < 4 + length:
             return None
         return Frame(self._take(4, 4 + length), quick_ack)
@@ -308,6 +322,7 @@ class Full(Framing):
         if length < 12:
             raise MalformedFrameError(f"full frame length {length} is below 12")
         self._check_size(length - 12)
+        self._check_plain(8, length - 12)
         if len(buf) < length:
             return None
         (seq,) = struct.unpack_from("<i", buf, 4)

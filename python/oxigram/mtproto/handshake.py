@@ -439,6 +439,28 @@ def _random_pq_prime(random_bytes: RandomBytes) -> int:
             return n
 
 
+_RESTART: tuple[type[tl.TLObject], ...] = (functions.Req_pq_multi, functions.Req_pq)
+#: The requests a server accepts in each state, by constructor id (a client may start over
+#: at any step).
+_SERVER_STEPS: dict[str, dict[int, type[tl.TLObject]]] = {
+    state: {cls._tl_id: cls for cls in (*_RESTART, *step)}
+    for state, step in (
+        ("req_pq", ()),
+        ("req_dh_params", (functions.Req_DH_params,)),
+        ("set_client_dh_params", (functions.Set_client_DH_params,)),
+        ("done", ()),
+        ("failed", ()),
+    )
+}
+_STEPS: tuple[type[tl.TLObject], ...] = (functions.Req_DH_params, functions.Set_client_DH_params)
+_SERVER_REQUESTS: dict[int, str] = {cls._tl_id: cls._tl_name for cls in (*_RESTART, *_STEPS)}
+
+
+def _request_name(body: bytes) -> str:
+    cid = int.from_bytes(body[:4], "little")
+    return _SERVER_REQUESTS.get(cid, f"constructor {cid:08x}")
+
+
 class ServerHandshake:
     """The server role for one connection (it may run several exchanges in a row).
 
@@ -513,26 +535,19 @@ class ServerHandshake:
         cached = self._replies.get(body)
         if cached is not None:
             return cached
-        obj = _decode(
-            body,
-            (
-                functions.Req_pq_multi,
-                functions.Req_pq,
-                functions.Req_DH_params,
-                functions.Set_client_DH_params,
-            ),
-            "request",
-        )
+        # Only what this step expects is decoded, picked by its first four bytes: any other
+        # constructor (a Vector, a gzip_packed, ...) is refused before the codec sees it.
+        cls = _SERVER_STEPS[self._state].get(int.from_bytes(body[:4], "little"))
+        if cls is None:
+            raise HandshakeError(f"unexpected {_request_name(body)} in state {self._state!r}")
+        obj = _decode(body, (cls,), "request")
         if isinstance(obj, (functions.Req_pq_multi, functions.Req_pq)):
             # Also mid-exchange: clients restart on the same connection after a failure.
             self._reset()
             return self._on_req_pq(body, obj)
-        state = self._state
-        if isinstance(obj, functions.Req_DH_params) and state == "req_dh_params":
+        if isinstance(obj, functions.Req_DH_params):
             return self._on_req_dh_params(body, obj)
-        if isinstance(obj, functions.Set_client_DH_params) and state == "set_client_dh_params":
-            return self._on_set_client_dh_params(body, obj)
-        raise HandshakeError(f"unexpected {obj._tl_name} in state {self._state!r}")
+        return self._on_set_client_dh_params(body, obj)
 
     def _on_req_pq(self, body: bytes, req: Any) -> bytes:
         self._nonce = _wire(req.nonce, 16)

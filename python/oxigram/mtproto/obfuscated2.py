@@ -155,6 +155,18 @@ class Obfuscated2:
     def inner_kind(self) -> TransportKind:
         return self.inner.kind
 
+    @property
+    def max_plain(self) -> int | None:
+        return self.inner.max_plain
+
+    @max_plain.setter
+    def max_plain(self, limit: int | None) -> None:
+        self.inner.max_plain = limit
+
+    @property
+    def buffered(self) -> int:
+        return self.inner.buffered
+
     def pack(self, payload: bytes, *, quick_ack: bool = False) -> bytes:
         out = self._encryptor.update(self.inner.pack(payload, quick_ack=quick_ack))
         if self._header:

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections import deque
 
-from ..errors import ConnectionLostError, MalformedFrameError
+from ..errors import ConnectionLostError
 from ..mtproto.transports import Frame, QuickAck, Transport, TransportKind, client_transport
 
 __all__ = ["Connection"]
@@ -98,7 +98,7 @@ class Connection:
                         self._ready.append(packet.payload)
                     elif isinstance(packet, QuickAck):
                         log.debug("quick ack %08x", packet.token)
-            except MalformedFrameError:
+            except BaseException:  # MalformedFrameError, or whatever else the bytes raised
                 self.closed = True
                 raise
 

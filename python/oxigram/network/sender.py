@@ -66,6 +66,7 @@ from ..mtproto.telegram_dcs import handshake_dc_id
 from ..mtproto.transports import TransportKind
 from ..tl import functions
 from .connection import Connection
+from .peer_errors import blame_peer
 
 __all__ = ["AuthState", "Sender", "SenderConfig", "is_idempotent"]
 
@@ -392,6 +393,16 @@ class Sender:
                 log.warning("connection lost (%r); reconnecting", exc)
                 if isinstance(exc, TransportError) and exc.code == 404:
                     self._drop_auth_key("the server forgot our auth key")
+            except BaseException as exc:
+                # Anything else the server's bytes raised (a panic, MemoryError): that
+                # connection is done, this loop is not (_reconnect closes it).
+                if not blame_peer(exc):
+                    raise
+                if self._closing:
+                    return
+                log.error(
+                    "unexpected error reading from DC %d; reconnecting", self.dc_id, exc_info=exc
+                )
             await self._reconnect()
 
     async def _reconnect(self) -> None:
@@ -408,7 +419,9 @@ class Sender:
                 return
             try:
                 await self._connect_once()
-            except (OxigramError, OSError) as exc:
+            except BaseException as exc:  # what the server sent in the handshake, included
+                if not blame_peer(exc):
+                    raise
                 last = exc
                 log.info("reconnect attempt %d failed: %r", attempt + 1, exc)
                 continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .business import BusinessConnection
 from .dc import LocalDC, default_rsa_key
+from .limits import ConnectionLimits
 from .model import LOGIN_CODE, Bot, Button, InlineMessage, StoredFile, User
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Bot",
     "BusinessConnection",
     "Button",
+    "ConnectionLimits",
     "InlineMessage",
     "LocalDC",
     "StoredFile",

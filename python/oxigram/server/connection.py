@@ -2,7 +2,9 @@
 
 Anything wrong with what a client sends affects only its own connection: a bad frame, an
 unknown auth key or a failed handshake is answered with transport error -404 (when the
-transport is known) and the connection is closed.
+transport is known) and the connection is closed; so is any other exception its bytes raise
+(``network.peer_errors``), and a connection that misses a deadline of its listener's
+``ConnectionLimits`` (``limits.py``). What a peer can make the DC log is rate-limited.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Coroutine, Generator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import (
     MalformedFrameError,
@@ -28,6 +30,7 @@ from ..mtproto.rsa_keys import RsaPrivateKey
 from ..mtproto.session import rpc_error
 from ..mtproto.telegram_dcs import TEST_DC_SHIFT
 from ..mtproto.transports import Transport, accept_transport
+from ..network.peer_errors import blame_peer
 from . import dispatcher
 from .context import Context, ServingDc
 from .faults import Faults
@@ -36,13 +39,15 @@ from .model import AuthKeyRecord
 from .sessions import ServerSession, SessionTable
 from .state import State
 
+if TYPE_CHECKING:
+    from .limits import ConnectionLimits
+    from .ratelog import RateLimitedLog
+
 __all__ = ["Connection", "DCProtocol", "EngineSide"]
 
 log = logging.getLogger(__name__)
 
 _ZERO_KEY = bytes(8)
-#: A client must send its transport header within this many seconds.
-FIRST_BYTES_TIMEOUT = 30.0
 #: Requests of one connection being answered at once (more get FLOOD_WAIT_1).
 MAX_IN_FLIGHT = 4096
 #: Unsent bytes after which a client that does not read is dropped.
@@ -95,6 +100,9 @@ class EngineSide(ServingDc, Protocol):
     handshake_dc_ids: Counter[int]
     rsa_key: RsaPrivateKey
     max_frame: int
+    limits: ConnectionLimits
+    #: Where lines a peer can cause go (one per kind per interval).
+    ratelog: RateLimitedLog
 
     def spawn(self, coro: Coroutine[Any, Any, Any], /) -> asyncio.Task[Any]: ...
 
@@ -106,9 +114,15 @@ class EngineSide(ServingDc, Protocol):
         /,
     ) -> None: ...
 
+    def admit(self, io: asyncio.Transport, /) -> bool: ...
+
     def connection_opened(self, conn: Connection, /) -> None: ...
 
     def connection_closed(self, conn: Connection, /) -> None: ...
+
+    def proven(self, conn: Connection, /) -> None: ...
+
+    def buffer_changed(self, conn: Connection, delta: int, /) -> None: ...
 
 
 class DCProtocol(asyncio.Protocol):
@@ -120,6 +134,9 @@ class DCProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
+        if not self.engine.admit(transport):
+            transport.close()  # at a cap: refused (counted and logged by the engine)
+            return
         self.conn = Connection(self.engine, transport)
         self.engine.connection_opened(self.conn)
 
@@ -147,6 +164,12 @@ class Connection:
         self.handshake: ServerHandshake | None = None
         self._stored_key: bytes | None = None
         self.closed = False
+        self._limits = engine.limits
+        self._ratelog = engine.ratelog
+        #: Bytes of unfinished frames, as last told to the engine (its global cap).
+        self.buffered = 0
+        self._proven = False  # sent an encrypted message with a known key
+        self._got_frame = False  # a frame completed since the last _account()
         self.in_flight = 0
         self._replays = 0
         self._disconnect: asyncio.TimerHandle | None = None
@@ -156,9 +179,18 @@ class Connection:
         self._loop = asyncio.get_running_loop()
         self._head = b""  # bytes before the transport is known
         self._busy = False  # a handshake step runs in a thread: packets wait behind it
-        self._first_bytes = self._loop.call_later(FIRST_BYTES_TIMEOUT, self.close)
+        # Deadlines (see _check_deadline): monotonic times on the loop's clock.
+        self._opened = self._loop.time()
+        self._last_frame: float | None = None
+        self._frame_started: float | None = None
+        self._watch = self._loop.call_at(
+            self._opened + min(self._limits.hello_timeout, self._limits.frame_timeout),
+            self._check_deadline,
+        )
         peer = io.get_extra_info("peername")
         self.name = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        #: The peer's IP address (its per-address cap).
+        self.address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
 
     # --------------------------------------------------------------------------- output
 
@@ -210,7 +242,7 @@ class Connection:
 
     def fail(self, code: int, reason: str) -> None:
         """Transport error ``-code`` (if the transport is known), then close."""
-        log.info("%s: closing (%s)", self.name, reason)
+        self._ratelog.log(logging.INFO, "bad input", "%s: closing (%s)", self.name, reason)
         self.engine.stats["closed_bad_input"] += 1
         if self.transport is not None and not self.closed:
             self._flush()  # answers queued before the error go first
@@ -229,6 +261,7 @@ class Connection:
             ss.release(self)
         self._out = []
         self._cancel_timers()
+        self.engine.connection_closed(self)
 
     def close(self) -> None:
         if self.closed:
@@ -238,11 +271,36 @@ class Connection:
         self.closed = True
         self._cancel_timers()
         self.io.close()
+        self.engine.connection_closed(self)  # its slot is free now, not when the socket is
 
     def _cancel_timers(self) -> None:
-        self._first_bytes.cancel()
+        self._watch.cancel()
         if self._disconnect is not None:
             self._disconnect.cancel()
+
+    # ------------------------------------------------------------------------ deadlines
+
+    def _check_deadline(self) -> None:
+        """Closes the connection if it missed a deadline, else looks again at the next one.
+        The hot path only notes times (``_account``); this timer never sleeps longer than
+        ``frame_timeout``, so a frame begun after it was set is still caught on time."""
+        if self.closed:
+            return
+        limits = self._limits
+        if self._last_frame is None:
+            due, what = self._opened + limits.hello_timeout, "no first frame"
+        else:
+            due, what = self._last_frame + limits.idle_timeout, "idle"
+        started = self._frame_started
+        if started is not None and started + limits.frame_timeout < due:
+            due, what = started + limits.frame_timeout, "a frame begun and not finished"
+        now = self._loop.time()
+        if now >= due:
+            self.engine.stats["closed_deadline"] += 1
+            self._ratelog.log(logging.INFO, "deadline", "%s: closing (%s)", self.name, what)
+            self.close()
+            return
+        self._watch = self._loop.call_at(min(due, now + limits.frame_timeout), self._check_deadline)
 
     # ---------------------------------------------------------------------------- input
 
@@ -257,24 +315,62 @@ class Connection:
         try:
             if self.transport is None:
                 self._head += data
-                self.transport = accept_transport(self._head, max_frame=self.engine.max_frame)
-                if self.transport is None:
+                transport = accept_transport(self._head, max_frame=self.engine.max_frame)
+                if transport is None:
                     return
+                transport.max_plain = self._limits.max_plain_frame
+                self.transport = transport
                 self._head = b""
-                self._first_bytes.cancel()
             else:
                 self.transport.feed(data)
             if not self._busy:
                 self._drain_packets()
-        except Exception as exc:
-            self._failed(exc)
+            self._account()
+        except BaseException as exc:
+            self._error(exc)
 
-    def _failed(self, exc: Exception) -> None:
+    def _error(self, exc: BaseException) -> None:
+        """What the peer's bytes raised ends its connection, closed here whatever happens;
+        a cancellation or an interrupt is passed on (after closing)."""
+        try:
+            if not blame_peer(exc):
+                raise exc
+            self._failed(exc)
+        finally:
+            self.close()
+
+    def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, MalformedFrameError):
             self.fail(404, f"bad frame: {exc}")
+        elif isinstance(exc, OxigramError):
+            self.fail(404, f"bad input: {exc!r}")
         elif not isinstance(exc, ConnectionError):
-            log.error("%s: unexpected error", self.name, exc_info=exc)
+            # Not a typed error: a bug, an allocation failure or a panic in a decoder.
+            self.engine.stats["closed_errors"] += 1
+            self._ratelog.log(
+                logging.ERROR, "unexpected", "%s: unexpected error", self.name, exc_info=exc
+            )
         self.close()
+
+    def _account(self) -> None:
+        """Notes the times the deadlines run from, and tells the engine how many bytes of
+        unfinished frames this connection holds now (the listener's global cap)."""
+        if self.closed or self.transport is None:
+            return
+        pending = self.transport.buffered
+        if self._got_frame:
+            self._got_frame = False
+            now = self._loop.time()
+            self._last_frame = now
+            self._frame_started = now if pending else None
+        elif not pending:
+            self._frame_started = None
+        elif self._frame_started is None:
+            self._frame_started = self._loop.time()
+        delta = pending - self.buffered
+        if delta:
+            self.buffered = pending
+            self.engine.buffer_changed(self, delta)
 
     def _drain_packets(self) -> None:
         assert self.transport is not None
@@ -283,6 +379,7 @@ class Connection:
                 return
             if not isinstance(packet, Frame):
                 continue  # a server never receives quick acks
+            self._got_frame = True
             payload = packet.payload
             if payload[:8] == _ZERO_KEY:
                 # The DH step runs in a thread; what follows waits for it, in order.
@@ -299,8 +396,9 @@ class Connection:
             if not self.closed:
                 self.io.resume_reading()
                 self._drain_packets()
-        except Exception as exc:
-            self._failed(exc)
+                self._account()
+        except BaseException as exc:
+            self._error(exc)
 
     # ------------------------------------------------------------------------ handshake
 
@@ -343,6 +441,9 @@ class Connection:
         except OxigramError as exc:
             self.fail(404, f"undecryptable packet: {exc}")
             return
+        if not self._proven:
+            self._proven = True
+            self.engine.proven(self)
         ss = self._sessions.session_for(record, plain.session_id)
         self._sessions.attach(ss, self)
         try:

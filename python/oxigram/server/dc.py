@@ -26,6 +26,7 @@ from .business import BusinessConnection
 from .callbacks import DEFAULT_ANSWER_TIMEOUT, CallbackHub
 from .engine import MAX_FRAME, Engine
 from .ephemeral import EphemeralRecord
+from .limits import ConnectionLimits
 from .messaging import create_ephemeral, create_message, edit_message
 from .model import (
     Account,
@@ -92,7 +93,11 @@ class LocalDC:
     ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
     (clients follow ``*_MIGRATE_X`` there). ``test_mode``: behave as one of Telegram's test
     servers (a handshake must name DC ``10000 + id``; the other mode gets transport error
-    -444, as on Telegram). See ARCHITECTURE.md, "Decisions that still hold: Local DC".
+    -444, as on Telegram). ``limits``: deadlines and caps of the connections of each DC's
+    listener (idle and slow ones, how many, buffered bytes;
+    :class:`~oxigram.server.ConnectionLimits`), every DC of a cluster counting towards one
+    descriptor budget. See
+    ARCHITECTURE.md, "Decisions that still hold: Local DC".
     """
 
     def __init__(
@@ -110,6 +115,7 @@ class LocalDC:
         peers: Mapping[int, tuple[str, int]] | None = None,
         test_mode: bool = False,
         export_ttl: float = 60.0,
+        limits: ConnectionLimits | None = None,
     ) -> None:
         ids = sorted(set(dcs)) if dcs is not None else [dc_id if dc_id is not None else 2]
         if not ids:
@@ -142,6 +148,7 @@ class LocalDC:
                 keys=store.keys_for(each),
                 max_frame=max_frame,
                 test_mode=test_mode,
+                limits=limits,
             )
             for each in ids
         }
@@ -208,6 +215,11 @@ class LocalDC:
         for engine in self.engines.values():
             total.update(engine.handshake_dc_ids)
         return total
+
+    @property
+    def limits(self) -> ConnectionLimits:
+        """Deadlines and caps of the connections of each DC's listener."""
+        return self.engine.limits
 
     @property
     def rsa_key(self) -> RsaPrivateKey:

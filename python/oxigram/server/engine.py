@@ -5,7 +5,8 @@ transports, the handshake, decryption, sessions with their acks and containers);
 to the method handlers with a ``Context`` holding the :class:`~.state.State` it serves. It
 knows auth keys (its own: ``keys``) and which account each is logged in as, never accounts
 themselves. Several engines may serve one state, each with its own DC id, port, keys and
-salt: a push from the state reaches the account's sessions on all of them.
+salt: a push from the state reaches the account's sessions on all of them. Each engine
+applies its own :class:`~.limits.ConnectionLimits` to its listener.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from ..mtproto.rsa_keys import RsaPrivateKey
 from .connection import Connection, DCProtocol
 from .faults import Faults
 from .keys import AuthKeys, random_salt
+from .limits import Admission, ConnectionLimits
 from .model import AuthKeyRecord
+from .ratelog import RateLimitedLog, filter_accept_errors
 from .sessions import SessionTable
 from .state import State
 
@@ -36,7 +39,9 @@ class Engine:
     """DC ``dc_id`` on ``host:port`` (port 0: any free port, ``port`` is the bound one once
     started), serving ``state``. ``keys``: the DC's auth keys and salt (new, in memory, when
     not given); ``peers``: the other DCs ``help.getConfig`` names, by id. ``test_mode``: one
-    of Telegram's test servers, which expect ``10000 + id`` as the handshake's DC id."""
+    of Telegram's test servers, which expect ``10000 + id`` as the handshake's DC id.
+    ``limits``: deadlines and caps of its connections (:class:`ConnectionLimits`' defaults
+    when not given)."""
 
     def __init__(
         self,
@@ -50,6 +55,7 @@ class Engine:
         max_frame: int = MAX_FRAME,
         peers: Mapping[int, tuple[str, int]] | None = None,
         test_mode: bool = False,
+        limits: ConnectionLimits | None = None,
     ) -> None:
         self.state = state
         self.dc_id = dc_id
@@ -58,6 +64,10 @@ class Engine:
         self.port = port
         self.rsa_key = rsa_key
         self.max_frame = max_frame
+        self.limits = limits if limits is not None else ConnectionLimits()
+        self.admission = Admission(self.limits)
+        #: Lines a peer can cause (refusals, bad input, deadlines): one per kind per interval.
+        self.ratelog = RateLimitedLog(log, self.limits.log_interval)
         self.peers: dict[int, tuple[str, int]] = dict(peers or {})
         self.keys = keys if keys is not None else AuthKeys()
         self.sessions = SessionTable(self.keys)
@@ -78,6 +88,8 @@ class Engine:
         if self._server is not None:
             return
         loop = asyncio.get_running_loop()
+        self.admission.started()
+        filter_accept_errors(loop, self.ratelog)
         self._server = await loop.create_server(lambda: DCProtocol(self), self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("DC %d listening on %s:%d", self.dc_id, self.host, self.port)
@@ -103,12 +115,67 @@ class Engine:
                 log.warning("server did not close in time")
         self.sessions.clear()
 
+    def admit(self, io: asyncio.Transport) -> bool:
+        """Whether a connection just accepted may stay: at a cap (``ConnectionLimits``) the
+        oldest connection that has not yet sent an encrypted message is closed to make room,
+        and when there is none the new one is refused."""
+        peer = io.get_extra_info("peername")
+        address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
+        admission = self.admission
+        ok, victim = admission.make_room(address)
+        if victim is not None:
+            self.stats["closed_for_room"] += 1
+            victim.close()
+        if not ok:
+            self.stats["refused"] += 1
+            self.ratelog.log(
+                logging.WARNING,
+                "refused",
+                "refusing a connection from %s: %d open (cap %d), at most %d per address",
+                address,
+                len(admission),
+                admission.cap,
+                self.limits.max_per_address,
+            )
+        elif victim is not None:
+            self.ratelog.log(
+                logging.INFO,
+                "room",
+                "at a connection cap: closed a connection still without an auth key",
+            )
+        return ok
+
     def connection_opened(self, conn: Connection) -> None:
         self._connections.add(conn)
+        self.admission.add(conn)
         self.stats["connections"] += 1
 
     def connection_closed(self, conn: Connection) -> None:
+        """``conn`` closed (said when it closes and again when its socket is gone)."""
         self._connections.discard(conn)
+        self.admission.remove(conn)
+
+    def proven(self, conn: Connection) -> None:
+        self.admission.proven(conn)
+
+    def buffer_changed(self, conn: Connection, delta: int) -> None:
+        """``conn`` holds ``delta`` more bytes of unfinished frames; above ``max_buffered``
+        for all connections together, the one holding the most is closed."""
+        admission = self.admission
+        admission.buffered += delta
+        while (victim := admission.over_buffer()) is not None:
+            self.stats["closed_buffer_cap"] += 1
+            self.ratelog.log(
+                logging.WARNING,
+                "buffered",
+                "%d bytes of unfinished frames (cap %d): closing %s, which holds %d",
+                admission.buffered,
+                self.limits.max_buffered,
+                getattr(victim, "name", victim.address),
+                victim.buffered,
+            )
+            victim.close()
+            admission.remove(victim)  # already done by close(); never loop on one
 
     @property
     def connections(self) -> int:
