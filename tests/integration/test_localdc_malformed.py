@@ -32,7 +32,6 @@ from oxigram import errors, tl
 from oxigram.mtproto.messages import Inner, pack_container
 from oxigram.mtproto.rsa_keys import RsaPrivateKey
 from oxigram.server import LocalDC
-from oxigram.server.log_limit import RateLimitedLog
 from oxigram.server.methods.messages import MAX_GET_MESSAGES
 from oxigram.server.methods.users import MAX_GET_USERS
 
@@ -136,16 +135,3 @@ def test_the_client_gets_a_typed_error_at_once() -> None:
                 assert (await c.get_me()).id == acc.id
 
     run(main())
-
-
-def test_rate_limited_log_counts_what_it_left_out(caplog: pytest.LogCaptureFixture) -> None:
-    log = RateLimitedLog(logging.getLogger("oxigram.test.ratelog"), logging.WARNING, every=0.2)
-    with caplog.at_level(logging.WARNING, logger="oxigram.test.ratelog"):
-        written = [log.log("bad %d", i) for i in range(5)]
-        time.sleep(0.25)
-        assert log.log("bad %d", 5)
-    assert written == [True, False, False, False, False]
-    assert [r.getMessage() for r in caplog.records] == [
-        "bad 0",
-        "bad 5 (and 4 more like it since the last line)",
-    ]

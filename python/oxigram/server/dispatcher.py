@@ -18,8 +18,8 @@ from ..errors import (
 from ..mtproto.session import rpc_error, rpc_result
 from .context import Context
 from .faults import Faults
-from .log_limit import RateLimitedLog
 from .methods import HANDLERS, PUBLIC
+from .ratelog import RateLimitedLog
 from .rpc import RpcError
 from .tlobjects import TLObject, dumps, functions, types
 
@@ -27,7 +27,7 @@ __all__ = ["dispatch", "skipped_answer", "unknown_method_error"]
 
 log = logging.getLogger(__name__)
 #: One line per 10 s for the messages skipped DC-wide (a hostile client buys no log flood).
-_skipped_log = RateLimitedLog(log, logging.WARNING, every=10.0)
+_skipped_log = RateLimitedLog(log, 10.0)
 
 #: bad_msg_notification codes (core.telegram.org/mtproto/service_messages_about_messages).
 BAD_MSG_ID_BITS = 18
@@ -129,7 +129,7 @@ def skipped_answer(msg_id: int, error: Exception) -> bytes | None:
 
     Replays are not answered here (the connection answers them from the stored answers).
     """
-    _skipped_log.log("skipped message %d: %r", msg_id, error)
+    _skipped_log.log(logging.WARNING, "skipped", "skipped message %d: %r", msg_id, error)
     if isinstance(error, UnknownConstructorError):
         return rpc_error(msg_id, 400, unknown_method_error(error.constructor_id))
     if isinstance(error, TLDecodeError):
