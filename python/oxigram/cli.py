@@ -108,7 +108,15 @@ async def _serve_async(args: argparse.Namespace) -> int:
     key_path = Path(args.key) if args.key else (Path(args.db + ".key.pem") if args.db else None)
     key = _server_key(key_path)
     assert isinstance(key, RsaPrivateKey)
-    dc = LocalDC(args.host, args.port, db=args.db, answer_timeout=args.answer_timeout, rsa_key=key)
+    dc = LocalDC(
+        args.host,
+        args.port,
+        db=args.db,
+        answer_timeout=args.answer_timeout,
+        rsa_key=key,
+        delivery=args.delivery,
+        delivery_seed=args.delivery_seed,
+    )
     await dc.start()
     pem_path = Path(args.pem) if args.pem else None
     if pem_path is not None:
@@ -207,6 +215,21 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         default=5.0,
         metavar="SECONDS",
         help="how long a press waits for the bot's answer before BOT_RESPONSE_TIMEOUT",
+    )
+    serve.add_argument(
+        "--delivery",
+        choices=("all", "recent", "random"),
+        default="all",
+        help="which sessions of a bot get each update: all of them (default), only the one "
+        "that sent a request last, or one at random (Telegram promises a bot with several "
+        "sessions no more); a session takes updates from its first request not wrapped in "
+        "invokeWithoutUpdates",
+    )
+    serve.add_argument(
+        "--delivery-seed",
+        type=int,
+        metavar="N",
+        help="seed of --delivery random (a repeatable choice)",
     )
     serve.add_argument(
         "--bot",

@@ -22,6 +22,7 @@ from ..errors import InvalidInputError
 from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, public_key_to_pem
 from . import srp
 from .callbacks import CallbackHub
+from .delivery import Delivery, DeliveryMode
 from .engine import MAX_FRAME, Engine
 from .messaging import create_message, edit_message
 from .model import Account, Bot, Button, InlineMessage, StoredMessage, User, markup_from_buttons
@@ -60,7 +61,10 @@ class LocalDC:
     ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
     (clients follow ``*_MIGRATE_X`` there). ``test_mode``: behave as one of Telegram's test
     servers (a handshake must name DC ``10000 + id``; the other mode gets transport error
-    -444, as on Telegram). See ARCHITECTURE.md, "Decisions that still hold: Local DC".
+    -444, as on Telegram). ``delivery``: which sessions of a bot get each update, ``"all"``
+    (default), ``"recent"`` or ``"random"`` (``delivery_seed``: a repeatable choice); see
+    :mod:`oxigram.server.delivery`. See ARCHITECTURE.md, "Decisions that still hold: Local
+    DC".
     """
 
     def __init__(
@@ -75,13 +79,24 @@ class LocalDC:
         dc_id: int = 2,
         peers: Mapping[int, tuple[str, int]] | None = None,
         test_mode: bool = False,
+        delivery: DeliveryMode | str = DeliveryMode.ALL,
+        delivery_seed: int | None = None,
     ) -> None:
         if dc_id < 1:
             raise InvalidInputError(f"a DC id is 1 or more, not {dc_id}")
         if max_frame < 1:
             raise InvalidInputError(f"max_frame must be at least 1 byte, not {max_frame}")
+        try:
+            mode = DeliveryMode(delivery)
+        except ValueError:
+            choices = ", ".join(m.value for m in DeliveryMode)
+            raise InvalidInputError(f"delivery is one of {choices}, not {delivery!r}") from None
         store = Store(db)
-        self.state = State(store, answer_timeout=_check_timeout(answer_timeout))
+        self.state = State(
+            store,
+            answer_timeout=_check_timeout(answer_timeout),
+            delivery=Delivery(mode, delivery_seed),
+        )
         self.engine = Engine(
             self.state,
             dc_id=dc_id,
@@ -176,6 +191,11 @@ class LocalDC:
     @property
     def callbacks(self) -> CallbackHub:
         return self.state.callbacks
+
+    @property
+    def delivery(self) -> Delivery:
+        """The delivery mode of bot updates, and where one-session pushes went."""
+        return self.state.delivery
 
     @property
     def answer_timeout(self) -> float:
