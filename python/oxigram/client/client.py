@@ -126,6 +126,9 @@ class Client:
     bounds running handlers. ``device_model``, ``system_version``, ``app_version``,
     ``lang_code``, ``system_lang_code`` (default: ``lang_code``) and ``lang_pack`` go into
     ``initConnection`` (Telegram shows the first three in the account's list of sessions).
+    ``receive_updates=False``: a session that only sends requests (a scale-out worker):
+    every request goes in ``invokeWithoutUpdates``, so the server never gives it the
+    account's updates, and none are fetched.
     """
 
     def __init__(
@@ -153,6 +156,7 @@ class Client:
         lang_code: str = "en",
         system_lang_code: str | None = None,
         lang_pack: str = "",
+        receive_updates: bool = True,
     ) -> None:
         self._session_arg = session
         self.storage: SessionStorage | None = (
@@ -184,6 +188,7 @@ class Client:
             "lang_pack": lang_pack,
             "lang_code": lang_code,
         }
+        self.receive_updates = receive_updates
         self._max_concurrent = max_concurrent_updates
         self._gap_timeout = gap_timeout
         self.sender: Sender | None = None
@@ -255,7 +260,8 @@ class Client:
         assert d is not None and storage is not None and sender is not None
         stored = storage.dc.auth_key if storage.dc is not None else None
         try:
-            if d.machine.state is not None:  # else _start_updates' getState checks it
+            if d.machine.state is not None or not self.receive_updates:
+                # else _start_updates' getState checks it
                 await self.invoke(self.make.updates_get_state())
             await self._start_updates()
         except (AuthKeyUnregisteredError, SessionRevokedError, SessionExpiredError) as exc:
@@ -342,6 +348,7 @@ class Client:
             on_new_session=d.request_difference,
             on_auth=self._on_auth,
             on_undecodable=self._on_undecodable,
+            updates=self.receive_updates,
         )
 
     def _wrap_first(self, body: Any) -> Any:
@@ -376,6 +383,8 @@ class Client:
     async def _start_updates(self) -> None:
         d = self.updates_dispatcher
         assert d is not None
+        if not self.receive_updates:
+            return
         if d.machine.state is None:
             st = await self.invoke(self.make.updates_get_state())
             d.machine.set_state(UpdateState(st.pts, st.qts, st.date, st.seq))

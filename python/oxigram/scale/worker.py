@@ -13,6 +13,13 @@ Exactly one answer per press, through the router's public :class:`AnswerGate` ho
   the deadline answer (inside the answer window), or acknowledges them as expired;
 * an entry whose claim is ``done`` is acknowledged without running anything; one whose claim
   is ``sending:<other>`` is left pending (looked at again after ``min_idle``).
+
+Updates: a worker's client is meant to be built with ``receive_updates=False`` (what
+``oxigram worker`` does): its requests go in ``invokeWithoutUpdates`` and Telegram never
+gives it the bot's updates, which all go to the front's session. A worker whose client takes
+updates anyway puts every press Telegram gives it on the stream, as the front does (an
+embedded :class:`Front`, ``Worker.intake``): Telegram does not promise a bot's update to
+every one of its sessions, so a press pushed to a worker is not lost (docs/scale-out.md).
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from ..client.callbacks import CallbackConfig, CallbackQuery, CallbackRouter
 from ..client.client import Client
 from ..errors import OxigramError, QueryIdInvalidError
 from .common import Entry, Handlers, ScaleConfig, decode_entry
-from .front import ensure_group
+from .front import Front, ensure_group
 
 __all__ = ["Worker"]
 
@@ -104,6 +111,9 @@ class Worker:
         self._ack_wake = asyncio.Event()
         self._room = asyncio.Event()
         self._room.set()
+        #: Puts the presses pushed to this worker's own session on the stream (only when
+        #: its client takes updates).
+        self.intake: Front | None = Front(client, redis, cfg) if client.receive_updates else None
 
     @property
     def callback_stats(self) -> Any:
@@ -309,6 +319,8 @@ class Worker:
         while True:
             try:
                 await ensure_group(self.redis, self.config)
+                if self.intake is not None:
+                    await self.intake.start()  # its first step is ensure_group: retried here
                 break
             except _REDIS_ERRORS as exc:
                 log.warning("cannot reach Redis (%r); retrying", exc)
@@ -320,6 +332,8 @@ class Worker:
             while (self._entries or self._to_ack) and time.monotonic() < end:
                 await asyncio.sleep(0.05)
         finally:
+            if self.intake is not None:
+                await self.intake.stop()
             acker.cancel()
             await self.router.stop()
             await asyncio.wait([acker, *self._bg], timeout=5)
