@@ -212,11 +212,17 @@ class Worker:
     async def _handle(self, entries: list[Entry]) -> None:
         cfg = self.config
         fresh: list[Entry] = []
+        # Other entries of a press: an XADD retried, or the same press put on the stream by
+        # two sessions (a worker that takes updates, docs/scale-out.md). They go with it.
+        twins: dict[int, list[str]] = {}
         for e in entries:
             ids = self._entries.get(e.query_id)
-            if ids is not None:  # a second entry of a press running here (XADD retried)
+            if ids is not None:  # running here
                 ids.append(e.entry_id)
+            elif e.query_id in twins:  # earlier in this batch
+                twins[e.query_id].append(e.entry_id)
             else:
+                twins[e.query_id] = []
                 fresh.append(e)
         if not fresh:
             return
@@ -230,7 +236,7 @@ class Worker:
         for e, claim in zip(fresh, claims, strict=True):
             if claim == b"done":
                 self.stats["done_elsewhere"] += 1
-                expired.append(e.entry_id)
+                expired += [e.entry_id, *twins[e.query_id]]
                 continue
             age = now_wall - e.received
             if age > cfg.deadline + cfg.answer_grace:
@@ -238,14 +244,14 @@ class Worker:
                 log.warning(
                     "query %d: %.1f s old, past its answer window: dropped", e.query_id, age
                 )
-                expired.append(e.entry_id)
+                expired += [e.entry_id, *twins[e.query_id]]
                 continue
             if claim is not None:
                 self.stats["busy_elsewhere"] += 1  # being answered; looked at again later
                 continue
             update, users, chats = e.decode()
             self.client.remember_entities(users, chats)
-            self._entries[e.query_id] = [e.entry_id]
+            self._entries[e.query_id] = [e.entry_id, *twins[e.query_id]]
             received = now_loop - age
             self.stats["handled"] += 1
             if age > cfg.deadline:
