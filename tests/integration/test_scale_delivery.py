@@ -5,8 +5,8 @@ may (tdlib/telegram-bot-api#151), against a real redis-server and the local DC.
   ``invokeWithoutUpdates``) are never given a press, even when the DC prefers the session
   that sent the last request (``recent``, the workers': they answer): the front gets them all.
 * Workers whose sessions take updates are given presses (``recent``: almost all of them;
-  ``random``: a share); each one they get goes on the stream (``Worker.intake``) and still
-  reaches exactly one handler, answered once.
+  ``random``: a share; ``all``: every one, as the front is); each one they get goes on the
+  stream (``Worker.intake``) and still reaches exactly one handler, answered once.
 """
 
 from __future__ import annotations
@@ -36,8 +36,13 @@ def key_of(client: object) -> bytes:
 
 @pytest.mark.parametrize(
     ("delivery", "worker_updates"),
-    [("recent", False), ("recent", True), ("random", True)],
-    ids=["recent-workers-without-updates", "recent-workers-with-updates", "random-with-updates"],
+    [("recent", False), ("recent", True), ("random", True), ("all", True)],
+    ids=[
+        "recent-workers-without-updates",
+        "recent-workers-with-updates",
+        "random-workers-with-updates",
+        "all-workers-with-updates",
+    ],
 )
 def test_every_press_answered_once_whichever_session_gets_it(
     delivery: str, worker_updates: bool
@@ -95,6 +100,14 @@ def test_every_press_answered_once_whichever_session_gets_it(
                 hub = dc.callbacks
                 assert hub.timed_out == 0 and hub.answered == PRESSES
                 assert len(hub.accepted) == PRESSES and set(hub.accepted.values()) == {1}
+                # not even a refused second answer
+                assert sum(hub.answer_calls.values()) == PRESSES, hub.answer_calls.most_common(3)
+                if delivery == "all":  # every session got every press, each put it on the stream
+                    assert front.stats["received"] == PRESSES
+                    assert [w.intake.stats["received"] for w in workers if w.intake] == [
+                        PRESSES
+                    ] * WORKERS
+                    return
                 # each press was pushed to exactly one session of the bot: which ones
                 pushed = dc.delivery.to_key
                 to_front = pushed[key_of(bot)]
