@@ -112,8 +112,11 @@ class Worker:
         self._room = asyncio.Event()
         self._room.set()
         #: Puts the presses pushed to this worker's own session on the stream (only when
-        #: its client takes updates).
-        self.intake: Front | None = Front(client, redis, cfg) if client.receive_updates else None
+        #: its client takes updates); it takes them from now on, ``run`` publishes them.
+        self.intake: Front | None = None
+        if client.receive_updates:
+            self.intake = Front(client, redis, cfg)
+            self.intake.take()
 
     @property
     def callback_stats(self) -> Any:
