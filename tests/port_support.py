@@ -28,6 +28,7 @@ class Call:
     request: Any
     timeout: float | None
     flood_sleep_threshold: float | None
+    dc_id: int | None = None
 
     @property
     def name(self) -> str:
@@ -66,10 +67,11 @@ class RecordingPort:
         *,
         timeout: float | None = None,
         flood_sleep_threshold: float | None = None,
+        dc_id: int | None = None,
     ) -> Any:
         if not self.connected:
             raise NotConnectedError("the client is not connected (use `async with client`)")
-        self.calls.append(Call(obj, timeout, flood_sleep_threshold))
+        self.calls.append(Call(obj, timeout, flood_sleep_threshold, dc_id))
         await asyncio.sleep(0)
         reply = self.replies.get(obj._tl_name, True)
         if isinstance(reply, BaseException):
@@ -89,6 +91,8 @@ class RecordingPort:
             return self.make.input_peer_channel(channel_id=channel, access_hash=channel * 7)
         if name == "message":
             return await self.get_input_peer(peer.peer_id)
+        if name == "ephemeralMessage":
+            return await self.get_input_peer(peer.peer_id or peer.from_id)
         raise PeerNotFoundError(f"cannot use {peer!r} as a peer")
 
     async def get_input_channel(self, peer: Any) -> Any:

@@ -86,8 +86,11 @@ def _server_key(path: Path | None) -> object:
     return key
 
 
-def _connect_lines(host: str, port: int, pem_path: Path | None, pem: str) -> list[str]:
-    """Python that connects a client to this DC, ready to paste."""
+def _connect_lines(
+    host: str, port: int, pem_path: Path | None, pem: str, dc_id: int | None = None
+) -> list[str]:
+    """Python that connects a client to this DC (``dc_id``: named, for a cluster's DC),
+    ready to paste."""
     if host in ("", "0.0.0.0", "::"):  # listening everywhere: dial it locally
         host = "127.0.0.1"
     lines = ["from oxigram.client import Client"]
@@ -97,8 +100,25 @@ def _connect_lines(host: str, port: int, pem_path: Path | None, pem: str) -> lis
         lines += ['DC_KEY = """' + pem.rstrip("\n"), '"""']
         key = "DC_KEY"
     server = f"({json.dumps(host)}, {port})"
-    lines.append(f'client = Client("local", 1, "hash", server={server}, rsa_keys=[{key}])')
+    dc = f", dc_id={dc_id}" if dc_id is not None else ""
+    lines.append(f'client = Client("local", 1, "hash", server={server}{dc}, rsa_keys=[{key}])')
     return lines
+
+
+def parse_dc_ids(text: str) -> list[int]:
+    """``"1-5"`` or ``"1,2,4"`` (or both: ``"1-3,5"``) -> the DC ids, in order."""
+    ids: set[int] = set()
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        try:
+            low = int(first)
+            high = int(last) if dash else low
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"DC ids like 1-5 or 1,2,4, not {text!r}") from None
+        if low < 1 or high < low:
+            raise argparse.ArgumentTypeError(f"DC ids are 1 or more, in order, not {part!r}")
+        ids.update(range(low, high + 1))
+    return sorted(ids)
 
 
 async def _serve_async(args: argparse.Namespace) -> int:
@@ -108,12 +128,19 @@ async def _serve_async(args: argparse.Namespace) -> int:
     key_path = Path(args.key) if args.key else (Path(args.db + ".key.pem") if args.db else None)
     key = _server_key(key_path)
     assert isinstance(key, RsaPrivateKey)
+    dcs = args.dcs
+    # --port P with --dcs: DC ids in order on P, P+1, ... (0: each on any free port)
+    ports = {each: args.port + i if args.port else 0 for i, each in enumerate(dcs or [])}
+    first = (2 if 2 in dcs else dcs[0]) if dcs else None  # where accounts live, as LocalDC
     dc = LocalDC(
         args.host,
-        args.port,
+        ports[first] if first is not None else args.port,
         db=args.db,
         answer_timeout=args.answer_timeout,
         rsa_key=key,
+        dcs=dcs,
+        dc_id=first,
+        ports=ports or None,
         delivery=args.delivery,
         delivery_seed=args.delivery_seed,
     )
@@ -121,13 +148,23 @@ async def _serve_async(args: argparse.Namespace) -> int:
     pem_path = Path(args.pem) if args.pem else None
     if pem_path is not None:
         pem_path.write_text(dc.public_key_pem)
-    print(f"oxigram local DC {dc.dc_id} listening on {dc.host}:{dc.port}")
+    for each, (host, port) in dc.addresses.items():
+        print(f"oxigram local DC {each} listening on {host}:{port}")
     print(f"fingerprint: {dc.fingerprint}")
     print(f"public key (PKCS#1 PEM): {pem_path if pem_path else '(not written; use --pem)'}")
     if args.db:
         print(f"state: {args.db}")
-    print("connect with:")
-    print("\n".join(_connect_lines(dc.host, dc.port, pem_path, dc.public_key_pem)))
+    if not dcs:
+        print("connect with:")
+        print("\n".join(_connect_lines(dc.host, dc.port, pem_path, dc.public_key_pem)))
+    else:
+        print(f"accounts live on DC {dc.dc_id}; connect with:")
+        host, port = dc.address()
+        print("\n".join(_connect_lines(host, port, pem_path, dc.public_key_pem, dc.dc_id)))
+        for each, (host, port) in dc.addresses.items():
+            if each != dc.dc_id:  # the same key; the client line for an account on DC each
+                line = _connect_lines(host, port, pem_path, dc.public_key_pem, each)[-1]
+                print(f"# an account living on DC {each}:\n{line}")
     for spec in args.bot or []:
         username, _, token = spec.partition(":")
         existing = dc.store.by_username(username)
@@ -192,6 +229,13 @@ def _worker(args: argparse.Namespace) -> int:
 def _add_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=0, help="port to listen on; 0: any free port")
+    serve.add_argument(
+        "--dcs",
+        type=parse_dc_ids,
+        metavar="IDS",
+        help="run a cluster of DCs, e.g. 1-5 or 1,2,4 (each on its own port: --port, "
+        "--port+1, ...; accounts live on DC 2 if listed, else the first); default: one DC, id 2",
+    )
     serve.add_argument(
         "--db",
         metavar="FILE",

@@ -188,3 +188,36 @@ def test_random_gives_each_bot_update_to_exactly_one_session_repeatably(
 def test_an_unknown_delivery_mode_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="delivery is one of all, recent, random"):
         LocalDC(delivery="some")
+
+
+def test_one_session_is_chosen_across_the_dcs_of_a_cluster(rsa_key: RsaPrivateKey) -> None:
+    """The choice is made among the bot's subscribed sessions on every DC of the cluster;
+    a session on another DC that only sends through invokeWithoutUpdates (what the client
+    does on a DC other than home) is never chosen."""
+    pushes = 30
+
+    async def main() -> None:
+        async with LocalDC(rsa_key=rsa_key, dcs=[2, 4], delivery="random", delivery_seed=3) as dc:
+            bot = dc.add_bot("cluster_bot")
+            user = dc.add_user("15558103", "Pat")
+            home_key, other_key = os.urandom(256), os.urandom(256)
+            dc.import_auth_key(home_key, bot.id, dc_id=2)
+            dc.import_auth_key(other_key, bot.id, dc_id=4)
+            home = RawClient(dc.engine_for(2).port, dc.rsa_public_key, auth_key=home_key)
+            other = RawClient(dc.engine_for(4).port, dc.rsa_public_key, auth_key=other_key)
+            async with home, other:
+                await home.call("help.getConfig")
+                await other.invoke(quiet(GET_CONFIG))
+                for i in range(pushes // 2):
+                    dc.send_message(user.id, bot.id, f"m{i}")
+                assert [await got(home), await got(other)] == [pushes // 2, 0]
+                await other.call("help.getConfig")  # now subscribed on DC 4 too
+                counts = [0, 0]
+                for i in range(pushes // 2):
+                    dc.send_message(user.id, bot.id, f"n{i}")
+                    now = [await got(home), await got(other)]
+                    assert sorted(now) == [0, 1], now
+                    counts = [a + b for a, b in zip(counts, now, strict=True)]
+                assert min(counts) > 0, counts
+
+    run(main())

@@ -135,6 +135,14 @@ def test_tl_objects_from_either_schema(schema: tl.Schema, source: str) -> None:
     }
     with pytest.raises(PeerNotFoundError, match="without a peer_id"):
         peer({"_": "messageEmpty", "id": 1})
+    # An ephemeral message is in the chat with its bot: peer_id, else its sender.
+    ephemeral = {"_": "ephemeralMessage", "id": 1, "receiver_id": ME, "date": 1, "message": ""}
+    from_alice = {**ephemeral, "from_id": {"_": "peerUser", "user_id": ALICE}}
+    assert peer(from_alice) == ALICE_PEER
+    in_news = {**from_alice, "peer_id": {"_": "peerChannel", "channel_id": NEWS}}
+    assert peer(in_news) == NEWS_PEER
+    new = {"_": "updateNewEphemeralMessage", "message": from_alice}
+    assert peer(new) == ALICE_PEER
     press = {
         "_": "updateBotCallbackQuery",
         "query_id": 1,

@@ -17,6 +17,7 @@ from oxigram.client.storage import (
     SCHEMA_VERSION,
     DcAddress,
     DcInfo,
+    DcKey,
     Entity,
     MemorySession,
     SessionStorage,
@@ -110,12 +111,13 @@ def test_dc_addresses_are_replaced_whole_and_outlive_the_key(tmp_path: Path) -> 
 
 
 def test_a_version_1_file_is_upgraded_in_place(tmp_path: Path) -> None:
-    # A file as version 1 wrote it: the same tables without dc_address, version 1.
+    # A file as version 1 wrote it: the same tables without dc_address (nor dc_key), version 1.
     s = SQLiteSession(tmp_path / "old")
     _fill(s)
     s.close()
     with sqlite3.connect(tmp_path / "old.session") as db:
         db.execute("DROP TABLE dc_address")
+        db.execute("DROP TABLE dc_key")
         db.execute("DELETE FROM meta WHERE key = 'dc_address_expires'")
         db.execute("UPDATE meta SET value = 1 WHERE key = 'version'")
     db.close()
@@ -128,10 +130,50 @@ def test_a_version_1_file_is_upgraded_in_place(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "old.session") as db:
         version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0]
     db.close()
-    assert version == SCHEMA_VERSION == 2
+    assert version == SCHEMA_VERSION == 3
     u = SQLiteSession(tmp_path / "old")
     _check(u)
     u.close()
+
+
+def test_a_version_2_file_keeps_its_key_as_the_home_dcs(tmp_path: Path) -> None:
+    # Version 2 kept one key (the home DC's) and no dc_key table.
+    s = SQLiteSession(tmp_path / "v2")
+    _fill(s)
+    s.close()
+    with sqlite3.connect(tmp_path / "v2.session") as db:
+        db.execute("DROP TABLE dc_key")
+        db.execute("UPDATE meta SET value = 2 WHERE key = 'version'")
+    db.close()
+    t = SQLiteSession(tmp_path / "v2")
+    assert t.dc == DcInfo(2, "127.0.0.1", 4430, b"\x01" * 256, salt=99, time_offset=-2.0)
+    assert t.dc_keys == {}
+    t.set_dc_key(DcKey(4, b"\x04" * 256, salt=5, time_offset=1.5, authorized=True))
+    t.close()
+    u = SQLiteSession(tmp_path / "v2")
+    assert u.dc_key(4) == DcKey(4, b"\x04" * 256, salt=5, time_offset=1.5, authorized=True)
+    with sqlite3.connect(tmp_path / "v2.session") as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0] == 3
+    db.close()
+    u.close()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_other_dcs_keys_are_kept_per_dc(tmp_path: Path, kind: str) -> None:
+    s: SessionStorage = MemorySession() if kind == "memory" else SQLiteSession(tmp_path / "k")
+    _fill(s)
+    s.set_dc_key(DcKey(4, b"\x04" * 256, salt=1, authorized=True))
+    s.set_dc_key(DcKey(5, b"\x05" * 256, salt=2))
+    s.set_dc_key(DcKey(4, b"\x04" * 256, salt=3, authorized=True))  # a new salt
+    s.forget_dc_key(5)
+    assert s.dc_keys == {4: DcKey(4, b"\x04" * 256, salt=3, authorized=True)}
+    s.forget_auth_key()  # the login is gone: no DC key is authorized any more
+    assert s.dc_key(4) == DcKey(4, b"\x04" * 256, salt=3, authorized=False)
+    if isinstance(s, SQLiteSession):
+        s.close()
+        t = SQLiteSession(tmp_path / "k")
+        assert t.dc_keys == {4: DcKey(4, b"\x04" * 256, salt=3, authorized=False)}
+        t.close()
 
 
 def test_second_opener_gets_a_typed_error(tmp_path: Path) -> None:

@@ -72,7 +72,13 @@ def test_name_sets_hold_their_names() -> None:
     assert {"channel", "channelForbidden"} == tlobjects.CHANNELS
     assert {"message", "messageService", "messageEmpty"} == tlobjects.MESSAGES
     assert {"updates", "updatesCombined"} == tlobjects.UPDATES_WITH_LISTS
-    assert {"updateBotCallbackQuery", "updateInlineBotCallbackQuery"} == tlobjects.CALLBACK_QUERIES
+    # Every kind of press (issue 16): chat, inline, business, ephemeral.
+    assert {
+        "updateBotCallbackQuery",
+        "updateInlineBotCallbackQuery",
+        "updateBusinessBotCallbackQuery",
+        "updateEphemeralBotCallbackQuery",
+    } == tlobjects.CALLBACK_QUERIES
 
 
 @pytest.mark.parametrize("codec", codec_modules())
@@ -134,6 +140,13 @@ def _sample(schema: tl.Schema, tl_type: str) -> Any:
             "dc_id": 2,
             "id": 1,
             "access_hash": 3,
+        },
+        "InputFileLocation": {
+            "_": "inputDocumentFileLocation",
+            "id": 1,
+            "access_hash": 2,
+            "file_reference": b"r",
+            "thumb_size": "",
         },
         "InlineButtonType": game,
         "KeyboardButton": {"_": "keyboardInlineButton", "text": "t", "type": game},

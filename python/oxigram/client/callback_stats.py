@@ -32,6 +32,9 @@ class CallbackStats:
     failed: int = 0  # answers the server refused or that timed out
     window: int = 10_000
     latencies: deque[float] = field(default_factory=deque)
+    #: Presses received (duplicates included) by kind: "chat", "inline", "business",
+    #: "ephemeral" (``CallbackQuery.kind``).
+    by_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -69,4 +72,5 @@ class CallbackStats:
             "failed": self.failed,
             "p50": self.p50,
             "p99": self.p99,
+            **{f"received_{kind}": n for kind, n in sorted(self.by_kind.items())},
         }

@@ -1,8 +1,12 @@
 """Bot side of callback queries: routing, answering, deadlines, statistics.
 
 ``@client.on_callback_query(data=..., prefix=..., regex=..., predicate=..., cls=...)``
-registers a handler for ``updateBotCallbackQuery`` and ``updateInlineBotCallbackQuery``. The
-first handler whose filters all match runs; it gets a :class:`CallbackQuery`.
+registers a handler for every kind of press: ``updateBotCallbackQuery`` (a chat message),
+``updateInlineBotCallbackQuery`` (an inline message), ``updateBusinessBotCallbackQuery`` (a
+message the bot sent for a business account) and ``updateEphemeralBotCallbackQuery`` (an
+ephemeral message). The first handler whose filters all match runs; it gets a
+:class:`CallbackQuery`, whose ``kind`` says which it was; answering is the same for all, and
+``edit()`` uses the method the kind needs.
 
 Rules (ARCHITECTURE.md, "Decisions that still hold: Callback API"):
 
@@ -36,9 +40,9 @@ import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from ..errors import AnswerTooLongError, ClientError, NotConnectedError, OxigramError
+from ..errors import AnswerTooLongError, NotConnectedError, OxigramError
 from ..tl import functions, types
 from .buttons import check_data, inline_markup
 from .callback_data import CallbackData, CallbackDataFilter
@@ -46,6 +50,9 @@ from .callback_stats import CallbackStats
 from .port import ClientPort
 from .tlobjects import (
     CALLBACK_QUERIES,
+    UPDATE_BOT_CALLBACK_QUERY,
+    UPDATE_BUSINESS_BOT_CALLBACK_QUERY,
+    UPDATE_EPHEMERAL_BOT_CALLBACK_QUERY,
     UPDATE_INLINE_BOT_CALLBACK_QUERY,
     UPDATE_SHORT,
     UPDATES_WITH_LISTS,
@@ -61,6 +68,7 @@ __all__ = [
     "CallbackQuery",
     "CallbackRouter",
     "Diversion",
+    "PressKind",
     "check_answer_text",
 ]
 
@@ -161,28 +169,56 @@ class _Route:
     deadline: float | bool | None  # False: use the config's
 
 
+#: Where the pressed button is: a chat message, an inline message (sent in inline mode),
+#: a message the bot sent for a business account, or an ephemeral message.
+PressKind = Literal["chat", "inline", "business", "ephemeral"]
+
+_KIND_OF: dict[str, PressKind] = {
+    UPDATE_BOT_CALLBACK_QUERY: "chat",
+    UPDATE_INLINE_BOT_CALLBACK_QUERY: "inline",
+    UPDATE_BUSINESS_BOT_CALLBACK_QUERY: "business",
+    UPDATE_EPHEMERAL_BOT_CALLBACK_QUERY: "ephemeral",
+}
+
+
 class CallbackQuery:
-    """One press, as the bot sees it."""
+    """One press, as the bot sees it. ``kind`` says where the button is (:data:`PressKind`);
+    ``answer()``, ``edit()``, ``get_message()`` and ``message`` work for every kind."""
 
     def __init__(self, router: CallbackRouter, update: Any, received: float) -> None:
         self._router = router
         self.update = update
         self.received = received
+        self.kind: PressKind = _KIND_OF[update._tl_name]
         self.query_id: int = update.query_id
         self.user_id: int = update.user_id
-        self.chat_instance: int = update.chat_instance
+        self.chat_instance: int | None = update.chat_instance  # an ephemeral press may lack it
         self.data: bytes | None = getattr(update, "data", None)
         self.game_short_name: str | None = getattr(update, "game_short_name", None)
-        inline = update._tl_name == UPDATE_INLINE_BOT_CALLBACK_QUERY
-        self.inline_message_id: Any | None = update.msg_id if inline else None
-        self.msg_id: int | None = None if inline else update.msg_id
-        self.peer: Any | None = None if inline else update.peer
+        #: The business connection the message was sent through (business presses).
+        self.business_connection_id: str | None = None
+        self.inline_message_id: Any | None = None
+        self.msg_id: int | None = None
+        self.peer: Any | None = None
+        self._message: Any = None
+        kind = self.kind
+        if kind == "inline":
+            self.inline_message_id = update.msg_id
+        elif kind == "chat":
+            self.msg_id, self.peer = update.msg_id, update.peer
+        elif kind == "business":  # the message, as the business account sees it, comes along
+            self._message = update.message
+            self.msg_id, self.peer = update.message.id, update.message.peer_id
+            self.business_connection_id = update.connection_id
+        else:  # ephemeral: the message comes along; its chat is the presser's with the bot
+            self._message = update.message
+            self.msg_id = update.msg_id
+            self.peer = update.peer or router.port.make.peer_user(user_id=update.user_id)
         self.match: re.Match[bytes] | None = None
         self.typed: Any = None  # the CallbackData object when routed by class
         self.answered_by: str | None = None  # "handler", "auto", "deadline"
         self.latency: float | None = None
         self._claimed = False
-        self._message: Any = None
 
     @property
     def sender_id(self) -> int:
@@ -193,12 +229,22 @@ class CallbackQuery:
         return self.inline_message_id is not None
 
     @property
+    def message(self) -> Any | None:
+        """The message with the button, when known without a request: business and
+        ephemeral presses carry it (a ``message`` / an ``ephemeralMessage``), a chat press
+        has it once :meth:`get_message` fetched it; None otherwise (and for inline ones)."""
+        return self._message
+
+    @property
     def answered(self) -> bool:
         return self._claimed
 
     def __repr__(self) -> str:
         where = f"inline={self.inline_message_id!r}" if self.is_inline else f"msg={self.msg_id}"
-        return f"<CallbackQuery {self.query_id} from {self.user_id} {where} data={self.data!r}>"
+        return (
+            f"<CallbackQuery {self.kind} {self.query_id} from {self.user_id} {where} "
+            f"data={self.data!r}>"
+        )
 
     async def answer(
         self,
@@ -215,7 +261,8 @@ class CallbackQuery:
         return await self._router.answer(self, Answer(text, alert, url, cache_time), "handler")
 
     async def get_message(self) -> Any | None:
-        """The message with the button (fetched on the first call; None for inline ones)."""
+        """The message with the button (fetched on the first call for a chat press; the one
+        the update carried for business and ephemeral presses; None for inline ones)."""
         if self.msg_id is None:
             return None
         if self._message is None:
@@ -234,27 +281,67 @@ class CallbackQuery:
     async def edit(
         self, text: str | None = None, *, buttons: Any = None, reply_markup: Any = None
     ) -> Any:
-        """Edits the message with the button (``messages.editMessage``), or the inline
-        message (``messages.editInlineBotMessage`` on the DC its id names)."""
+        """Edits the message with the button, as its kind wants: ``messages.editMessage``
+        (in ``invokeWithBusinessConnection`` for a business press), the inline message
+        (``messages.editInlineBotMessage`` on the DC its id names: the home DC's connection
+        when it names home, else that DC's, authorized by export/import), or the ephemeral
+        one (``ephemeral.editMessage``)."""
         port = self._router.port
         markup = reply_markup if reply_markup is not None else None
         if buttons is not None:
             markup = inline_markup(buttons, schema=port.schema)
         make = port.make
+        if self.kind == "business":
+            return await self._edit_business(text, markup)
+        if self.kind == "ephemeral":
+            return await self._edit_ephemeral(text, markup)
         if self.inline_message_id is not None:
             ident = self.inline_message_id
-            if ident.dc_id != port.dc_id:
-                raise ClientError(
-                    f"inline message {ident.id} lives on DC {ident.dc_id}; this client is "
-                    f"connected to DC {port.dc_id} only (multi-DC is not implemented)"
-                )
             return await port.invoke(
-                make.messages_edit_inline_bot_message(id=ident, message=text, reply_markup=markup)
+                make.messages_edit_inline_bot_message(id=ident, message=text, reply_markup=markup),
+                dc_id=ident.dc_id,
             )
         assert self.msg_id is not None  # not inline: the update has the message id
         peer = await port.get_input_peer(self.peer)
         return await port.invoke(
             make.messages_edit_message(peer=peer, id=self.msg_id, message=text, reply_markup=markup)
+        )
+
+    async def _edit_business(self, text: str | None, markup: Any) -> Any:
+        """``messages.editMessage`` as the business account, inside
+        ``invokeWithBusinessConnection`` (the peer: the chat as that account sees it)."""
+        port = self._router.port
+        make = port.make
+        assert self.msg_id is not None and self.business_connection_id is not None
+        edit = make.messages_edit_message(
+            peer=await port.get_input_peer(self.peer),
+            id=self.msg_id,
+            message=text,
+            reply_markup=markup,
+        )
+        return await port.invoke(
+            make.invoke_with_business_connection(
+                connection_id=self.business_connection_id, query=edit
+            )
+        )
+
+    async def _edit_ephemeral(self, text: str | None, markup: Any) -> Any:
+        """``ephemeral.editMessage`` of the message for its receiver, the presser."""
+        port = self._router.port
+        make = port.make
+        assert self.msg_id is not None
+        receiver = await port.get_input_peer(make.peer_user(user_id=self.user_id))
+        chat = self.update.peer
+        return await port.invoke(
+            make.ephemeral_edit_message(
+                peer=await port.get_input_peer(chat) if chat is not None else None,
+                receiver_id=make.input_user(
+                    user_id=receiver.user_id, access_hash=receiver.access_hash
+                ),
+                id=self.msg_id,
+                message=text,
+                reply_markup=markup,
+            )
         )
 
 
@@ -363,6 +450,8 @@ class CallbackRouter:
         dropped when its query id was seen before, else its deadline timer starts and its
         handler runs in a task."""
         self.stats.received += 1
+        by_kind, kind = self.stats.by_kind, _KIND_OF.get(update._tl_name, "?")
+        by_kind[kind] = by_kind.get(kind, 0) + 1
         if update.query_id in self._seen:
             self.stats.duplicates += 1
             log.debug("query %d delivered again: ignored", update.query_id)
@@ -444,7 +533,12 @@ class CallbackRouter:
     def _lock_for(self, q: CallbackQuery) -> contextlib.AbstractAsyncContextManager[Any]:
         if not self.config.ordered_per_chat:
             return contextlib.nullcontext()
-        key = ("inline", q.user_id) if q.peer is None else q.peer.to_dict().__repr__()
+        # A business chat is the business account's: the same customer in two is two chats.
+        key = (
+            ("inline", q.user_id)
+            if q.peer is None
+            else (q.business_connection_id, q.peer.to_dict().__repr__())
+        )
         lock = self._chat_locks.get(key)
         if lock is None:
             if len(self._chat_locks) >= 4096:  # forget idle chats, keep busy ones

@@ -31,6 +31,7 @@ from typing import Any
 from .. import crypto, tl
 from ..errors import (
     AuthKeyUnregisteredError,
+    FileMigrateError,
     InvalidInputError,
     LoginError,
     NetworkMigrateError,
@@ -57,10 +58,12 @@ from .callback_data import CallbackData, CallbackDataFilter
 from .callback_stats import CallbackStats
 from .callbacks import CallbackConfig, CallbackHandler, CallbackRouter, Predicate
 from .dc_table import DcTable, config_addresses, find_address, telegram_table
+from .dcs import DcSenders, dc_key_after_auth
+from .files import download_file
 from .messages import get_message, send_message
 from .peers import PeerResolver
 from .pressing import CallbackAnswer, Message, request_callback_answer
-from .storage import DcInfo, MemorySession, SessionStorage, SQLiteSession, UpdateState
+from .storage import DcInfo, DcKey, MemorySession, SessionStorage, SQLiteSession, UpdateState
 from .tlobjects import UPDATES_TYPE, Builders, is_updates, isa
 from .update_state import UpdateMachine
 from .update_stats import UpdateStats
@@ -126,9 +129,11 @@ class Client:
     bounds running handlers. ``device_model``, ``system_version``, ``app_version``,
     ``lang_code``, ``system_lang_code`` (default: ``lang_code``) and ``lang_pack`` go into
     ``initConnection`` (Telegram shows the first three in the account's list of sessions).
-    ``receive_updates=False``: a session that only sends requests (a scale-out worker):
-    every request goes in ``invokeWithoutUpdates``, so the server never gives it the
-    account's updates, and none are fetched.
+    ``dc_idle_timeout``: seconds after which an unused connection to a DC other than home
+    is closed (``None``: never); its key stays in the session. ``receive_updates=False``: a
+    session that only sends requests (a scale-out worker): every request, on the home DC
+    too, goes in ``invokeWithoutUpdates``, so the server never gives it the account's
+    updates, and none are fetched.
     """
 
     def __init__(
@@ -156,6 +161,7 @@ class Client:
         lang_code: str = "en",
         system_lang_code: str | None = None,
         lang_pack: str = "",
+        dc_idle_timeout: float | None = 300.0,
         receive_updates: bool = True,
     ) -> None:
         self._session_arg = session
@@ -200,6 +206,8 @@ class Client:
         self.update_stats = UpdateStats()
         self.peers: PeerResolver | None = None
         self._callbacks: CallbackRouter | None = None  # bot side, made on first use
+        #: The connections to the DCs other than home (``invoke(..., dc_id=N)``).
+        self.dcs = DcSenders(self, lambda: self.storage, idle_timeout=dc_idle_timeout)
 
     # ================================================================== life cycle
 
@@ -325,6 +333,7 @@ class Client:
             await self._callbacks.stop()
         if self.updates_dispatcher is not None:
             await self.updates_dispatcher.stop()
+        await self.dcs.close()
         if self.sender is not None:
             await self.sender.close()
             self.sender = None
@@ -350,6 +359,63 @@ class Client:
             on_undecodable=self._on_undecodable,
             updates=self.receive_updates,
         )
+
+    def new_dc_sender(self, dc_id: int, host: str, port: int, auth: AuthState | None) -> Sender:
+        """A sender to DC ``dc_id``, not home now (``DcSenders``): its updates reach the
+        handlers only if it becomes home (a migration), its keys go to the session as
+        that DC's until then."""
+
+        def on_update(obj: Any) -> None:
+            if self.dc_id == dc_id:
+                self._on_update(obj)
+
+        def on_new_session() -> None:
+            d = self.updates_dispatcher
+            if self.dc_id == dc_id and d is not None:
+                d.request_difference()
+
+        def on_undecodable(event: UndecodableUpdate) -> None:
+            if self.dc_id == dc_id:
+                self._on_undecodable(event)
+
+        return Sender(
+            host,
+            port,
+            rsa_keys=self.rsa_keys,
+            dc_id=dc_id,
+            test_mode=self.test_mode,
+            auth=auth,
+            schema=self.schema,
+            wrap_first=self._wrap_first,
+            config=self.config,
+            on_update=on_update,
+            on_new_session=on_new_session,
+            on_auth=lambda auth: self._on_dc_auth(dc_id, auth),
+            on_undecodable=on_undecodable,
+            updates=self.receive_updates,  # for when it becomes home (a migration)
+        )
+
+    def _on_dc_auth(self, dc_id: int, auth: AuthState | None) -> None:
+        if dc_id == self.dc_id:
+            self._on_auth(auth)
+            return
+        storage = self.storage
+        if storage is None or storage.closed:
+            return
+        if auth is None:
+            storage.forget_dc_key(dc_id)
+        else:
+            storage.set_dc_key(dc_key_after_auth(storage.dc_key(dc_id), dc_id, auth))
+
+    async def dc_address(self, dc_id: int) -> tuple[str, int] | None:
+        """DC ``dc_id``'s address as ``help.getConfig`` named it (asked again when the
+        known ones have expired or do not name it)."""
+        storage = self.storage
+        address = self._address(dc_id)
+        if storage is not None and (address is None or storage.dc_addresses_expire <= time.time()):
+            await self._refresh_dc_addresses()
+            address = self._address(dc_id) or address
+        return address
 
     def _wrap_first(self, body: Any) -> Any:
         make = self.make
@@ -420,12 +486,19 @@ class Client:
         *,
         timeout: float | None = None,
         flood_sleep_threshold: float | None = None,
+        dc_id: int | None = None,
     ) -> Any:
         """Sends a TL function object; returns its result (RPC errors raise). A FLOOD_WAIT
         up to ``flood_sleep_threshold`` seconds (default: the client's setting) is slept
-        through and the call repeated; a longer one raises."""
+        through and the call repeated; a longer one raises. ``dc_id``: send it to that DC
+        (default: home), over a connection made, and authorized by export/import, on first
+        use. ``FILE_MIGRATE_X`` repeats it on DC X; ``USER_MIGRATE_X`` /
+        ``NETWORK_MIGRATE_X`` move the home to DC X (logged in there by export/import)
+        and repeat it."""
         if self.sender is None:
             raise NotConnectedError("the client is not connected (use `async with client`)")
+        if dc_id is not None and dc_id != self.dc_id:
+            return await self._invoke_elsewhere(dc_id, obj, timeout, flood_sleep_threshold)
         try:
             result = await self.sender.invoke(
                 obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
@@ -436,9 +509,14 @@ class Client:
                 d.request_difference()  # the pts of the lost Updates: fetch them again
             raise
         except SeeOtherError as exc:
-            if not self._may_migrate(exc):
+            if isinstance(exc, FileMigrateError) and exc.dc_id > 0 and exc.dc_id != self.dc_id:
+                return await self._invoke_elsewhere(exc.dc_id, obj, timeout, flood_sleep_threshold)
+            if self._may_move_home(exc):
+                await self._move_home(exc.dc_id)
+            elif self._may_migrate(exc):
+                await self._migrate(exc)
+            else:
                 raise
-            await self._migrate(exc)
             if self.sender is None:
                 raise NotConnectedError("the client was closed during a DC migration") from exc
             result = await self.sender.invoke(
@@ -448,11 +526,87 @@ class Client:
             self._after_result(result)
         return result
 
+    async def _invoke_elsewhere(
+        self, dc_id: int, obj: Any, timeout: float | None, flood_sleep_threshold: float | None
+    ) -> Any:
+        """``obj`` on DC ``dc_id``, not home. ``FILE_MIGRATE_X`` there: on DC X;
+        ``USER_MIGRATE_X`` / ``NETWORK_MIGRATE_X``: the home moves to DC X and it goes
+        there (as TDLib does for a query to a DC other than its main one)."""
+        try:
+            result = await self.dcs.invoke(
+                dc_id, obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
+            )
+        except SeeOtherError as exc:
+            if isinstance(exc, FileMigrateError):
+                if exc.dc_id <= 0 or exc.dc_id == dc_id:
+                    raise
+            elif self._may_move_home(exc):
+                await self._move_home(exc.dc_id)
+            else:
+                raise
+            return await self.invoke(
+                obj, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold, dc_id=exc.dc_id
+            )
+        if result is not True:
+            self._after_result(result)
+        return result
+
+    async def download_file(
+        self, location: Any, *, dc_id: int | None = None, part_size: int = 128 * 1024
+    ) -> bytes:
+        """The bytes of the file at ``location`` (an ``InputFileLocation``), by
+        ``upload.getFile`` in parts of ``part_size`` bytes on DC ``dc_id`` (the file's DC,
+        e.g. a ``Document``'s ``dc_id``; default: home, and ``FILE_MIGRATE_X`` moves the
+        rest to DC X)."""
+        return await download_file(self, location, dc_id=dc_id, part_size=part_size)
+
     # ================================================================== DC migration
 
+    def _may_move_home(self, exc: SeeOtherError) -> bool:
+        """USER_MIGRATE_X / NETWORK_MIGRATE_X of a logged-in session: the account's home is
+        DC X now (TDLib moves its main DC on both)."""
+        storage = self.storage
+        return (
+            isinstance(exc, (UserMigrateError, NetworkMigrateError))
+            and exc.dc_id > 0
+            and storage is not None
+            and storage.self_user is not None
+        )
+
+    async def _move_home(self, target: int) -> None:
+        """Makes DC ``target`` home, staying logged in: its connection is authorized by an
+        export from the old home (``DcSenders``), then takes over the update stream (a
+        ``getDifference`` there catches up); the old home's key is kept as an unauthorized
+        key of that DC."""
+        async with self._migration_lock:
+            if target == self.dc_id:
+                return  # a concurrent call moved us already
+            storage, old = self.storage, self.sender
+            assert storage is not None and old is not None
+            new = await self.dcs.get(target)
+            self.dcs.take(target)
+            key = storage.dc_key(target)
+            assert key is not None  # made by the new sender's handshake, or stored
+            log.info("the account moved from DC %d to DC %d", self.dc_id, target)
+            old_dc = self.dc_id
+            self.dc_id, self.server = target, (new.host, new.port)
+            storage.set_dc(
+                DcInfo(target, new.host, new.port, key.auth_key, key.salt, key.time_offset)
+            )
+            storage.forget_dc_key(target)
+            if old.auth is not None:
+                storage.set_dc_key(
+                    DcKey(old_dc, old.auth.auth_key, old.auth.salt, old.auth.time_offset)
+                )
+            self.sender = new
+            await old.close()
+            d = self.updates_dispatcher
+            if d is not None and d.enabled:
+                d.request_difference()  # the updates now come from the new home
+
     def _may_migrate(self, exc: SeeOtherError) -> bool:
-        """Login-time migrations only: PHONE/NETWORK/USER_MIGRATE_X before authorization
-        (an authorized session would need auth.exportAuthorization, not implemented)."""
+        """Login-time migrations: PHONE/NETWORK/USER_MIGRATE_X before authorization (a new
+        key on DC X; a logged-in session moves with ``_move_home`` instead)."""
         storage = self.storage
         return (
             isinstance(exc, (PhoneMigrateError, NetworkMigrateError, UserMigrateError))
@@ -721,12 +875,22 @@ class Client:
         game: bool = False,
         password: str | Any = None,
         timeout: float | None = None,
+        ephemeral: bool = False,
     ) -> CallbackAnswer:
         """Presses a button: ``messages.getBotCallbackAnswer``. ``peer``: username, chat id,
         Update, Message or InputPeer. ``password``: the 2FA password (SRP proof computed off
-        the event loop) or an ``InputCheckPasswordSRP``. Never re-sent."""
+        the event loop) or an ``InputCheckPasswordSRP``. ``ephemeral``: the button is on the
+        ephemeral message ``msg_id`` (``ephemeral.getCallbackAnswer``; ``peer`` is the chat
+        with the bot). Never re-sent."""
         return await request_callback_answer(
-            self, peer, msg_id, data, game=game, password=password, timeout=timeout
+            self,
+            peer,
+            msg_id,
+            data,
+            game=game,
+            password=password,
+            timeout=timeout,
+            ephemeral=ephemeral,
         )
 
     async def send_message(self, peer: Any, text: str, *, buttons: Sequence[Any] = ()) -> Any:

@@ -22,6 +22,7 @@ from .storage import Entity, SessionStorage
 from .tlobjects import (
     CHANNELS,
     CHATS,
+    EPHEMERAL_MESSAGE,
     INPUT_CHANNEL_TYPE,
     INPUT_PEER_TYPE,
     INPUT_USER_TYPE,
@@ -131,6 +132,8 @@ class PeerResolver:
             if target is None:
                 raise PeerNotFoundError(f"{name} without a peer_id")
             return self._from_peer(target)
+        if name == EPHEMERAL_MESSAGE:  # in the chat with its bot: peer_id, else the sender
+            return self._from_peer(peer.peer_id or peer.from_id)
         if is_update_or_updates(peer):
             return await self.input_peer(self._peer_of_update(peer))
         raise PeerNotFoundError(f"cannot use {peer!r} as a peer")

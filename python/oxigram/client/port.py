@@ -38,7 +38,7 @@ class ClientPort(Protocol):
 
     @property
     def dc_id(self) -> int:
-        """The DC the client talks to."""
+        """The home DC: where the account lives and its updates come from."""
         ...
 
     @property
@@ -57,10 +57,13 @@ class ClientPort(Protocol):
         *,
         timeout: float | None = None,
         flood_sleep_threshold: float | None = None,
+        dc_id: int | None = None,
     ) -> Any:
         """Sends a TL function object and returns its result (RPC errors raise).
         ``flood_sleep_threshold``: the longest FLOOD_WAIT slept through (None: the client's
-        setting); a longer one raises."""
+        setting); a longer one raises. ``dc_id``: send it to that DC (None or the home DC:
+        the home connection; another: that DC's connection, made and authorized on first
+        use)."""
         ...
 
     async def get_input_peer(self, peer: Any) -> Any:

@@ -1,4 +1,5 @@
-"""User side of callback queries: pressing buttons (``messages.getBotCallbackAnswer``).
+"""User side of callback queries: pressing buttons (``messages.getBotCallbackAnswer``, or
+``ephemeral.getCallbackAnswer`` for a button on an ephemeral message).
 
 A press is never re-sent by oxigram: the sender never re-sends ``getBotCallbackAnswer`` as
 a new message (``network/sender.py``: not idempotent), RPC errors such as ``-503 Timeout``
@@ -25,7 +26,7 @@ from ..tl import functions, types
 from .buttons import ButtonInfo, buttons_of, check_data
 from .callback_data import CallbackData
 from .port import ClientPort
-from .tlobjects import isa
+from .tlobjects import EPHEMERAL_MESSAGE, isa, name_of
 
 __all__ = ["CallbackAnswer", "Message", "request_callback_answer"]
 
@@ -64,13 +65,21 @@ async def request_callback_answer(
     game: bool = False,
     password: str | Any = None,
     timeout: float | None = None,
+    ephemeral: bool = False,
 ) -> CallbackAnswer:
-    """Presses a button: ``messages.getBotCallbackAnswer`` (``Client.request_callback_answer``
-    documents the arguments)."""
+    """Presses a button: ``messages.getBotCallbackAnswer``, or ``ephemeral.getCallbackAnswer``
+    with ``ephemeral`` (``Client.request_callback_answer`` documents the arguments)."""
     raw = None if data is None else check_data(data)
     if game and raw is not None:
         raise InvalidInputError("a game press carries no data: pass data=None with game=True")
+    if ephemeral and (game or raw is None or password is not None):
+        raise InvalidInputError(
+            "a press on an ephemeral message carries data, and no game or password"
+        )
     input_peer = await port.get_input_peer(peer)
+    if ephemeral:
+        req: Any = port.make.ephemeral_get_callback_answer(peer=input_peer, id=msg_id, data=raw)
+        return await _ask(port, req, msg_id, timeout)
     proof: Any = password  # an InputCheckPassword* object as given, or None
     if isinstance(password, str):
         proof = await port.password_check(password)
@@ -80,6 +89,11 @@ async def request_callback_answer(
     req = port.make.messages_get_bot_callback_answer(
         game=game, peer=input_peer, msg_id=msg_id, data=raw, password=proof
     )
+    return await _ask(port, req, msg_id, timeout)
+
+
+async def _ask(port: ClientPort, req: Any, msg_id: int, timeout: float | None) -> CallbackAnswer:
+    """Sends the press ``req`` and waits for the bot's answer."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     try:
@@ -94,7 +108,8 @@ async def request_callback_answer(
 
 
 class Message:
-    """A TL ``message`` with its client, so its buttons can be clicked."""
+    """A TL ``message`` (or ``ephemeralMessage``) with its client, so its buttons can be
+    clicked."""
 
     def __init__(self, client: ClientPort, message: Any) -> None:
         self.client = client
@@ -102,6 +117,7 @@ class Message:
         self.id: int = message.id
         self.text: str = getattr(message, "message", "")
         self.buttons: list[ButtonInfo] = buttons_of(message)
+        self.ephemeral = name_of(message) == EPHEMERAL_MESSAGE
 
     def __repr__(self) -> str:
         return f"<Message {self.id} {self.text!r} buttons={[b.text for b in self.buttons]}>"
@@ -159,4 +175,5 @@ class Message:
             game=b.kind == "game",
             password=password if b.requires_password else None,
             timeout=timeout,
+            ephemeral=self.ephemeral,
         )

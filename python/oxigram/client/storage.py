@@ -1,6 +1,8 @@
 """Session storage: what a client keeps between runs.
 
-The auth key and its DC (id, host, port), the server salt and clock offset, the addresses of
+The auth key and its DC (id, host, port), the server salt and clock offset, the keys of the
+other DCs the client talked to (:class:`DcKey`: key, salt, clock offset, whether the account's
+authorization was imported there), the addresses of
 every DC as ``help.getConfig`` last named them (:class:`DcAddress`), the update state
 (pts, qts, date, seq, and a pts per channel), who we are (user id, bot or not) and the entity
 cache (id -> access_hash, username, phone, type). :class:`SQLiteSession` keeps them in one
@@ -32,6 +34,7 @@ from ..errors import SessionLockedError, SessionStorageError
 __all__ = [
     "DcAddress",
     "DcInfo",
+    "DcKey",
     "Entity",
     "MemorySession",
     "SQLiteSession",
@@ -41,8 +44,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: 2 added the ``dc_address`` table (a version-1 file gets it when opened).
-SCHEMA_VERSION = 2
+#: 2 added the ``dc_address`` table, 3 the ``dc_key`` table (an older file gets them when
+#: opened: its one key stays the home DC's).
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,19 @@ class DcInfo:
     auth_key: bytes | None = None
     salt: int = 0
     time_offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class DcKey:
+    """The auth key of DC ``dc_id``, a DC other than home; ``authorized``: the account's
+    authorization was imported there (``auth.importAuthorization``), so a restart reuses
+    the key with no new handshake and no new export."""
+
+    dc_id: int
+    auth_key: bytes
+    salt: int = 0
+    time_offset: float = 0.0
+    authorized: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,7 @@ class SessionStorage:
 
     def __init__(self) -> None:
         self._dc: DcInfo | None = None
+        self._dc_keys: dict[int, DcKey] = {}
         self._addresses: tuple[DcAddress, ...] = ()
         self._addresses_expire = 0
         self._state: UpdateState | None = None
@@ -123,12 +141,35 @@ class SessionStorage:
             self._save_dc()
 
     def forget_auth_key(self) -> None:
-        """Drops the key (the server forgot it, or it is dead); the addresses stay."""
+        """Drops the key (the server forgot it, or it is dead); the addresses stay, and so
+        do the other DCs' keys, no longer authorized (the login they came from is gone)."""
         if self._dc is not None:
             self._dc = replace(self._dc, auth_key=None, salt=0)
             self._save_dc()
         self._self = None
         self._save_self()
+        for key in list(self._dc_keys.values()):
+            if key.authorized:
+                self.set_dc_key(replace(key, authorized=False))
+
+    # ------------------------------------------------------------------ other DCs' keys
+
+    @property
+    def dc_keys(self) -> dict[int, DcKey]:
+        """The keys of the DCs other than home, by DC id (a copy)."""
+        return dict(self._dc_keys)
+
+    def dc_key(self, dc_id: int) -> DcKey | None:
+        return self._dc_keys.get(dc_id)
+
+    def set_dc_key(self, key: DcKey) -> None:
+        if self._dc_keys.get(key.dc_id) != key:
+            self._dc_keys[key.dc_id] = key
+            self._save_dc_key(key.dc_id)
+
+    def forget_dc_key(self, dc_id: int) -> None:
+        if self._dc_keys.pop(dc_id, None) is not None:
+            self._save_dc_key(dc_id)
 
     @property
     def dc_addresses(self) -> tuple[DcAddress, ...]:
@@ -230,6 +271,9 @@ class SessionStorage:
     def _save_addresses(self) -> None:
         pass
 
+    def _save_dc_key(self, dc_id: int) -> None:
+        pass
+
     def _save_self(self) -> None:
         pass
 
@@ -266,6 +310,9 @@ CREATE INDEX IF NOT EXISTS entity_username ON entity (username COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS dc_address (
     dc_id INTEGER NOT NULL, ipv6 INTEGER NOT NULL, host TEXT NOT NULL, port INTEGER NOT NULL,
     PRIMARY KEY (dc_id, ipv6, host, port));
+CREATE TABLE IF NOT EXISTS dc_key (
+    dc_id INTEGER PRIMARY KEY, auth_key BLOB NOT NULL, salt INTEGER NOT NULL,
+    time_offset REAL NOT NULL, authorized INTEGER NOT NULL);
 """
 
 
@@ -413,7 +460,8 @@ class SQLiteSession(SessionStorage):
         elif row[0] > SCHEMA_VERSION:
             raise SessionStorageError(f"{self.path}: format {row[0]} is newer than this library")
         elif row[0] < SCHEMA_VERSION:
-            # Every change so far only added tables, which _TABLES has just created.
+            # Every change so far only added tables, which _TABLES has just created (3:
+            # dc_key, empty: the one key of an older file stays the home DC's, in dc).
             with self._tx():
                 db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (SCHEMA_VERSION,))
             log.info("session %s: format %d upgraded to %d", self.path, row[0], SCHEMA_VERSION)
@@ -426,6 +474,10 @@ class SQLiteSession(SessionStorage):
                 "SELECT dc_id, ipv6, host, port FROM dc_address ORDER BY rowid"
             )
         )
+        for dc_id, key, salt, offset, authorized in db.execute(
+            "SELECT dc_id, auth_key, salt, time_offset, authorized FROM dc_key"
+        ):
+            self._dc_keys[dc_id] = DcKey(dc_id, bytes(key), salt, offset, bool(authorized))
         r = db.execute("SELECT value FROM meta WHERE key = 'dc_address_expires'").fetchone()
         self._addresses_expire = r[0] if r is not None else 0
         r = db.execute("SELECT user_id, bot FROM self").fetchone()
@@ -462,6 +514,17 @@ class SQLiteSession(SessionStorage):
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('dc_address_expires', ?)",
                 (self._addresses_expire,),
+            )
+
+    def _save_dc_key(self, dc_id: int) -> None:
+        with self._tx() as db:
+            key = self._dc_keys.get(dc_id)
+            if key is None:
+                db.execute("DELETE FROM dc_key WHERE dc_id = ?", (dc_id,))
+                return
+            db.execute(
+                "INSERT OR REPLACE INTO dc_key VALUES (?, ?, ?, ?, ?)",
+                (dc_id, key.auth_key, key.salt, key.time_offset, int(key.authorized)),
             )
 
     def _save_self(self) -> None:

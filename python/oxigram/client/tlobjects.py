@@ -125,6 +125,10 @@ class Builders:
     # connection, login, callbacks (client.py, callbacks.py, pressing.py, messages.py)
     invoke_with_layer = _Bound(functions.InvokeWithLayer)
     init_connection = _Bound(functions.InitConnection)
+    invoke_without_updates = _Bound(functions.InvokeWithoutUpdates)
+    auth_export_authorization = _Bound(functions.auth.ExportAuthorization)
+    auth_import_authorization = _Bound(functions.auth.ImportAuthorization)
+    upload_get_file = _Bound(functions.upload.GetFile)
     help_get_config = _Bound(functions.help.GetConfig)
     contacts_resolve_username = _Bound(functions.contacts.ResolveUsername)
     users_get_users = _Bound(functions.users.GetUsers)
@@ -144,6 +148,10 @@ class Builders:
     messages_edit_inline_bot_message = _Bound(functions.messages.EditInlineBotMessage)
     messages_get_bot_callback_answer = _Bound(functions.messages.GetBotCallbackAnswer)
     messages_set_bot_callback_answer = _Bound(functions.messages.SetBotCallbackAnswer)
+    # the business and ephemeral kinds of press
+    invoke_with_business_connection = _Bound(functions.InvokeWithBusinessConnection)
+    ephemeral_get_callback_answer = _Bound(functions.ephemeral.GetCallbackAnswer)
+    ephemeral_edit_message = _Bound(functions.ephemeral.EditMessage)
 
 
 # ------------------------------------------------------------------------------ matching
@@ -221,6 +229,9 @@ UPDATE_NEW_CHANNEL_MESSAGE: Final = types.UpdateNewChannelMessage._tl_name
 UPDATE_EDIT_CHANNEL_MESSAGE: Final = types.UpdateEditChannelMessage._tl_name
 UPDATE_BOT_CALLBACK_QUERY: Final = types.UpdateBotCallbackQuery._tl_name
 UPDATE_INLINE_BOT_CALLBACK_QUERY: Final = types.UpdateInlineBotCallbackQuery._tl_name
+UPDATE_BUSINESS_BOT_CALLBACK_QUERY: Final = types.UpdateBusinessBotCallbackQuery._tl_name
+UPDATE_EPHEMERAL_BOT_CALLBACK_QUERY: Final = types.UpdateEphemeralBotCallbackQuery._tl_name
+EPHEMERAL_MESSAGE: Final = types.EphemeralMessage._tl_name
 
 #: ``chat``/``chatForbidden`` and ``channel``/``channelForbidden``: what entities come as.
 CHATS: Final = frozenset((CHAT, CHAT_FORBIDDEN))
@@ -228,5 +239,13 @@ CHANNELS: Final = frozenset((CHANNEL, CHANNEL_FORBIDDEN))
 MESSAGES: Final = frozenset((MESSAGE, MESSAGE_SERVICE, MESSAGE_EMPTY))
 #: The ``Updates`` that hold a list of updates with their users and chats.
 UPDATES_WITH_LISTS: Final = frozenset((UPDATES, UPDATES_COMBINED))
-#: What a button press arrives as.
-CALLBACK_QUERIES: Final = frozenset((UPDATE_BOT_CALLBACK_QUERY, UPDATE_INLINE_BOT_CALLBACK_QUERY))
+#: What a button press arrives as: on a chat message, an inline message, a message a bot
+#: sent for a business account, an ephemeral message.
+CALLBACK_QUERIES: Final = frozenset(
+    (
+        UPDATE_BOT_CALLBACK_QUERY,
+        UPDATE_INLINE_BOT_CALLBACK_QUERY,
+        UPDATE_BUSINESS_BOT_CALLBACK_QUERY,
+        UPDATE_EPHEMERAL_BOT_CALLBACK_QUERY,
+    )
+)

@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 _NOT_IDEMPOTENT = frozenset(
     (
         functions.messages.GetBotCallbackAnswer._tl_name,
+        functions.ephemeral.GetCallbackAnswer._tl_name,
         functions.auth.SendCode._tl_name,
         functions.account.GetPassword._tl_name,
     )

@@ -1,8 +1,9 @@
 """The front: holds the bot's update stream and puts every callback query on a Redis stream.
 
 It is an oxigram :class:`~oxigram.client.Client` logged in as the bot whose callback router
-is diverted to :class:`Front` (``CallbackRouter.divert``): every ``updateBotCallbackQuery`` /
-``updateInlineBotCallbackQuery`` becomes one XADD (batched, retried while Redis is away).
+is diverted to :class:`Front` (``CallbackRouter.divert``): every press, of any kind (chat,
+inline, business, ephemeral: ``tlobjects.CALLBACK_QUERIES``), becomes one XADD (batched,
+retried while Redis is away), and a worker's handler edits it as its kind wants.
 The front never drops a press silently:
 
 * backlog at its bound (``ScaleConfig.max_backlog``, measured as XINFO GROUPS lag + pending

@@ -14,7 +14,18 @@ share; ``methods/`` holds the handlers, which get both through their ``context.C
 
 from __future__ import annotations
 
+from .business import BusinessConnection
 from .dc import LocalDC, default_rsa_key
-from .model import LOGIN_CODE, Bot, Button, InlineMessage, User
+from .model import LOGIN_CODE, Bot, Button, InlineMessage, StoredFile, User
 
-__all__ = ["LOGIN_CODE", "Bot", "Button", "InlineMessage", "LocalDC", "User", "default_rsa_key"]
+__all__ = [
+    "LOGIN_CODE",
+    "Bot",
+    "BusinessConnection",
+    "Button",
+    "InlineMessage",
+    "LocalDC",
+    "StoredFile",
+    "User",
+    "default_rsa_key",
+]

@@ -2,9 +2,11 @@
 presses in flight; the checks of the two methods are in ``methods/callbacks.py``.
 
 A press gets a random 64-bit ``query_id``, is pushed to every live session of the bot as
-``updateBotCallbackQuery`` (or ``updateInlineBotCallbackQuery``) and waits up to
-``answer_timeout`` for ``setBotCallbackAnswer``; then ``BOT_RESPONSE_TIMEOUT``. A query is
-answered once: it is gone after its answer or its timeout.
+``updateBotCallbackQuery`` (``updateInlineBotCallbackQuery`` for an inline message,
+``updateBusinessBotCallbackQuery`` for one sent for a business account,
+``updateEphemeralBotCallbackQuery`` for an ephemeral one) and waits up to ``answer_timeout``
+for ``setBotCallbackAnswer``; then ``BOT_RESPONSE_TIMEOUT``. A query is answered once: it
+is gone after its answer or its timeout.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ ANSWER_LOG = 65_536
 
 #: How the hub reaches the bot: ``push(user_id, updates)`` -> sessions reached.
 Push = Callable[[int, types.Updates], int]
+
+
+def _chat_instance(user_id: int, bot_id: int) -> int:
+    """The same value for every press of one user on one bot's messages."""
+    return (min(user_id, bot_id) << 20) ^ max(user_id, bot_id)
 
 
 def _count(counter: Counter[int], key: int) -> None:
@@ -74,13 +81,9 @@ class CallbackHub:
     ) -> types.messages.BotCallbackAnswer:
         """Pushes the press of ``user`` on ``msg`` to ``bot`` and waits for the answer
         (``dc_id``: the DC an inline message's id names)."""
-        query_id = self._random.int64()
-        while query_id == 0 or query_id in self.pending:
-            query_id = self._random.int64()
-        loop = asyncio.get_running_loop()
-        query = PendingQuery(query_id, bot.id, user.id, msg.id, game, loop.create_future())
-        self.pending[query_id] = query
-        chat_instance = (min(user.id, bot.id) << 20) ^ max(user.id, bot.id)
+        query = self._open(bot.id, user.id, msg.id, game)
+        query_id = query.query_id
+        chat_instance = _chat_instance(user.id, bot.id)
         game_short_name = (msg.game or "game") if game else None
         data = None if game else data
         update: types.TypeUpdate
@@ -107,9 +110,68 @@ class CallbackHub:
                 data=data,
                 game_short_name=game_short_name,
             )
-        delivered = self._push(bot.id, updates([update], [user_tl(bot.id, user)]))
-        log.debug("query %d pushed to %d sessions of bot %d", query_id, delivered, bot.id)
+        return await self._deliver(query, updates([update], [user_tl(bot.id, user)]))
+
+    async def press_business(
+        self,
+        user: Account,
+        bot: Account,
+        msg: types.Message,
+        connection_id: str,
+        data: bytes | None,
+        users: list[types.TypeUser],
+    ) -> types.messages.BotCallbackAnswer:
+        """The press of ``user`` on ``msg``, a message ``bot`` sent for a business account
+        (``msg`` as that account sees it; ``users``: the chat's), as
+        ``updateBusinessBotCallbackQuery``."""
+        query = self._open(bot.id, user.id, msg.id, False)
+        update = types.UpdateBusinessBotCallbackQuery(
+            query_id=query.query_id,
+            user_id=user.id,
+            connection_id=connection_id,
+            message=msg,
+            chat_instance=_chat_instance(user.id, bot.id),
+            data=data,
+        )
+        return await self._deliver(query, updates([update], users))
+
+    async def press_ephemeral(
+        self, user: Account, bot: Account, msg: types.EphemeralMessage, data: bytes
+    ) -> types.messages.BotCallbackAnswer:
+        """The press of ``user`` on the ephemeral message ``msg`` (as ``bot`` sees it), as
+        ``updateEphemeralBotCallbackQuery``."""
+        query = self._open(bot.id, user.id, msg.id, False)
+        chat_instance = _chat_instance(user.id, bot.id)
+        update = types.UpdateEphemeralBotCallbackQuery(
+            query_id=query.query_id,
+            user_id=user.id,
+            peer=msg.peer_id,
+            msg_id=msg.id,
+            data=data,
+            chat_instance=chat_instance,
+            message=msg,
+        )
+        return await self._deliver(query, updates([update], [user_tl(bot.id, user)]))
+
+    def _open(self, bot_id: int, user_id: int, msg_id: int, game: bool) -> PendingQuery:
+        """A new pending query with a fresh non-zero ``query_id``."""
+        query_id = self._random.int64()
+        while query_id == 0 or query_id in self.pending:
+            query_id = self._random.int64()
+        future = asyncio.get_running_loop().create_future()
+        query = PendingQuery(query_id, bot_id, user_id, msg_id, game, future)
+        self.pending[query_id] = query
+        return query
+
+    async def _deliver(
+        self, query: PendingQuery, pushed: types.Updates
+    ) -> types.messages.BotCallbackAnswer:
+        """Pushes ``pushed`` (the press) to the bot and waits for its answer or the timeout."""
+        query_id = query.query_id
+        delivered = self._push(query.bot_id, pushed)
+        log.debug("query %d pushed to %d sessions of bot %d", query_id, delivered, query.bot_id)
         # One timer per query (no wait_for/shield: two futures and a task less per press).
+        loop = asyncio.get_running_loop()
         timer = loop.call_later(self.answer_timeout, self._expire, query)
         try:
             return await query.future

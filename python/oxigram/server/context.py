@@ -1,5 +1,6 @@
 """What a method handler gets: the shared state, the DC that received the request, and the
-caller (its session, auth key and the request's msg_id)."""
+caller (its session, auth key and the request's msg_id; a bot's business connection when
+the request came in ``invokeWithBusinessConnection``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .business import BusinessConnection
 from .model import Account, AuthKeyRecord
 from .rpc import RpcError
 from .sessions import ServerSession
@@ -37,8 +39,11 @@ class ServingDc(Protocol):
     def test_mode(self) -> bool:
         """One of the test servers (``help.getConfig`` says so)."""
 
-    def bind_key(self, record: AuthKeyRecord, user_id: int | None) -> None:
-        """Logs ``record`` in as ``user_id`` (``None``: out)."""
+    def bind_key(
+        self, record: AuthKeyRecord, user_id: int | None, *, imported: bool = False
+    ) -> None:
+        """Logs ``record`` in as ``user_id`` (``None``: out); ``imported``: by
+        ``auth.importAuthorization`` (never told to migrate)."""
 
     def set_layer(self, record: AuthKeyRecord, layer: int) -> None:
         """Records the layer ``invokeWithLayer`` named for ``record``."""
@@ -51,6 +56,8 @@ class Context:
     session: ServerSession
     record: AuthKeyRecord
     msg_id: int
+    #: Set by ``invokeWithBusinessConnection``: the bot acts for the connection's user.
+    business: BusinessConnection | None = None
 
     @property
     def account(self) -> Account | None:
@@ -61,6 +68,25 @@ class Context:
         account = self.account
         if account is None:
             raise RpcError(401, "AUTH_KEY_UNREGISTERED")
+        return account
+
+    def enter_business(self, connection_id: str) -> None:
+        """The rest of the request runs for the business account of ``connection_id``, a
+        connection of the calling bot (else ``BUSINESS_CONNECTION_INVALID``)."""
+        conn = self.state.business.get(connection_id)
+        if conn is None or conn.bot_id != self.me().id:
+            raise RpcError(400, "BUSINESS_CONNECTION_INVALID")
+        self.business = conn
+
+    def actor(self) -> Account:
+        """Who the request acts as: the business account in ``invokeWithBusinessConnection``,
+        else the caller (:meth:`me`)."""
+        conn = self.business
+        if conn is None:
+            return self.me()
+        account = self.state.store.accounts.get(conn.user_id)
+        if account is None:
+            raise RpcError(400, "BUSINESS_CONNECTION_INVALID")
         return account
 
 

@@ -1,4 +1,5 @@
-"""``LocalDC``: one local DC (an engine over its own state) and the test API
+"""``LocalDC``: a local DC, or a cluster of them (an engine per DC id over one state), and
+the test API
 (ARCHITECTURE.md, "Decisions that still hold: Local DC").
 
 The facade only starts and stops the two parts, checks the test's arguments (bad ones raise
@@ -13,7 +14,7 @@ import os
 import secrets
 import string
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -21,11 +22,22 @@ from .. import crypto
 from ..errors import InvalidInputError
 from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, public_key_to_pem
 from . import srp
+from .business import BusinessConnection
 from .callbacks import CallbackHub
 from .delivery import Delivery, DeliveryMode
 from .engine import MAX_FRAME, Engine
-from .messaging import create_message, edit_message
-from .model import Account, Bot, Button, InlineMessage, StoredMessage, User, markup_from_buttons
+from .ephemeral import EphemeralRecord
+from .messaging import create_ephemeral, create_message, edit_message
+from .model import (
+    Account,
+    Bot,
+    Button,
+    InlineMessage,
+    StoredFile,
+    StoredMessage,
+    User,
+    markup_from_buttons,
+)
 from .sessions import AnswerCache
 from .state import State
 from .store import Store
@@ -49,6 +61,16 @@ def _check_timeout(seconds: float) -> float:
     return seconds
 
 
+def _check_ttl(seconds: float) -> float:
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise InvalidInputError(f"export_ttl must be more than 0 seconds, not {seconds}")
+    return seconds
+
+
+def _rand64() -> int:
+    return int.from_bytes(os.urandom(8), "little", signed=True)
+
+
 def _check_port(port: int) -> int:
     if not 0 <= port <= 65535:
         raise InvalidInputError(f"a port is 0 to 65535, not {port}")
@@ -57,6 +79,16 @@ def _check_port(port: int) -> int:
 
 class LocalDC:
     """An MTProto 2.0 server on ``host:port`` (port 0: any free port), DC ``dc_id`` (2).
+
+    ``dcs``: the DC ids of a cluster run in this process (e.g. ``(1, 2, 3, 4, 5)``), each an
+    :class:`Engine` on its own port (``ports``: by DC id; the first DC ``dc_id`` listens on
+    ``port``, the others on any free port unless named) with its own auth keys and salt,
+    all sharing accounts, messages and updates; ``help.getConfig`` lists them all. Each
+    account of a cluster has a home DC (``add_bot`` / ``add_user``: ``dc_id``, default the
+    first DC): logins elsewhere get ``PHONE_MIGRATE_X`` / ``USER_MIGRATE_X``, other DCs
+    serve it through ``auth.exportAuthorization`` / ``importAuthorization`` (single-use
+    bytes expiring after ``export_ttl`` seconds). Without ``dcs`` it is one DC whose
+    accounts have no home (any engine over its state serves them, as before clusters).
 
     ``peers`` maps other DC ids to their ``(host, port)``; ``help.getConfig`` lists them
     (clients follow ``*_MIGRATE_X`` there). ``test_mode``: behave as one of Telegram's test
@@ -76,37 +108,61 @@ class LocalDC:
         answer_timeout: float = 5.0,
         rsa_key: RsaPrivateKey | None = None,
         max_frame: int = MAX_FRAME,
-        dc_id: int = 2,
+        dc_id: int | None = None,
+        dcs: Iterable[int] | None = None,
+        ports: Mapping[int, int] | None = None,
         peers: Mapping[int, tuple[str, int]] | None = None,
         test_mode: bool = False,
+        export_ttl: float = 60.0,
         delivery: DeliveryMode | str = DeliveryMode.ALL,
         delivery_seed: int | None = None,
     ) -> None:
-        if dc_id < 1:
-            raise InvalidInputError(f"a DC id is 1 or more, not {dc_id}")
+        ids = sorted(set(dcs)) if dcs is not None else [dc_id if dc_id is not None else 2]
+        if not ids:
+            raise InvalidInputError("a cluster needs at least one DC id")
+        for each in [*ids, *([dc_id] if dc_id is not None else [])]:
+            if each < 1:
+                raise InvalidInputError(f"a DC id is 1 or more, not {each}")
+        first = dc_id if dc_id is not None else (2 if 2 in ids else ids[0])
+        if first not in ids:
+            raise InvalidInputError(f"dc_id {first} is not one of the cluster's DCs {ids}")
         if max_frame < 1:
             raise InvalidInputError(f"max_frame must be at least 1 byte, not {max_frame}")
+        wanted = dict(ports or {})
+        for other in wanted:
+            if other not in ids:
+                raise InvalidInputError(f"ports names DC {other}, not one of {ids}")
+        wanted[first] = port
         try:
             mode = DeliveryMode(delivery)
         except ValueError:
             choices = ", ".join(m.value for m in DeliveryMode)
             raise InvalidInputError(f"delivery is one of {choices}, not {delivery!r}") from None
-        store = Store(db)
+        store = Store(db, dc_id=first)
         self.state = State(
             store,
             answer_timeout=_check_timeout(answer_timeout),
             delivery=Delivery(mode, delivery_seed),
         )
-        self.engine = Engine(
-            self.state,
-            dc_id=dc_id,
-            rsa_key=rsa_key if rsa_key is not None else default_rsa_key(),
-            host=host,
-            port=_check_port(port),
-            keys=store.keys,
-            max_frame=max_frame,
-            test_mode=test_mode,
-        )
+        self.state.exports.ttl = _check_ttl(export_ttl)
+        key = rsa_key if rsa_key is not None else default_rsa_key()
+        #: The engines of the cluster by DC id (one for a one-DC LocalDC).
+        self.engines: dict[int, Engine] = {
+            each: Engine(
+                self.state,
+                dc_id=each,
+                rsa_key=key,
+                host=host,
+                port=_check_port(wanted.get(each, 0)),
+                keys=store.keys_for(each),
+                max_frame=max_frame,
+                test_mode=test_mode,
+            )
+            for each in ids
+        }
+        self.engine = self.engines[first]
+        #: The home DC of new accounts (``None``: no home, a one-DC LocalDC).
+        self.default_home: int | None = first if len(ids) > 1 else None
         for peer_id, (peer_host, peer_port) in (peers or {}).items():
             self.add_peer_dc(peer_id, peer_host, peer_port)
         store.open()
@@ -130,13 +186,43 @@ class LocalDC:
         return self.engine.peers
 
     @property
+    def dc_ids(self) -> list[int]:
+        """The cluster's DC ids, in order."""
+        return list(self.engines)
+
+    def engine_for(self, dc_id: int | None = None) -> Engine:
+        """DC ``dc_id``'s engine (``None``: the first DC's)."""
+        if dc_id is None:
+            return self.engine
+        engine = self.engines.get(dc_id)
+        if engine is None:
+            raise InvalidInputError(f"DC {dc_id} is not one of this cluster's {self.dc_ids}")
+        return engine
+
+    def address(self, dc_id: int | None = None) -> tuple[str, int]:
+        """Where DC ``dc_id`` listens (the bound port once started)."""
+        engine = self.engine_for(dc_id)
+        return engine.host, engine.port
+
+    @property
+    def addresses(self) -> dict[int, tuple[str, int]]:
+        """Every DC of the cluster: ``{dc_id: (host, port)}``."""
+        return {each: (e.host, e.port) for each, e in self.engines.items()}
+
+    @property
     def test_mode(self) -> bool:
         return self.engine.test_mode
 
     @property
     def handshake_dc_ids(self) -> Counter[int]:
-        """How many handshakes named each DC id (``10000 + id`` from a test-mode client)."""
-        return self.engine.handshake_dc_ids
+        """How many handshakes named each DC id (``10000 + id`` from a test-mode client),
+        over every DC of the cluster."""
+        if len(self.engines) == 1:
+            return self.engine.handshake_dc_ids
+        total: Counter[int] = Counter()
+        for engine in self.engines.values():
+            total.update(engine.handshake_dc_ids)
+        return total
 
     @property
     def rsa_key(self) -> RsaPrivateKey:
@@ -158,10 +244,21 @@ class LocalDC:
 
     async def start(self) -> None:
         self.state.store.open()
-        await self.engine.start()
+        try:
+            for engine in self.engines.values():
+                await engine.start()
+        except BaseException:
+            await self.stop()
+            raise
+        # Ports are known now (0: a free one): each DC names the others in help.getConfig.
+        for engine in self.engines.values():
+            for other in self.engines.values():
+                if other is not engine:
+                    engine.peers[other.dc_id] = (other.host, other.port)
 
     async def stop(self) -> None:
-        await self.engine.stop()
+        for engine in self.engines.values():
+            await engine.stop()
         self.state.store.close()
 
     async def restart(self) -> None:
@@ -216,7 +313,17 @@ class LocalDC:
 
     @property
     def connections(self) -> int:
-        return self.engine.connections
+        """Open connections, on every DC of the cluster."""
+        return sum(engine.connections for engine in self.engines.values())
+
+    @property
+    def export_ttl(self) -> float:
+        """Seconds an exported authorization stays importable (may be changed)."""
+        return self.state.exports.ttl
+
+    @export_ttl.setter
+    def export_ttl(self, seconds: float) -> None:
+        self.state.exports.ttl = _check_ttl(seconds)
 
     # ---------------------------------------------------------------------- test API
 
@@ -228,7 +335,14 @@ class LocalDC:
     def bots(self) -> list[Bot]:
         return [a.public() for a in self.store.accounts.values() if a.bot]  # type: ignore[misc]
 
-    def add_bot(self, username: str, token: str | None = None) -> Bot:
+    def _home(self, dc_id: int | None) -> int | None:
+        if dc_id is None:
+            return self.default_home
+        return self.engine_for(dc_id).dc_id
+
+    def add_bot(self, username: str, token: str | None = None, *, dc_id: int | None = None) -> Bot:
+        """A bot living on DC ``dc_id`` (default: the first DC of a cluster)."""
+        home = self._home(dc_id)
         name = username.lstrip("@")
         if not name:
             raise InvalidInputError("a bot needs a username")
@@ -238,13 +352,23 @@ class LocalDC:
         if token is None:
             alphabet = string.ascii_letters + string.digits
             token = f"{uid}:" + "".join(secrets.choice(alphabet) for _ in range(32))
-        account = Account(uid, access_hash, name, bot=True, username=name, token=token)
+        account = Account(
+            uid, access_hash, name, bot=True, username=name, token=token, home_dc=home
+        )
         self.store.add_account(account)
         return Bot(uid, name, token, access_hash)
 
     def add_user(
-        self, phone: str, first_name: str, password: str | None = None, username: str | None = None
+        self,
+        phone: str,
+        first_name: str,
+        password: str | None = None,
+        username: str | None = None,
+        *,
+        dc_id: int | None = None,
     ) -> User:
+        """A user living on DC ``dc_id`` (default: the first DC of a cluster)."""
+        home = self._home(dc_id)
         digits = "".join(c for c in phone if c.isdigit())
         if not digits:
             raise InvalidInputError(f"a phone number needs digits, not {phone!r}")
@@ -258,23 +382,55 @@ class LocalDC:
             phone=digits,
             password=password,
             secret=secret,
+            home_dc=home,
         )
         self.store.add_account(account)
         public = account.public()
         assert isinstance(public, User)
         return public
 
-    def import_auth_key(self, auth_key: bytes, user_id: int | None = None) -> bytes:
-        """Registers an auth key made elsewhere (tests skip the handshake this way), logged
-        in as ``user_id`` when given; returns its auth_key_id."""
+    def import_auth_key(
+        self, auth_key: bytes, user_id: int | None = None, *, dc_id: int | None = None
+    ) -> bytes:
+        """Registers an auth key made elsewhere (tests skip the handshake this way) on DC
+        ``dc_id`` (default: the first), logged in as ``user_id`` when given; returns its
+        auth_key_id."""
+        engine = self.engine_for(dc_id)
         key = bytes(auth_key)
         key_id = crypto.auth_key_id(key)  # InvalidInputError unless 256 bytes
         if user_id is not None:
             self._account(user_id)
-        record = self.engine.keys.add(key, key_id)
+        record = engine.keys.add(key, key_id)
         if user_id is not None:
-            self.engine.bind_key(record, user_id)
+            engine.bind_key(record, user_id)
         return key_id
+
+    def home_dc(self, user_id: int) -> int | None:
+        """The DC the account lives on (``None``: any DC, a one-DC LocalDC)."""
+        return self._account(user_id).home_dc
+
+    def move_account(self, user_id: int, dc_id: int) -> None:
+        """Moves the account to DC ``dc_id``, as Telegram sometimes does: its keys logged in
+        on the old home DC now get ``USER_MIGRATE_<dc_id>``."""
+        self.store.move_account(self._account(user_id), self.engine_for(dc_id).dc_id)
+
+    def add_file(
+        self,
+        data: bytes,
+        *,
+        dc_id: int | None = None,
+        mime_type: str = "application/octet-stream",
+    ) -> StoredFile:
+        """A document of ``data`` kept on DC ``dc_id`` (default: the first): ``upload.getFile``
+        with its ``input_location`` serves it there, in parts, and other DCs answer
+        ``FILE_MIGRATE_<dc_id>``. Kept in memory only."""
+        home = self.engine_for(dc_id).dc_id
+        file_id, access_hash = _rand64(), _rand64()
+        while file_id in self.store.files:
+            file_id = _rand64()
+        stored = StoredFile(file_id, access_hash, home, bytes(data), mime_type, os.urandom(8))
+        self.store.files[file_id] = stored
+        return stored
 
     def _account(self, user_id: int) -> Account:
         account = self.store.accounts.get(user_id)
@@ -303,9 +459,19 @@ class LocalDC:
         return msg.id
 
     def add_inline_message(
-        self, bot_id: int, from_id: int, to_id: int, text: str, buttons: Sequence[Any] | Any = None
+        self,
+        bot_id: int,
+        from_id: int,
+        to_id: int,
+        text: str,
+        buttons: Sequence[Any] | Any = None,
+        *,
+        dc_id: int | None = None,
     ) -> InlineMessage:
-        """A message ``from_id`` -> ``to_id`` sent via ``bot_id`` in inline mode."""
+        """A message ``from_id`` -> ``to_id`` sent via ``bot_id`` in inline mode, living on
+        DC ``dc_id`` (default: the first): its ``inputBotInlineMessageID`` names that DC,
+        and only that DC edits it."""
+        inline_dc = self.engine_for(dc_id).dc_id
         if not self._account(bot_id).bot:
             raise InvalidInputError(f"account {bot_id} is not a bot")
         self._account(from_id)
@@ -321,9 +487,10 @@ class LocalDC:
             markup,
             via_bot_id=bot_id,
             inline=(inline_id, access_hash),
+            inline_dc=inline_dc,
             game=_game(buttons),
         )
-        return InlineMessage(msg.id, self.dc_id, inline_id, access_hash)
+        return InlineMessage(msg.id, inline_dc, inline_id, access_hash)
 
     def edit_message(
         self, msg_id: int, text: str | None = None, buttons: Sequence[Any] | Any = None
@@ -364,32 +531,88 @@ class LocalDC:
             )
         return self.state.push(user_id, body)
 
+    # ------------------------------------------- business connections, ephemeral messages
+
+    def add_business_connection(self, bot_id: int, user_id: int) -> BusinessConnection:
+        """Connects bot ``bot_id`` to the business account ``user_id`` (as the user's
+        ``account.updateConnectedBot`` would); the bot then acts for the user through
+        ``invokeWithBusinessConnection(connection_id, ...)``. Connecting the pair again
+        makes a new connection id."""
+        if not self._account(bot_id).bot:
+            raise InvalidInputError(f"account {bot_id} is not a bot")
+        if self._account(user_id).bot:
+            raise InvalidInputError(f"account {user_id} is a bot, not a business account")
+        home = self.home_dc(user_id)
+        return self.state.business.add(bot_id, user_id, home if home is not None else self.dc_id)
+
+    def send_business_message(
+        self, connection_id: str, to_id: int, text: str, buttons: Sequence[Any] | Any = None
+    ) -> int:
+        """A message the connection's bot sends for its business account to ``to_id`` (as
+        ``invokeWithBusinessConnection(messages.sendMessage)`` would); returns its id."""
+        conn = self.state.business.get(connection_id)
+        if conn is None:
+            raise InvalidInputError(f"no business connection {connection_id!r}")
+        self._account(to_id)
+        markup = markup_from_buttons(buttons)
+        msg, _ = create_message(
+            self.state, conn.user_id, to_id, text, markup, via_business_bot_id=conn.bot_id
+        )
+        return msg.id
+
+    def send_ephemeral_message(
+        self, bot_id: int, receiver_id: int, text: str, buttons: Sequence[Any] | Any = None
+    ) -> int:
+        """An ephemeral message of ``bot_id`` that only ``receiver_id`` sees (pushed as
+        ``updateNewEphemeralMessage``); returns its id."""
+        if not self._account(bot_id).bot:
+            raise InvalidInputError(f"account {bot_id} is not a bot")
+        if self._account(receiver_id).bot:
+            raise InvalidInputError(f"account {receiver_id} is a bot, not a user")
+        rec, _ = create_ephemeral(
+            self.state, bot_id, receiver_id, text, markup_from_buttons(buttons)
+        )
+        return rec.id
+
+    def get_ephemeral_message(self, msg_id: int) -> EphemeralRecord | None:
+        return self.state.ephemeral.get(msg_id)
+
     # ------------------------------------------------------------------ fault injection
 
-    def drop_connections(self) -> int:
-        """Closes every connection now; returns how many."""
-        return self.engine.drop_connections()
+    def drop_connections(self, dc_id: int | None = None) -> int:
+        """Closes every connection now (of DC ``dc_id`` only, when given); returns how many."""
+        engines = self.engines.values() if dc_id is None else [self.engine_for(dc_id)]
+        return sum(engine.drop_connections() for engine in engines)
 
     def forget_sessions(self) -> None:
         """Forgets every MTProto session (clients get ``new_session_created``)."""
-        self.engine.sessions.clear()
+        for engine in self.engines.values():
+            engine.sessions.clear()
 
-    def rotate_salt(self, *, keep_old: bool = False) -> int:
-        """A new server salt; without ``keep_old`` the next message gets ``bad_server_salt``."""
-        return self.engine.rotate_salt(keep_old=keep_old)
+    def rotate_salt(self, *, keep_old: bool = False, dc_id: int | None = None) -> int:
+        """A new server salt of DC ``dc_id`` (default: the first); without ``keep_old`` the
+        next message gets ``bad_server_salt``."""
+        return self.engine_for(dc_id).rotate_salt(keep_old=keep_old)
 
-    def delay_next_response(self, seconds: float, method: str | None = None) -> None:
-        self.engine.faults.delay(seconds, method)
+    def delay_next_response(
+        self, seconds: float, method: str | None = None, *, dc_id: int | None = None
+    ) -> None:
+        self.engine_for(dc_id).faults.delay(seconds, method)
 
-    def withhold(self, method: str | None = None, count: int = 1) -> None:
-        self.engine.faults.withhold(method, count)
+    def withhold(
+        self, method: str | None = None, count: int = 1, *, dc_id: int | None = None
+    ) -> None:
+        self.engine_for(dc_id).faults.withhold(method, count)
 
-    def inject_error(self, method: str, code: int, message: str, count: int = 1) -> None:
+    def inject_error(
+        self, method: str, code: int, message: str, count: int = 1, *, dc_id: int | None = None
+    ) -> None:
         """The next ``count`` calls of ``method`` (e.g. ``"help.getConfig"``, wrappers
         stripped) are answered ``rpc_error(code, message)`` without running, e.g.
         ``dc.inject_error("auth.sendCode", 303, "PHONE_MIGRATE_4")`` or
-        ``(..., 420, "FLOOD_WAIT_1")``."""
-        self.engine.faults.inject_error(method, code, message, count)
+        ``(..., 420, "FLOOD_WAIT_1")``; ``dc_id``: on that DC of a cluster (default: the
+        first), e.g. ``NETWORK_MIGRATE_X`` for a DC that sends its clients elsewhere."""
+        self.engine_for(dc_id).faults.inject_error(method, code, message, count)
 
     def inject_result(self, method: str, data: bytes, count: int = 1) -> None:
         """The next ``count`` calls of ``method`` (wrappers stripped) are answered with
@@ -399,14 +622,19 @@ class LocalDC:
 
     def clear_faults(self) -> None:
         """Forgets every delay, withheld answer and injected error or result not yet used."""
-        self.engine.faults.clear()
+        for engine in self.engines.values():
+            engine.faults.clear()
 
     # ------------------------------------------------------------------------ other DCs
 
     def add_peer_dc(self, dc_id: int, host: str, port: int) -> None:
         """Names another DC in ``help.getConfig``'s ``dc_options`` (for migrations)."""
-        if dc_id == self.dc_id:
-            raise InvalidInputError(f"DC {dc_id} is this DC")
+        if dc_id in self.engines:
+            raise InvalidInputError(
+                f"DC {dc_id} is this DC"
+                if dc_id == self.dc_id
+                else f"DC {dc_id} is one of this cluster's"
+            )
         if dc_id < 1:
             raise InvalidInputError(f"a DC id is 1 or more, not {dc_id}")
         try:

@@ -26,8 +26,12 @@ _WRAPPERS = frozenset(
         functions.InvokeWithoutUpdates,
         functions.InvokeAfterMsg,
         functions.InvokeAfterMsgs,
+        functions.InvokeWithBusinessConnection,
     }
 )
+#: Methods an account's key may call on any DC (others, from a key logged in on a DC that
+#: is no longer the account's home, get ``USER_MIGRATE_X``).
+ANY_DC = frozenset({*PUBLIC, "auth.exportAuthorization", "auth.logOut"})
 #: Wrappers nested deeper than this are refused (a bound on hostile input).
 MAX_WRAPPING = 8
 
@@ -41,7 +45,8 @@ def unknown_method_error(constructor_id: int) -> str:
 
 
 def unwrap(ctx: Context, obj: Any) -> Any:
-    """Strips the connection wrappers; ``invokeWithLayer`` sets the key's layer; the request
+    """Strips the connection wrappers; ``invokeWithLayer`` sets the key's layer,
+    ``invokeWithBusinessConnection`` the business account the request acts for; the request
     subscribes its session to updates unless ``invokeWithoutUpdates`` is among them."""
     without_updates = False
     for _ in range(MAX_WRAPPING):
@@ -53,6 +58,8 @@ def unwrap(ctx: Context, obj: Any) -> Any:
             ctx.dc.set_layer(ctx.record, obj.layer)
         elif kind is functions.InvokeWithoutUpdates:
             without_updates = True
+        elif kind is functions.InvokeWithBusinessConnection:
+            ctx.enter_business(obj.connection_id)
         obj = obj.query
     raise RpcError(400, "INPUT_REQUEST_TOO_LONG")
 
@@ -73,8 +80,16 @@ async def run(ctx: Context, obj: Any, faults: Faults) -> tuple[str, Any]:
         if isinstance(method, TLObject) and method._tl_is_function:
             raise RpcError(400, f"METHOD_NOT_IMPLEMENTED_{_error_name(name)}")
         raise RpcError(400, unknown_method_error(getattr(method, "_tl_id", 0)))
-    if name not in PUBLIC and ctx.record.user_id is None:
-        raise RpcError(401, "AUTH_KEY_UNREGISTERED")
+    record = ctx.record
+    uid = record.user_id
+    if uid is None:
+        if name not in PUBLIC:
+            raise RpcError(401, "AUTH_KEY_UNREGISTERED")
+    elif not record.imported and name not in ANY_DC:
+        account = ctx.state.store.accounts.get(uid)
+        home = account.home_dc if account is not None else None
+        if home is not None and home != ctx.dc.dc_id:
+            raise RpcError(303, f"USER_MIGRATE_{home}")
     return name, await handler(ctx, method)
 
 

@@ -153,8 +153,10 @@ class Engine:
 
     # ---------------------------------------------------- the caller's key (ServingDc)
 
-    def bind_key(self, record: AuthKeyRecord, user_id: int | None) -> None:
-        self.keys.bind(record, user_id)
+    def bind_key(
+        self, record: AuthKeyRecord, user_id: int | None, *, imported: bool = False
+    ) -> None:
+        self.keys.bind(record, user_id, imported=imported)
         self.sessions.logins_changed()
 
     def set_layer(self, record: AuthKeyRecord, layer: int) -> None:

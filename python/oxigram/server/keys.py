@@ -57,9 +57,11 @@ class AuthKeys:
         self._sink.save_auth_key(record)
         return record
 
-    def bind(self, record: AuthKeyRecord, user_id: int | None) -> None:
-        """Logs the key in as ``user_id`` (``None``: out)."""
+    def bind(self, record: AuthKeyRecord, user_id: int | None, *, imported: bool = False) -> None:
+        """Logs the key in as ``user_id`` (``None``: out); ``imported``: by
+        ``auth.importAuthorization``, not by a login."""
         record.user_id = user_id
+        record.imported = imported and user_id is not None
         self._sink.save_auth_key(record)
 
     def set_layer(self, record: AuthKeyRecord, layer: int) -> None:

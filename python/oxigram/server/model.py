@@ -16,6 +16,7 @@ __all__ = [
     "Bot",
     "Button",
     "InlineMessage",
+    "StoredFile",
     "StoredMessage",
     "User",
     "markup_from_buttons",
@@ -59,6 +60,8 @@ class Account:
     token: str | None = None
     password: str | None = None  # kept for tests only; the server checks `secret`
     secret: PasswordSecret | None = None
+    #: The DC the account lives on (``None``: any DC serves it, as a one-DC LocalDC does).
+    home_dc: int | None = None
 
     def public(self) -> Bot | User:
         if self.bot:
@@ -81,6 +84,9 @@ class AuthKeyRecord:
     user_id: int | None = None
     layer: int = 0
     first_salt: int | None = None  # the handshake's salt (memory only)
+    #: Logged in by ``auth.importAuthorization`` (a second DC's key of an account living
+    #: elsewhere: never told to migrate) rather than by a login on the account's home DC.
+    imported: bool = False
 
 
 @dataclass
@@ -96,9 +102,39 @@ class StoredMessage:
     inline_id: int | None = None
     inline_hash: int | None = None
     game: str | None = None  # short name of the message's game button
+    # The bot that sent it for the business account ``from_id`` (memory only, like the
+    # connections: business.py).
+    via_business_bot_id: int | None = None
+    inline_dc: int | None = None  # the DC an inline message lives on
 
     def markup_obj(self) -> types.TypeReplyMarkup | None:
         return reply_markup(self.markup) if self.markup is not None else None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A document's bytes kept on DC ``dc_id`` (``upload.getFile`` serves them there, other
+    DCs answer ``FILE_MIGRATE_X``); ``input_location`` is how a client asks for it."""
+
+    id: int
+    access_hash: int
+    dc_id: int
+    data: bytes
+    mime_type: str = "application/octet-stream"
+    file_reference: bytes = b""
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def input_location(self) -> types.InputDocumentFileLocation:
+        return types.InputDocumentFileLocation(
+            id=self.id,
+            access_hash=self.access_hash,
+            file_reference=self.file_reference,
+            thumb_size="",
+        )
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,21 @@
 """What the local DC's handlers work on, shared by every engine that serves it.
 
-Accounts, messages and per-account pts (the store), logins in progress, 2FA challenges and
-callback queries in flight. Nothing here knows a connection, a session table or a DC id:
-engines attach their session tables, and a push reaches the account's subscribed sessions on
-each, or, for a bot under a one-session :class:`~.delivery.Delivery` mode, one of them.
+Accounts, messages and per-account pts (the store), logins in progress, 2FA challenges,
+exported authorizations, callback queries in flight, business connections and ephemeral
+messages. Nothing here knows a connection, a session table or a DC id: engines attach their
+session tables, and a push reaches the account's subscribed sessions on each, or, for a bot
+under a one-session :class:`~.delivery.Delivery` mode, one of them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from .business import BusinessConnections
 from .callbacks import CallbackHub
 from .delivery import Delivery
+from .ephemeral import EphemeralMessages
+from .exports import Exports
 from .logins import Logins
 from .passwords import Passwords
 from .store import Store
@@ -44,6 +48,9 @@ class State:
         self.logins = Logins()
         self.passwords = Passwords()
         self.callbacks = CallbackHub(self.push, answer_timeout)
+        self.business = BusinessConnections()
+        self.ephemeral = EphemeralMessages()
+        self.exports = Exports()
         self._targets: list[PushTarget] = []
 
     def attach(self, target: PushTarget) -> None:

@@ -1,5 +1,6 @@
-"""The local DC's records: accounts, messages and per-account pts, and the auth keys of the
-DC it serves (``keys``; a second DC over the same store keeps its own, see keys.py).
+"""The local DC's records: accounts, messages and per-account pts, and the auth keys of
+every DC of the cluster (``keys`` for the first DC, ``keys_for(dc_id)`` for each: a DC's
+keys and salt are its own, see keys.py).
 
 Memory is the source of truth; with a database path every change is also written to SQLite
 (stdlib ``sqlite3``) and :meth:`Store.open` reads it back, so a restart keeps auth keys,
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .keys import AuthKeys
-from .model import Account, AuthKeyRecord, StoredMessage
+from .model import Account, AuthKeyRecord, StoredFile, StoredMessage
 from .srp import PasswordSecret
 
 __all__ = ["LogEntry", "Store"]
@@ -28,17 +29,38 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
     id INTEGER PRIMARY KEY, access_hash INTEGER NOT NULL, first_name TEXT NOT NULL,
     bot INTEGER NOT NULL, username TEXT, phone TEXT, token TEXT, password TEXT,
-    salt1 BLOB, salt2 BLOB, v BLOB);
-CREATE TABLE IF NOT EXISTS auth_keys (
-    key_id BLOB PRIMARY KEY, key BLOB NOT NULL, user_id INTEGER, layer INTEGER NOT NULL);
+    salt1 BLOB, salt2 BLOB, v BLOB, home_dc INTEGER);
+CREATE TABLE IF NOT EXISTS dc_auth_keys (
+    dc_id INTEGER NOT NULL, key_id BLOB NOT NULL, key BLOB NOT NULL, user_id INTEGER,
+    layer INTEGER NOT NULL, imported INTEGER NOT NULL, PRIMARY KEY (dc_id, key_id));
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY, from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,
     text TEXT NOT NULL, date INTEGER NOT NULL, markup BLOB, edit_date INTEGER,
-    via_bot_id INTEGER, inline_id INTEGER, inline_hash INTEGER, game TEXT);
+    via_bot_id INTEGER, inline_id INTEGER, inline_hash INTEGER, game TEXT, inline_dc INTEGER);
 CREATE TABLE IF NOT EXISTS updates_log (
     user_id INTEGER NOT NULL, pts INTEGER NOT NULL, kind TEXT NOT NULL,
     msg_id INTEGER NOT NULL, PRIMARY KEY (user_id, pts));
 """
+
+#: Columns added since the first format (``ALTER TABLE`` when a file lacks them).
+_ADDED_COLUMNS = (("accounts", "home_dc", "INTEGER"), ("messages", "inline_dc", "INTEGER"))
+
+
+def _upgrade(db: sqlite3.Connection, dc_id: int) -> None:
+    """Brings a file of an older format up to this one: the added columns, and the keys of
+    the one-DC table ``auth_keys`` moved to ``dc_auth_keys`` as DC ``dc_id``'s."""
+    for table, column, kind in _ADDED_COLUMNS:
+        names = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in names:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    old = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='auth_keys'")
+    if old.fetchone() is not None:
+        db.execute(
+            "INSERT OR IGNORE INTO dc_auth_keys "
+            "SELECT ?, key_id, key, user_id, layer, 0 FROM auth_keys",
+            (dc_id,),
+        )
+        db.execute("DROP TABLE auth_keys")
 
 
 @dataclass(frozen=True)
@@ -54,11 +76,32 @@ def _rand63() -> int:
     return int.from_bytes(os.urandom(8), "little") >> 1 or 1
 
 
+class _DcKeySink:
+    """Where DC ``dc_id``'s :class:`AuthKeys` write: the store's file, under its DC id."""
+
+    def __init__(self, store: Store, dc_id: int) -> None:
+        self._store = store
+        self._dc_id = dc_id
+
+    def save_auth_key(self, record: AuthKeyRecord) -> None:
+        self._store.save_auth_key(record, self._dc_id)
+
+    def save_salt(self, salt: int) -> None:
+        self._store.save_salt(salt, self._dc_id)
+
+
 class Store:
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    """``dc_id``: the first DC (its keys are :attr:`keys`; a file of the one-DC format holds
+    its keys)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, dc_id: int = 2) -> None:
         self.path = Path(path) if path is not None else None
+        self.dc_id = dc_id
         self.accounts: dict[int, Account] = {}
-        self.keys = AuthKeys(self)
+        self.dc_keys: dict[int, AuthKeys] = {}
+        self.keys = self.keys_for(dc_id)
+        #: Documents by id (memory only: a test makes them for the run).
+        self.files: dict[int, StoredFile] = {}
         self.messages: dict[int, StoredMessage] = {}
         self.pts: dict[int, int] = {}
         self.log: dict[int, list[LogEntry]] = {}
@@ -74,6 +117,7 @@ class Store:
             return
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.executescript(_SCHEMA)
+        _upgrade(self._db, self.dc_id)
         self._load(self._db)
 
     def reload(self) -> None:
@@ -83,7 +127,8 @@ class Store:
             return
         self.close()
         self.accounts.clear()
-        self.keys.reset()
+        for keys in self.dc_keys.values():
+            keys.reset()
         self.messages.clear()
         self.pts.clear()
         self.log.clear()
@@ -104,17 +149,27 @@ class Store:
         for name, value in db.execute("SELECT name, value FROM meta"):
             if name == "salt":
                 self.keys.salt = value
-        for row in db.execute("SELECT * FROM accounts"):
-            (uid, ah, first, bot, username, phone, token, password, s1, s2, v) = row
+            elif name.startswith("salt_"):
+                self.keys_for(int(name[5:])).salt = value
+        for row in db.execute(
+            "SELECT id, access_hash, first_name, bot, username, phone, token, password, "
+            "salt1, salt2, v, home_dc FROM accounts"
+        ):
+            (uid, ah, first, bot, username, phone, token, password, s1, s2, v, home) = row
             secret = PasswordSecret(s1, s2, v) if v is not None else None
             self.accounts[uid] = Account(
-                uid, ah, first, bool(bot), username, phone, token, password, secret
+                uid, ah, first, bool(bot), username, phone, token, password, secret, home
             )
             self.next_user_id = max(self.next_user_id, uid + 1)
-        for key_id, key, user_id, layer in db.execute("SELECT * FROM auth_keys"):
-            record = AuthKeyRecord(bytes(key), bytes(key_id), user_id, layer)
-            self.keys.records[record.key_id] = record
-        for row in db.execute("SELECT * FROM messages"):
+        for dc_id, key_id, key, user_id, layer, imported in db.execute(
+            "SELECT dc_id, key_id, key, user_id, layer, imported FROM dc_auth_keys"
+        ):
+            record = AuthKeyRecord(bytes(key), bytes(key_id), user_id, layer, None, bool(imported))
+            self.keys_for(dc_id).records[record.key_id] = record
+        for row in db.execute(
+            "SELECT id, from_id, to_id, text, date, markup, edit_date, via_bot_id, inline_id, "
+            "inline_hash, game, inline_dc FROM messages"
+        ):
             msg = StoredMessage(*row)
             self.messages[msg.id] = msg
             self.next_msg_id = max(self.next_msg_id, msg.id + 1)
@@ -126,7 +181,7 @@ class Store:
         log.info(
             "loaded %d accounts, %d auth keys, %d messages from %s",
             len(self.accounts),
-            len(self.keys),
+            sum(len(keys) for keys in self.dc_keys.values()),
             len(self.messages),
             self.path,
         )
@@ -137,7 +192,7 @@ class Store:
         self.accounts[account.id] = account
         secret = account.secret
         self._write(
-            "INSERT OR REPLACE INTO accounts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO accounts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 account.id,
                 account.access_hash,
@@ -150,9 +205,15 @@ class Store:
                 secret.salt1 if secret else None,
                 secret.salt2 if secret else None,
                 secret.v if secret else None,
+                account.home_dc,
             ),
         )
         return account
+
+    def move_account(self, account: Account, dc_id: int) -> None:
+        """Makes DC ``dc_id`` the account's home (Telegram moves accounts between DCs)."""
+        account.home_dc = dc_id
+        self._write("UPDATE accounts SET home_dc = ? WHERE id = ?", (dc_id, account.id))
 
     def new_account_id(self) -> tuple[int, int]:
         uid = self.next_user_id
@@ -179,16 +240,24 @@ class Store:
                 return account
         return None
 
-    # ------------------------------------------------ auth keys (the KeySink of ``keys``)
+    # ------------------------------------------------------------ auth keys, per DC
 
-    def save_auth_key(self, record: AuthKeyRecord) -> None:
+    def keys_for(self, dc_id: int) -> AuthKeys:
+        """DC ``dc_id``'s auth keys and salt (made empty on first use)."""
+        keys = self.dc_keys.get(dc_id)
+        if keys is None:
+            keys = self.dc_keys[dc_id] = AuthKeys(_DcKeySink(self, dc_id))
+        return keys
+
+    def save_auth_key(self, record: AuthKeyRecord, dc_id: int) -> None:
         self._write(
-            "INSERT OR REPLACE INTO auth_keys VALUES (?,?,?,?)",
-            (record.key_id, record.key, record.user_id, record.layer),
+            "INSERT OR REPLACE INTO dc_auth_keys VALUES (?,?,?,?,?,?)",
+            (dc_id, record.key_id, record.key, record.user_id, record.layer, int(record.imported)),
         )
 
-    def save_salt(self, salt: int) -> None:
-        self._write("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (salt,))
+    def save_salt(self, salt: int, dc_id: int) -> None:
+        name = "salt" if dc_id == self.dc_id else f"salt_{dc_id}"
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, salt))
 
     # ------------------------------------------------------------------------ messages
 
@@ -204,7 +273,7 @@ class Store:
 
     def _save_message(self, msg: StoredMessage) -> None:
         self._write(
-            "INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 msg.id,
                 msg.from_id,
@@ -217,6 +286,7 @@ class Store:
                 msg.inline_id,
                 msg.inline_hash,
                 msg.game,
+                msg.inline_dc,
             ),
         )
 

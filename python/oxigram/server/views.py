@@ -1,13 +1,15 @@
-"""The DC's records as one account sees them, as TL objects: users and messages."""
+"""The DC's records as one account sees them, as TL objects: users and messages (ephemeral
+ones too)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .ephemeral import EphemeralRecord
 from .model import Account, StoredMessage
-from .tlobjects import peer_user, types
+from .tlobjects import peer_user, reply_markup, types
 
-__all__ = ["message_tl", "user_tl"]
+__all__ = ["ephemeral_tl", "message_tl", "user_tl"]
 
 #: ``user`` objects by everything they are made of (a press sends the presser's to the bot
 #: each time): built once, shared (TL objects are only serialized, never changed here).
@@ -59,4 +61,20 @@ def message_tl(viewer_id: int, msg: StoredMessage) -> types.Message:
         reply_markup=msg.markup_obj(),
         edit_date=msg.edit_date,
         via_bot_id=msg.via_bot_id,
+        via_business_bot_id=msg.via_business_bot_id,
+    )
+
+
+def ephemeral_tl(viewer_id: int, rec: EphemeralRecord) -> types.EphemeralMessage:
+    """An ephemeral message as its bot or its receiver sees it (the chat is the other one)."""
+    mine = viewer_id == rec.bot_id
+    return types.EphemeralMessage(
+        out=mine,
+        id=rec.id,
+        from_id=peer_user(rec.bot_id),
+        peer_id=peer_user(rec.receiver_id if mine else rec.bot_id),
+        receiver_id=rec.receiver_id,
+        date=rec.date,
+        message=rec.text,
+        reply_markup=reply_markup(rec.markup) if rec.markup is not None else None,
     )

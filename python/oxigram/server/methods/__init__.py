@@ -11,12 +11,12 @@ here.
 from __future__ import annotations
 
 from ..context import Handler
-from . import auth, callbacks, help, messages, updates, users
+from . import auth, callbacks, ephemeral, help, messages, updates, upload, users
 
 __all__ = ["HANDLERS", "PUBLIC"]
 
 HANDLERS: dict[str, Handler] = {}
 PUBLIC: set[str] = set()
-for _area in (auth, callbacks, help, messages, updates, users):
+for _area in (auth, callbacks, ephemeral, help, messages, updates, upload, users):
     HANDLERS.update(_area.HANDLERS)
     PUBLIC |= _area.PUBLIC

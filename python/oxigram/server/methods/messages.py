@@ -1,5 +1,6 @@
 """messages.*: sending, editing and fetching private messages (the two callback methods are
-in ``callbacks.py``)."""
+in ``callbacks.py``). In ``invokeWithBusinessConnection`` a bot sends and edits as the
+connection's business account (``Context.actor``), and edits only what it sent that way."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def _markup(markup: types.TypeReplyMarkup | None) -> bytes | None:
 
 
 async def send_message(ctx: Context, req: functions.messages.SendMessage) -> types.Updates:
-    me = ctx.me()
+    me = ctx.actor()
     peer = input_peer(ctx, req.peer)
     if me.bot and peer.bot:
         raise RpcError(400, "USER_IS_BOT")
@@ -34,6 +35,7 @@ async def send_message(ctx: Context, req: functions.messages.SendMessage) -> typ
         peer.id,
         req.message,
         _markup(req.reply_markup),
+        via_business_bot_id=ctx.business.bot_id if ctx.business is not None else None,
         random_id=req.random_id,
         origin=ctx.session,
     )
@@ -42,12 +44,15 @@ async def send_message(ctx: Context, req: functions.messages.SendMessage) -> typ
 
 
 async def edit(ctx: Context, req: functions.messages.EditMessage) -> types.Updates:
-    me = ctx.me()
+    me = ctx.actor()
     peer = input_peer(ctx, req.peer)
     msg = ctx.state.store.messages.get(req.id)
     if msg is None or {msg.from_id, msg.to_id} != {me.id, peer.id}:
         raise RpcError(400, "MESSAGE_ID_INVALID")
-    if msg.from_id != me.id:
+    business = ctx.business
+    if msg.from_id != me.id or (
+        business is not None and msg.via_business_bot_id != business.bot_id
+    ):
         raise RpcError(403, "MESSAGE_AUTHOR_REQUIRED")
     if req.message is not None and len(req.message) > MAX_TEXT:
         raise RpcError(400, "MESSAGE_TOO_LONG")
@@ -66,7 +71,9 @@ async def edit_inline(ctx: Context, req: functions.messages.EditInlineBotMessage
     if not isinstance(ident, types.InputBotInlineMessageID):
         raise RpcError(400, "MESSAGE_ID_INVALID")
     msg = ctx.state.store.inline_message(ident.id, ident.access_hash)
-    if msg is None or msg.via_bot_id != me.id or ident.dc_id != ctx.dc.dc_id:
+    # Another DC's inline message is not found here: MESSAGE_ID_INVALID, as on Telegram.
+    home = msg.inline_dc if msg is not None and msg.inline_dc is not None else ctx.dc.dc_id
+    if msg is None or msg.via_bot_id != me.id or ident.dc_id != ctx.dc.dc_id or home != ident.dc_id:
         raise RpcError(400, "MESSAGE_ID_INVALID")
     edit_message(ctx.state, msg, req.message, _markup(req.reply_markup))
     return True
