@@ -8,6 +8,11 @@ Every case runs the same handler (``_scale_handlers.py``: ``await q.answer("ok")
 Run: ``pytest benches/bench_scale.py --benchmark-enable -s`` (2,000 presses per case from 8
 users, 64 in flight; about 30 s). With ``--benchmark-disable`` (CI) each case runs once with
 50 presses (20 on the pure backend) and checks that every press got exactly one answer.
+
+``test_scale_delivery_modes``: a front and 2 workers under the DC's delivery modes (each press
+to every subscribed session of the bot, or to one), with workers that send through
+``invokeWithoutUpdates`` (``oxigram worker``'s default) or take updates and put the presses
+they get on the stream (``--updates``); docs/scale-out.md, "Several sessions of one bot".
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import signal
 import sys
 import time
 from collections.abc import AsyncIterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +43,8 @@ from oxigram.server import Button, LocalDC
 
 HANDLERS = f"{Path(__file__).resolve().parent / '_scale_handlers.py'}:handlers"
 WORKER_COUNTS = (0, 1, 2, 4)  # 0: one process, no Redis
+#: (DC delivery mode, workers take updates) for test_scale_delivery_modes.
+DELIVERY_CASES = (("all", False), ("recent", False), ("all", True), ("random", True))
 
 
 @dataclass
@@ -74,7 +81,7 @@ def _logged_in(dc: LocalDC, account_id: int, *, bot: bool) -> Client:
 
 @contextlib.asynccontextmanager
 async def _workers(
-    n: int, redis_url: str, dc: LocalDC, token: str, pem: Path, stream: str
+    n: int, redis_url: str, dc: LocalDC, token: str, pem: Path, stream: str, *extra: str
 ) -> AsyncIterator[list[asyncio.subprocess.Process]]:
     """``n`` ``oxigram worker`` processes, logged in; always stopped (TERM, then KILL)."""
     procs: list[asyncio.subprocess.Process] = []
@@ -85,7 +92,7 @@ async def _workers(
                     sys.executable, "-m", "oxigram.cli", "worker",
                     "--redis", redis_url, "--server", f"{dc.host}:{dc.port}",
                     "--pem", str(pem), "--token", token, "--handlers", HANDLERS,
-                    "--stream", stream, "--group", f"{stream}:g", "--name", f"w{i}",
+                    "--stream", stream, "--group", f"{stream}:g", "--name", f"w{i}", *extra,
                     stdout=asyncio.subprocess.PIPE,
                 )
             )  # fmt: skip
@@ -112,10 +119,18 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-async def _case(n_workers: int, config: BenchConfig, redis_url: str, tmp: Path) -> CaseResult:
+async def _case(
+    n_workers: int,
+    config: BenchConfig,
+    redis_url: str,
+    tmp: Path,
+    *,
+    delivery: str = "all",
+    worker_updates: bool = False,
+) -> CaseResult:
     from redis.asyncio import Redis
 
-    async with LocalDC(answer_timeout=30.0) as dc:
+    async with LocalDC(answer_timeout=30.0, delivery=delivery, delivery_seed=1) as dc:
         pem = tmp / "dc.pem"
         pem.write_text(dc.public_key_pem)
         bot_acc = dc.add_bot("scale_bench_bot")
@@ -126,13 +141,14 @@ async def _case(n_workers: int, config: BenchConfig, redis_url: str, tmp: Path) 
         ]
         users = [_logged_in(dc, u.id, bot=False) for u in accounts]
         bot = _logged_in(dc, bot_acc.id, bot=True)
-        stream = f"bench:{n_workers}"
+        stream = f"bench:{n_workers}:{delivery}:{worker_updates}"
+        extra = ("--updates",) if worker_updates else ()
         redis = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
         front: Front | None = None
         try:
             async with (
                 bot,
-                _workers(n_workers, redis_url, dc, bot_acc.token, pem, stream) as _procs,
+                _workers(n_workers, redis_url, dc, bot_acc.token, pem, stream, *extra) as _procs,
             ):
                 if n_workers == 0:
                     handlers.install(bot)
@@ -162,6 +178,8 @@ async def _case(n_workers: int, config: BenchConfig, redis_url: str, tmp: Path) 
                 if front is not None:
                     await front.stop()
                     assert front.stats["shed"] == 0 and front.stats["deadline"] == 0
+                    if not worker_updates:  # invokeWithoutUpdates: the front got every press
+                        assert front.stats["received"] == config.warmup + config.presses
         finally:
             for c in users:
                 await c.close()
@@ -174,8 +192,11 @@ async def _case(n_workers: int, config: BenchConfig, redis_url: str, tmp: Path) 
         assert len(hub.accepted) == total and set(hub.accepted.values()) == {1}
         assert sum(hub.answer_calls.values()) == total, hub.answer_calls.most_common(3)
     latencies.sort()
+    name = (
+        "one process" if n_workers == 0 else f"front + {n_workers} worker" + "s" * (n_workers > 1)
+    )
     return CaseResult(
-        "one process" if n_workers == 0 else f"front + {n_workers} worker" + "s" * (n_workers > 1),
+        name,
         n_workers,
         config.presses,
         seconds,
@@ -188,6 +209,16 @@ async def _case(n_workers: int, config: BenchConfig, redis_url: str, tmp: Path) 
 async def run_all(config: BenchConfig, tmp: Path) -> list[CaseResult]:
     with RedisServer(appendonly=False) as rs:
         return [await _case(n, config, rs.url, tmp) for n in WORKER_COUNTS]
+
+
+async def run_delivery(config: BenchConfig, tmp: Path) -> list[CaseResult]:
+    with RedisServer(appendonly=False) as rs:
+        results = []
+        for delivery, updates in DELIVERY_CASES:
+            r = await _case(2, config, rs.url, tmp, delivery=delivery, worker_updates=updates)
+            workers = "take updates (--updates)" if updates else "invokeWithoutUpdates"
+            results.append(replace(r, case=f"delivery {delivery}, workers {workers}"))
+        return results
 
 
 def format_table(results: list[CaseResult], config: BenchConfig) -> str:
@@ -221,5 +252,27 @@ def test_scale_presses_answered_once(benchmark: Any, tmp_path: Path) -> None:
         assert r.presses == config.presses and 0 < r.p50_ms <= r.p99_ms
     table = format_table(results, config)
     benchmark.extra_info["scale"] = [asdict(r) for r in results]
+    benchmark.extra_info["table"] = table
+    print("\n" + table)
+
+
+def test_scale_delivery_modes(benchmark: Any, tmp_path: Path) -> None:
+    if redis_server_path() is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server; CI has it)")
+    pure = _backend.backend != "native"
+    if benchmark.disabled:
+        config = BenchConfig(presses=20 if pure else 50, users=4, in_flight=16, warmup=4)
+    else:
+        config = BenchConfig(presses=500 if pure else 2000)
+
+    def run() -> list[CaseResult]:
+        return asyncio.run(asyncio.wait_for(run_delivery(config, tmp_path), 240))
+
+    results = benchmark.pedantic(run, rounds=1, iterations=1)
+    assert len(results) == len(DELIVERY_CASES)
+    for r in results:
+        assert r.presses == config.presses and 0 < r.p50_ms <= r.p99_ms
+    table = format_table(results, config)
+    benchmark.extra_info["delivery"] = [asdict(r) for r in results]
     benchmark.extra_info["table"] = table
     print("\n" + table)

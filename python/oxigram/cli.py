@@ -148,6 +148,8 @@ async def _serve_async(args: argparse.Namespace) -> int:
         dc_id=first,
         ports=ports or None,
         limits=limits,
+        delivery=args.delivery,
+        delivery_seed=args.delivery_seed,
     )
     await dc.start()
     pem_path = Path(args.pem) if args.pem else None
@@ -264,6 +266,21 @@ def _add_serve(serve: argparse.ArgumentParser) -> None:
         default=10.0,  # server.callbacks.DEFAULT_ANSWER_TIMEOUT (not imported for --help)
         metavar="SECONDS",
         help="how long a press waits for the bot's answer before BOT_RESPONSE_TIMEOUT",
+    )
+    serve.add_argument(
+        "--delivery",
+        choices=("all", "recent", "random"),
+        default="all",
+        help="which sessions of a bot get each update: all of them (default), only the one "
+        "that sent a request last, or one at random (Telegram promises a bot with several "
+        "sessions no more); a session takes updates from its first request not wrapped in "
+        "invokeWithoutUpdates",
+    )
+    serve.add_argument(
+        "--delivery-seed",
+        type=int,
+        metavar="N",
+        help="seed of --delivery random (a repeatable choice)",
     )
     serve.add_argument(
         "--bot",

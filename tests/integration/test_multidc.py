@@ -142,6 +142,10 @@ def test_an_inline_press_is_edited_on_the_dc_the_message_lives_on(inline_dc: int
                     assert 4 in bot.dcs and bot.dcs.imports == {4: 1}
                     assert _handshakes(dc, 4) == before + 1  # the bot's new key on DC 4
                     assert dc.state.exports.imported == 1
+                    # every request there went in invokeWithoutUpdates: only home carries
+                    # the bot's updates
+                    assert not dc.engine_for(4).sessions.subscribers(bot_acc.id)
+                    assert dc.engine_for(2).sessions.subscribers(bot_acc.id)
                 # a second press, the bot connected to both DCs: handled once, edited over
                 # the connection made for the first
                 answer = await msg.click(data=b"go")

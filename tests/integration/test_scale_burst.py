@@ -1,7 +1,10 @@
 """Scale-out through Redis Streams: a front, three worker processes, a real redis-server and
 the local DC. Every press is answered exactly once (counted on the DC) while a worker is
 SIGKILLed mid-burst and Redis is restarted (AOF keeps the stream, the group, the pending
-entries and the claims)."""
+entries and the claims). Twice: with the DC pushing each press to every session of the bot
+(``all``), and to one (``recent``: the session whose request came last, which would be a
+worker's if workers took updates; ``oxigram worker`` sends through invokeWithoutUpdates, so
+every press still goes to the front)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from cbsupport import logged_in, run
 from scalesupport import NATIVE, redis_server, workers
 
@@ -22,13 +26,14 @@ USERS = 4
 IN_FLIGHT = 64
 
 
-def test_burst_with_a_killed_worker_and_a_redis_restart(tmp_path: Path) -> None:
+@pytest.mark.parametrize("delivery", ["all", "recent"])
+def test_burst_with_a_killed_worker_and_a_redis_restart(tmp_path: Path, delivery: str) -> None:
     from redis.asyncio import Redis
 
     with redis_server() as rs:
 
         async def main() -> None:
-            async with LocalDC(answer_timeout=15.0) as dc:
+            async with LocalDC(answer_timeout=15.0, delivery=delivery) as dc:
                 pem = tmp_path / "dc.pem"
                 pem.write_text(dc.public_key_pem)
                 bot_acc = dc.add_bot("scale_bot")
@@ -107,6 +112,8 @@ def test_burst_with_a_killed_worker_and_a_redis_restart(tmp_path: Path) -> None:
                 extra_calls = sum(hub.answer_calls.values()) - PRESSES
                 assert extra_calls <= IN_FLIGHT, hub.answer_calls.most_common(5)
                 assert front.stats["shed"] == 0
+                if delivery != "all":  # one session got each press: the front's
+                    assert list(dc.delivery.to_key.values()) == [PRESSES]
                 await redis.aclose()
 
         run(main, timeout=90)

@@ -16,6 +16,7 @@ from oxigram.errors import (
     SlowmodeWaitError,
     rpc_error_from,
 )
+from oxigram.mtproto import events as ev
 from oxigram.mtproto.session import Session, rpc_error, rpc_result
 from oxigram.network.sender import AuthState, Sender, SenderConfig, _Request, is_idempotent
 
@@ -119,5 +120,52 @@ def test_closed_sender_refuses_requests() -> None:
         s = _sender()
         with pytest.raises(Exception, match="not connected"):
             await s.invoke(tl.from_dict({"_": "help.getConfig"}))
+
+    asyncio.run(asyncio.wait_for(main(), 10))
+
+
+def _names(obj: Any) -> list[str]:
+    """The TL names of ``obj`` and the queries it wraps, outermost first."""
+    names = [obj._tl_name]
+    while hasattr(obj, "query"):
+        obj = obj.query
+        names.append(obj._tl_name)
+    return names
+
+
+def test_a_sender_without_updates_wraps_every_request_but_pings() -> None:
+    """``updates=False``: each request (an object, or bytes already serialized) leaves in
+    ``invokeWithoutUpdates``, inside the first request's invokeWithLayer; service messages
+    (ping) are not wrapped."""
+
+    async def main() -> None:
+        def with_layer(body: Any) -> Any:
+            return tl.from_dict({"_": "invokeWithLayer", "layer": 1, "query": body})
+
+        s = Sender("127.0.0.1", 1, rsa_keys=[], updates=False, wrap_first=with_layer)
+        client = Session(KEY, salt=1, time_synced=False)
+        server = Session(KEY, role="server", session_id=client.session_id, salt=1)
+        loop = asyncio.get_running_loop()
+
+        def sent(*reqs: _Request) -> list[list[str]]:
+            packet = s._pack(client, list(reqs))
+            assert packet is not None
+            return [
+                _names(e.obj) if isinstance(e, ev.Request) else ["ping"]
+                for e in server.unpack(packet)
+                if isinstance(e, (ev.Request, ev.Ping))
+            ]
+
+        first = tl.from_dict({"_": "help.getConfig"})
+        assert sent(_Request(first, "help.getConfig", loop.create_future(), True)) == [
+            ["invokeWithLayer", "invokeWithoutUpdates", "help.getConfig"]
+        ]
+        s._init_done = True  # what the first answer does
+        state = tl.dumps(tl.from_dict({"_": "updates.getState"}))
+        ping = tl.from_dict({"_": "ping", "ping_id": 7})
+        assert sent(
+            _Request(state, "updates.getState", loop.create_future(), True),
+            _Request(ping, "ping", loop.create_future(), True, service=True),
+        ) == [["invokeWithoutUpdates", "updates.getState"], ["ping"]]
 
     asyncio.run(asyncio.wait_for(main(), 10))

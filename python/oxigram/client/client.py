@@ -130,7 +130,10 @@ class Client:
     ``lang_code``, ``system_lang_code`` (default: ``lang_code``) and ``lang_pack`` go into
     ``initConnection`` (Telegram shows the first three in the account's list of sessions).
     ``dc_idle_timeout``: seconds after which an unused connection to a DC other than home
-    is closed (``None``: never); its key stays in the session.
+    is closed (``None``: never); its key stays in the session. ``receive_updates=False``: a
+    session that only sends requests (a scale-out worker): every request, on the home DC
+    too, goes in ``invokeWithoutUpdates``, so the server never gives it the account's
+    updates, and none are fetched.
     """
 
     def __init__(
@@ -159,6 +162,7 @@ class Client:
         system_lang_code: str | None = None,
         lang_pack: str = "",
         dc_idle_timeout: float | None = 300.0,
+        receive_updates: bool = True,
     ) -> None:
         self._session_arg = session
         self.storage: SessionStorage | None = (
@@ -190,6 +194,7 @@ class Client:
             "lang_pack": lang_pack,
             "lang_code": lang_code,
         }
+        self.receive_updates = receive_updates
         self._max_concurrent = max_concurrent_updates
         self._gap_timeout = gap_timeout
         self.sender: Sender | None = None
@@ -263,7 +268,8 @@ class Client:
         assert d is not None and storage is not None and sender is not None
         stored = storage.dc.auth_key if storage.dc is not None else None
         try:
-            if d.machine.state is not None:  # else _start_updates' getState checks it
+            if d.machine.state is not None or not self.receive_updates:
+                # else _start_updates' getState checks it
                 await self.invoke(self.make.updates_get_state())
             await self._start_updates()
         except (AuthKeyUnregisteredError, SessionRevokedError, SessionExpiredError) as exc:
@@ -351,6 +357,7 @@ class Client:
             on_new_session=d.request_difference,
             on_auth=self._on_auth,
             on_undecodable=self._on_undecodable,
+            updates=self.receive_updates,
         )
 
     def new_dc_sender(self, dc_id: int, host: str, port: int, auth: AuthState | None) -> Sender:
@@ -385,6 +392,7 @@ class Client:
             on_new_session=on_new_session,
             on_auth=lambda auth: self._on_dc_auth(dc_id, auth),
             on_undecodable=on_undecodable,
+            updates=False,  # only home carries the stream (_move_home turns it on)
         )
 
     def _on_dc_auth(self, dc_id: int, auth: AuthState | None) -> None:
@@ -441,6 +449,8 @@ class Client:
     async def _start_updates(self) -> None:
         d = self.updates_dispatcher
         assert d is not None
+        if not self.receive_updates:
+            return
         if d.machine.state is None:
             st = await self.invoke(self.make.updates_get_state())
             d.machine.set_state(UpdateState(st.pts, st.qts, st.date, st.seq))
@@ -588,6 +598,7 @@ class Client:
                 storage.set_dc_key(
                     DcKey(old_dc, old.auth.auth_key, old.auth.salt, old.auth.time_offset)
                 )
+            new.updates = self.receive_updates  # its next request subscribes it
             self.sender = new
             await old.close()
             d = self.updates_dispatcher

@@ -5,8 +5,9 @@ through ``auth.exportAuthorization`` on home and ``auth.importAuthorization`` th
 closed after ``idle_timeout`` seconds without a request (its key stays in the session).
 
 Concurrent first requests to a DC share one connect and one export/import. Every request
-on such a DC is wrapped in ``invokeWithoutUpdates``: only the home DC's connection carries
-the account's update stream (what another DC pushes anyway is dropped by the client).
+on such a DC is wrapped in ``invokeWithoutUpdates`` by its sender (``Sender(updates=False)``):
+only the home DC's connection carries the account's update stream (what another DC pushes
+anyway is dropped by the client).
 """
 
 from __future__ import annotations
@@ -89,11 +90,11 @@ class DcSenders:
         timeout: float | None = None,
         flood_sleep_threshold: float | None = None,
     ) -> Any:
-        """``obj`` on DC ``dc_id`` (wrapped in ``invokeWithoutUpdates``)."""
+        """``obj`` on DC ``dc_id`` (its sender wraps it in ``invokeWithoutUpdates``)."""
         self._busy[dc_id] += 1
         try:
             sender = await self.get(dc_id)
-            body = self._home.make.invoke_without_updates(query=obj)
+            body = obj
             try:
                 return await sender.invoke(
                     body, timeout=timeout, flood_sleep_threshold=flood_sleep_threshold
@@ -198,7 +199,7 @@ class DcSenders:
         make = self._home.make
         exported = await self._home.invoke(make.auth_export_authorization(dc_id=dc_id))
         imported = make.auth_import_authorization(id=exported.id, bytes=exported.bytes)
-        await sender.invoke(make.invoke_without_updates(query=imported))
+        await sender.invoke(imported)
         self.imports[dc_id] += 1
         self._set_authorized(dc_id, True)
         log.info("authorization imported on DC %d", dc_id)

@@ -100,6 +100,16 @@ def _maybe_delivered(req: _Request) -> MaybeDeliveredError:
     )
 
 
+_WITHOUT_UPDATES_ID = functions.InvokeWithoutUpdates._tl_id.to_bytes(4, "little")
+
+
+def _without_updates(body: Any) -> Any:
+    """``body`` (a TL function object or its bytes) wrapped in ``invokeWithoutUpdates``."""
+    if type(body) is bytes:
+        return _WITHOUT_UPDATES_ID + body
+    return functions.InvokeWithoutUpdates(query=body)
+
+
 def _expire(fut: asyncio.Future[Any], name: str, wait: float) -> None:
     if not fut.done():
         fut.set_exception(RequestTimeoutError(f"{name}: no answer within {wait} s"))
@@ -161,7 +171,9 @@ def _backoff(attempt: int, base: float, cap: float) -> float:
 
 
 class Sender:
-    """Sends requests to one DC and routes what comes back."""
+    """Sends requests to one DC and routes what comes back. ``updates=False``: every
+    request goes in ``invokeWithoutUpdates``, so the server never subscribes this session
+    to the account's updates (core.telegram.org/api/invoking, "Disabling updates")."""
 
     def __init__(
         self,
@@ -179,6 +191,7 @@ class Sender:
         on_new_session: Callable[[], None] | None = None,
         on_auth: Callable[[AuthState | None], None] | None = None,
         on_undecodable: Callable[[ev.UndecodableUpdate], None] | None = None,
+        updates: bool = True,
     ) -> None:
         self.host = host
         self.port = port
@@ -189,6 +202,7 @@ class Sender:
         self.schema = schema
         self.config = config or SenderConfig()
         self._wrap_first = wrap_first
+        self.updates = updates
         self._on_update = on_update
         self._on_new_session = on_new_session
         self._on_auth = on_auth
@@ -540,6 +554,8 @@ class Sender:
         for req in batch:
             body = req.body
             wrapped = False
+            if not req.service and not self.updates:
+                body = _without_updates(body)
             if not req.service and not self._init_done and self._wrap_first is not None:
                 body = self._wrap_first(body)
                 wrapped = True

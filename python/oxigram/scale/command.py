@@ -84,6 +84,13 @@ def add_worker(parser: argparse.ArgumentParser) -> None:
         help="a press another worker took and left this long is taken over (a dead worker)",
     )
     parser.add_argument(
+        "--updates",
+        action="store_true",
+        help="let this worker's session take the bot's updates (it puts the presses it gets "
+        "on the stream, as the front does); default: its requests go in "
+        "invokeWithoutUpdates and every press goes to the front",
+    )
+    parser.add_argument(
         "--concurrency",
         type=int,
         default=ScaleConfig.max_concurrent,
@@ -155,7 +162,12 @@ async def _worker(args: argparse.Namespace) -> int:
     cfg = _config(args)
     redis = Redis.from_url(args.redis, socket_timeout=5, socket_connect_timeout=5)
     bot = Client(
-        None, 1, "oxigram-worker", server=(host, int(port)), rsa_keys=[Path(args.pem).read_text()]
+        None,
+        1,
+        "oxigram-worker",
+        server=(host, int(port)),
+        rsa_keys=[Path(args.pem).read_text()],
+        receive_updates=args.updates,
     )
     async with bot:
         await bot.login_bot(args.token)
@@ -163,6 +175,8 @@ async def _worker(args: argparse.Namespace) -> int:
         print(f"worker {worker.name}: {len(handlers)} handlers; Ctrl+C to stop", flush=True)
         await worker.run(_stop_event(args.duration))
         print(f"worker {worker.name}: {dict(worker.stats)}", flush=True)
+        if worker.intake is not None:
+            print(f"worker {worker.name} intake: {dict(worker.intake.stats)}", flush=True)
     await redis.aclose()
     return 0
 

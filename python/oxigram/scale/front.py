@@ -88,9 +88,14 @@ class Front:
 
     # ------------------------------------------------------------------ life cycle
 
+    def take(self) -> None:
+        """Presses arriving from now on come to this front (``start`` does it too); those
+        taken before ``start`` wait in its outbox."""
+        self.client.callbacks.divert(self._intake)
+
     async def start(self) -> None:
         await ensure_group(self.redis, self.config)
-        self.client.callbacks.divert(self._intake)
+        self.take()
         loop = asyncio.get_running_loop()
         for coro, name in (
             (self._publisher(), "publisher"),

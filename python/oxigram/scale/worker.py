@@ -13,6 +13,13 @@ Exactly one answer per press, through the router's public :class:`AnswerGate` ho
   the deadline answer (inside the answer window), or acknowledges them as expired;
 * an entry whose claim is ``done`` is acknowledged without running anything; one whose claim
   is ``sending:<other>`` is left pending (looked at again after ``min_idle``).
+
+Updates: a worker's client is meant to be built with ``receive_updates=False`` (what
+``oxigram worker`` does): its requests go in ``invokeWithoutUpdates`` and Telegram never
+gives it the bot's updates, which all go to the front's session. A worker whose client takes
+updates anyway puts every press Telegram gives it on the stream, as the front does (an
+embedded :class:`Front`, ``Worker.intake``): Telegram does not promise a bot's update to
+every one of its sessions, so a press pushed to a worker is not lost (docs/scale-out.md).
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from ..client.callbacks import CallbackConfig, CallbackQuery, CallbackRouter
 from ..client.client import Client
 from ..errors import OxigramError, QueryIdInvalidError
 from .common import Entry, Handlers, ScaleConfig, decode_entry
-from .front import ensure_group
+from .front import Front, ensure_group
 
 __all__ = ["Worker"]
 
@@ -104,6 +111,12 @@ class Worker:
         self._ack_wake = asyncio.Event()
         self._room = asyncio.Event()
         self._room.set()
+        #: Puts the presses pushed to this worker's own session on the stream (only when
+        #: its client takes updates); it takes them from now on, ``run`` publishes them.
+        self.intake: Front | None = None
+        if client.receive_updates:
+            self.intake = Front(client, redis, cfg)
+            self.intake.take()
 
     @property
     def callback_stats(self) -> Any:
@@ -202,11 +215,17 @@ class Worker:
     async def _handle(self, entries: list[Entry]) -> None:
         cfg = self.config
         fresh: list[Entry] = []
+        # Other entries of a press: an XADD retried, or the same press put on the stream by
+        # two sessions (a worker that takes updates, docs/scale-out.md). They go with it.
+        twins: dict[int, list[str]] = {}
         for e in entries:
             ids = self._entries.get(e.query_id)
-            if ids is not None:  # a second entry of a press running here (XADD retried)
+            if ids is not None:  # running here
                 ids.append(e.entry_id)
+            elif e.query_id in twins:  # earlier in this batch
+                twins[e.query_id].append(e.entry_id)
             else:
+                twins[e.query_id] = []
                 fresh.append(e)
         if not fresh:
             return
@@ -220,7 +239,7 @@ class Worker:
         for e, claim in zip(fresh, claims, strict=True):
             if claim == b"done":
                 self.stats["done_elsewhere"] += 1
-                expired.append(e.entry_id)
+                expired += [e.entry_id, *twins[e.query_id]]
                 continue
             age = now_wall - e.received
             if age > cfg.deadline + cfg.answer_grace:
@@ -228,14 +247,14 @@ class Worker:
                 log.warning(
                     "query %d: %.1f s old, past its answer window: dropped", e.query_id, age
                 )
-                expired.append(e.entry_id)
+                expired += [e.entry_id, *twins[e.query_id]]
                 continue
             if claim is not None:
                 self.stats["busy_elsewhere"] += 1  # being answered; looked at again later
                 continue
             update, users, chats = e.decode()
             self.client.remember_entities(users, chats)
-            self._entries[e.query_id] = [e.entry_id]
+            self._entries[e.query_id] = [e.entry_id, *twins[e.query_id]]
             received = now_loop - age
             self.stats["handled"] += 1
             if age > cfg.deadline:
@@ -309,6 +328,8 @@ class Worker:
         while True:
             try:
                 await ensure_group(self.redis, self.config)
+                if self.intake is not None:
+                    await self.intake.start()  # its first step is ensure_group: retried here
                 break
             except _REDIS_ERRORS as exc:
                 log.warning("cannot reach Redis (%r); retrying", exc)
@@ -320,6 +341,8 @@ class Worker:
             while (self._entries or self._to_ack) and time.monotonic() < end:
                 await asyncio.sleep(0.05)
         finally:
+            if self.intake is not None:
+                await self.intake.stop()
             acker.cancel()
             await self.router.stop()
             await asyncio.wait([acker, *self._bg], timeout=5)

@@ -24,6 +24,7 @@ from ..mtproto.rsa_keys import RsaPrivateKey, RsaPublicKey, generate_rsa_key, pu
 from . import srp
 from .business import BusinessConnection
 from .callbacks import DEFAULT_ANSWER_TIMEOUT, CallbackHub
+from .delivery import Delivery, DeliveryMode
 from .engine import MAX_FRAME, Engine
 from .ephemeral import EphemeralRecord
 from .limits import ConnectionLimits
@@ -96,8 +97,10 @@ class LocalDC:
     -444, as on Telegram). ``limits``: deadlines and caps of the connections of each DC's
     listener (idle and slow ones, how many, buffered bytes;
     :class:`~oxigram.server.ConnectionLimits`), every DC of a cluster counting towards one
-    descriptor budget. See
-    ARCHITECTURE.md, "Decisions that still hold: Local DC".
+    descriptor budget. ``delivery``: which sessions of a bot get each update, ``"all"``
+    (default), ``"recent"`` or ``"random"`` (``delivery_seed``: a repeatable choice); see
+    :mod:`oxigram.server.delivery`. See ARCHITECTURE.md, "Decisions that still hold: Local
+    DC".
     """
 
     def __init__(
@@ -116,6 +119,8 @@ class LocalDC:
         test_mode: bool = False,
         export_ttl: float = 60.0,
         limits: ConnectionLimits | None = None,
+        delivery: DeliveryMode | str = DeliveryMode.ALL,
+        delivery_seed: int | None = None,
     ) -> None:
         ids = sorted(set(dcs)) if dcs is not None else [dc_id if dc_id is not None else 2]
         if not ids:
@@ -133,8 +138,17 @@ class LocalDC:
             if other not in ids:
                 raise InvalidInputError(f"ports names DC {other}, not one of {ids}")
         wanted[first] = port
+        try:
+            mode = DeliveryMode(delivery)
+        except ValueError:
+            choices = ", ".join(m.value for m in DeliveryMode)
+            raise InvalidInputError(f"delivery is one of {choices}, not {delivery!r}") from None
         store = Store(db, dc_id=first)
-        self.state = State(store, answer_timeout=_check_timeout(answer_timeout))
+        self.state = State(
+            store,
+            answer_timeout=_check_timeout(answer_timeout),
+            delivery=Delivery(mode, delivery_seed),
+        )
         self.state.exports.ttl = _check_ttl(export_ttl)
         key = rsa_key if rsa_key is not None else default_rsa_key()
         #: The engines of the cluster by DC id (one for a one-DC LocalDC).
@@ -285,6 +299,11 @@ class LocalDC:
     @property
     def callbacks(self) -> CallbackHub:
         return self.state.callbacks
+
+    @property
+    def delivery(self) -> Delivery:
+        """The delivery mode of bot updates, and where one-session pushes went."""
+        return self.state.delivery
 
     @property
     def answer_timeout(self) -> float:

@@ -61,13 +61,19 @@ def unknown_method_error(constructor_id: int) -> str:
 
 def unwrap(ctx: Context, obj: Any) -> Any:
     """Strips the connection wrappers; ``invokeWithLayer`` sets the key's layer,
-    ``invokeWithBusinessConnection`` the business account the request acts for."""
+    ``invokeWithBusinessConnection`` the business account the request acts for; the request
+    subscribes its session to updates unless ``invokeWithoutUpdates`` is among them."""
+    without_updates = False
     for _ in range(MAX_WRAPPING):
-        if type(obj) not in _WRAPPERS:
+        kind = type(obj)
+        if kind not in _WRAPPERS:
+            ctx.session.requested(without_updates=without_updates)
             return obj
-        if isinstance(obj, functions.InvokeWithLayer):
+        if kind is functions.InvokeWithLayer:
             ctx.dc.set_layer(ctx.record, obj.layer)
-        elif isinstance(obj, functions.InvokeWithBusinessConnection):
+        elif kind is functions.InvokeWithoutUpdates:
+            without_updates = True
+        elif kind is functions.InvokeWithBusinessConnection:
             ctx.enter_business(obj.connection_id)
         obj = obj.query
     raise RpcError(400, "INPUT_REQUEST_TOO_LONG")

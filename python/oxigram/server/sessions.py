@@ -15,6 +15,7 @@ import itertools
 import time
 import weakref
 from collections import OrderedDict, deque
+from itertools import count
 from typing import Any, Protocol
 
 from ..mtproto.session import Session
@@ -42,6 +43,9 @@ RECENT = 60.0
 EVICTION_SCAN = 64
 
 SessionKey = tuple[bytes, int]
+
+#: Orders requests DC-wide (``ServerSession.last_request``): cheaper than a clock, no ties.
+_request_order = count(1)
 
 
 class AnswerCache:
@@ -128,6 +132,20 @@ class ServerSession:
         #: Bodies waiting for the connection's next flush, and that connection.
         self._queue: list[Any] = []
         self._flush_on: Outlet | None = None
+        #: Takes pushed updates: set by the first request not wrapped in
+        #: ``invokeWithoutUpdates``, never unset (see :meth:`requested`).
+        self.subscribed = False
+        #: When the session last sent a request (DC-wide order; 0: never).
+        self.last_request = 0
+
+    def requested(self, *, without_updates: bool) -> None:
+        """The session sent a request; one not wrapped in ``invokeWithoutUpdates`` subscribes
+        it to updates ("Invoke a request without subscribing the used connection for
+        updates", core.telegram.org/api/invoking#disabling-updates; here the subscription
+        belongs to the MTProto session, which pushes follow from connection to connection)."""
+        self.last_request = next(_request_order)
+        if not without_updates:
+            self.subscribed = True
 
     @property
     def key(self) -> tuple[bytes, int]:
@@ -290,19 +308,34 @@ class SessionTable:
         """A key was bound to another account (or none): the push index is stale."""
         self._by_user = None
 
-    def push(
-        self, user_id: int, updates: types.Updates | bytes, *, skip: ServerSession | None = None
-    ) -> int:
-        """Sends ``updates`` to every live session logged in as ``user_id``; returns how many."""
+    def _logged_in(self, user_id: int) -> list[ServerSession]:
         if self._by_user is None:
             index: dict[int, list[ServerSession]] = {}
             for each in self._sessions.values():
                 if each.record.user_id is not None:
                     index.setdefault(each.record.user_id, []).append(each)
             self._by_user = index
+        return self._by_user.get(user_id, [])
+
+    def subscribers(
+        self, user_id: int, *, skip: ServerSession | None = None
+    ) -> list[ServerSession]:
+        """The live sessions logged in as ``user_id`` and subscribed to updates, but
+        ``skip``, in creation order."""
+        return [
+            ss
+            for ss in self._logged_in(user_id)
+            if ss is not skip and ss.subscribed and ss.record.user_id == user_id and ss.live
+        ]
+
+    def push(
+        self, user_id: int, updates: types.Updates | bytes, *, skip: ServerSession | None = None
+    ) -> int:
+        """Sends ``updates`` to every live session logged in as ``user_id`` and subscribed to
+        updates; returns how many."""
         sent = 0
-        for ss in list(self._by_user.get(user_id, ())):
-            if ss is skip or ss.record.user_id != user_id or not ss.live:
+        for ss in list(self._logged_in(user_id)):
+            if ss is skip or not ss.subscribed or ss.record.user_id != user_id or not ss.live:
                 continue
             if ss.send(updates):
                 sent += 1

@@ -3,7 +3,8 @@
 Accounts, messages and per-account pts (the store), logins in progress, 2FA challenges,
 exported authorizations, callback queries in flight, business connections and ephemeral
 messages. Nothing here knows a connection, a session table or a DC id: engines attach their
-session tables, and a push reaches the account's sessions on each.
+session tables, and a push reaches the account's subscribed sessions on each, or, for a bot
+under a one-session :class:`~.delivery.Delivery` mode, one of them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .business import BusinessConnections
 from .callbacks import CallbackHub
+from .delivery import Delivery
 from .ephemeral import EphemeralMessages
 from .exports import Exports
 from .logins import Logins
@@ -32,10 +34,17 @@ class PushTarget(Protocol):
         self, user_id: int, updates: types.Updates | bytes, *, skip: ServerSession | None = None
     ) -> int: ...
 
+    def subscribers(
+        self, user_id: int, *, skip: ServerSession | None = None
+    ) -> list[ServerSession]: ...
+
 
 class State:
-    def __init__(self, store: Store, *, answer_timeout: float) -> None:
+    def __init__(
+        self, store: Store, *, answer_timeout: float, delivery: Delivery | None = None
+    ) -> None:
         self.store = store
+        self.delivery = delivery if delivery is not None else Delivery()
         self.logins = Logins()
         self.passwords = Passwords()
         self.callbacks = CallbackHub(self.push, answer_timeout)
@@ -52,8 +61,16 @@ class State:
         self, user_id: int, updates: types.Updates | bytes, *, skip: ServerSession | None = None
     ) -> int:
         """Sends ``updates`` (or bytes: any serialized object, as a test pushes them) to
-        every live session of ``user_id`` on every engine except ``skip``; returns how many
-        got it."""
+        every live subscribed session of ``user_id`` on every engine except ``skip`` (to one
+        of them for a bot when the delivery mode says so); returns how many got it."""
+        if self.delivery.one_session:
+            account = self.store.accounts.get(user_id)
+            if account is not None and account.bot:
+                candidates = [
+                    ss for target in self._targets for ss in target.subscribers(user_id, skip=skip)
+                ]
+                chosen = self.delivery.choose(candidates)
+                return int(chosen is not None and chosen.send(updates))
         sent = 0
         for target in self._targets:
             sent += target.push(user_id, updates, skip=skip)
