@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Read;
 use std::sync::OnceLock;
 
 use super::schema::{parse_schema, Field, Schema};
@@ -18,8 +17,26 @@ use crate::error::{Error, Result};
 /// Deepest nesting of objects (boxed, bare or gzip_packed, and vectors in `Object`
 /// positions) a decode or an encode accepts.
 pub const MAX_DEPTH: usize = 64;
-/// Largest size a `gzip_packed` payload may unpack to.
-pub const GZIP_LIMIT: usize = 16 * 1024 * 1024;
+// The decode budget of one message. The defaults are sized on Telegram's largest real
+// answers, with room to spare:
+// - bytes: `upload.getFile` parts are at most 1 MiB, and a long `updates.getDifference`,
+//   `messages.getHistory` (100 messages with media, entities and markup, plus their users and
+//   chats), `contacts.getContacts` or `langpack.getLangPack` inflates to a few MiB. 16 MiB
+//   (the former per-gzip_packed cap, now the total of all of a message's gzip_packed) keeps
+//   several times that.
+// - elements: the largest answers build about 10^5 values (10,000 contacts of ~45 fields each
+//   is 450,000 elements as counted below; 1,000 messages of a difference, ~150,000). Four
+//   times that keeps a decode to ~100 ms and ~200 MB of Python objects at worst.
+/// Default of [`Limits::max_inflated`]: bytes all of one message's `gzip_packed` may unpack
+/// to, together.
+pub const MAX_INFLATED: usize = 16 * 1024 * 1024;
+/// Default of [`Limits::max_elements`]: elements one decode may build (each object costs one
+/// plus its constructor's fields, flag words excepted; each vector item costs one).
+pub const MAX_ELEMENTS: usize = 2_000_000;
+/// Compressed size from which a `gzip_packed` is unpacked through [`Builder::detached`] (the
+/// bindings release the GIL): below it, unpacking takes a few milliseconds at most, less
+/// than getting the GIL back may cost.
+pub const DETACH_COMPRESSED: usize = 4096;
 /// Most `#` flag words one constructor may have.
 pub const MAX_FLAG_WORDS: usize = 8;
 /// `boolTrue#997275b5`.
@@ -158,6 +175,10 @@ pub struct CCtor {
     pub id: u32,
     /// Full name.
     pub name: String,
+    /// What decoding one object of it costs from the element budget: one plus its fields
+    /// (flag words excepted), whether present or not, so the charge is known before the
+    /// body is read.
+    pub cost: usize,
     /// A method rather than a type constructor.
     pub is_function: bool,
     /// Result type index for type constructors.
@@ -328,6 +349,7 @@ impl Codec {
             ctors.push(CCtor {
                 id: c.id,
                 name: c.name.clone(),
+                cost: 1 + c.fields.iter().filter(|f| f.ty != "#").count(),
                 is_function: c.is_function,
                 type_idx: if c.is_function {
                     None
@@ -392,27 +414,58 @@ impl Codec {
         self.by_id.get(&id).copied()
     }
 
-    /// Decodes one boxed value at `offset`; returns it and the offset after it.
+    /// Decodes one boxed value at `offset` within the default [`Limits`]; returns it and the
+    /// offset after it.
     pub fn decode_prefix<B: Builder>(
         &self,
         b: &mut B,
         data: &[u8],
         offset: usize,
     ) -> std::result::Result<(B::Value, usize), B::Error> {
+        self.decode_prefix_within(b, data, offset, Limits::default())
+    }
+
+    /// [`Codec::decode_prefix`] within `limits`.
+    pub fn decode_prefix_within<B: Builder>(
+        &self,
+        b: &mut B,
+        data: &[u8],
+        offset: usize,
+        limits: Limits,
+    ) -> std::result::Result<(B::Value, usize), B::Error> {
         if offset > data.len() {
             return Err(decode_err(format!("offset {offset} is outside the data")).into());
         }
-        Decoder { codec: self, b }.value(data, offset, 0, &Ty::Any)
+        let mut d = Decoder {
+            codec: self,
+            b,
+            limits,
+            inflated_left: limits.max_inflated,
+            elements_left: limits.max_elements,
+        };
+        d.value(data, offset, 0, &Ty::Any)
     }
 
-    /// Decodes one boxed value; with `exact`, bytes after it are a `TrailingBytes` error.
+    /// Decodes one boxed value within the default [`Limits`]; with `exact`, bytes after it
+    /// are a `TrailingBytes` error.
     pub fn decode<B: Builder>(
         &self,
         b: &mut B,
         data: &[u8],
         exact: bool,
     ) -> std::result::Result<B::Value, B::Error> {
-        let (v, pos) = self.decode_prefix(b, data, 0)?;
+        self.decode_within(b, data, exact, Limits::default())
+    }
+
+    /// [`Codec::decode`] within `limits`.
+    pub fn decode_within<B: Builder>(
+        &self,
+        b: &mut B,
+        data: &[u8],
+        exact: bool,
+        limits: Limits,
+    ) -> std::result::Result<B::Value, B::Error> {
+        let (v, pos) = self.decode_prefix_within(b, data, 0, limits)?;
         if exact && pos != data.len() {
             return Err(trailing(data.len() - pos, pos).into());
         }
@@ -469,6 +522,33 @@ fn encode_err(message: String) -> Error {
     Error::TlEncode(message)
 }
 
+fn out_of_memory(what: String) -> Error {
+    Error::OutOfMemory(format!("out of memory for {what}"))
+}
+
+// ------------------------------------------------------------------------------ budget
+
+/// The decode budget of one message: what all of it may unpack and build, checked as the
+/// input is read (before anything is allocated for it), so a small hostile message cannot
+/// cost much time or memory. Exceeding it is a `LimitExceeded` error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes all the message's `gzip_packed` may unpack to, together.
+    pub max_inflated: usize,
+    /// Elements the decode may build: each object costs one plus its constructor's fields
+    /// (flag words excepted), each vector item one.
+    pub max_elements: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_inflated: MAX_INFLATED,
+            max_elements: MAX_ELEMENTS,
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------ decode
 
 /// Receives decoded values and builds the caller's representation of them.
@@ -507,11 +587,20 @@ pub trait Builder {
     ) -> std::result::Result<(), Self::Error>;
     /// Finishes an object.
     fn finish(&mut self, obj: Self::Object) -> std::result::Result<Self::Value, Self::Error>;
+    /// Runs `work`, which touches no value of the builder (unpacking a `gzip_packed`): the
+    /// bindings let other threads run meanwhile. The default runs it as it is.
+    fn detached<R: Send>(&mut self, work: impl FnOnce() -> R + Send) -> R {
+        work()
+    }
 }
 
 struct Decoder<'a, B> {
     codec: &'a Codec,
     b: &'a mut B,
+    limits: Limits,
+    /// What is left of the budget.
+    inflated_left: usize,
+    elements_left: usize,
 }
 
 /// The little-endian word at `pos` (the callers checked the bounds; one check remains here
@@ -557,19 +646,106 @@ fn read_raw(data: &[u8], pos: usize) -> Result<(&[u8], usize)> {
     Ok((&data[start..start + len], pos + total))
 }
 
-fn gunzip(raw: &[u8], pos: usize) -> Result<Vec<u8>> {
+/// Where the deflate data of a gzip member starts (after its header), or `None` when the
+/// header is malformed or truncated; the checks are zlib's (`wbits=31`), as the pure twin
+/// uses it.
+fn gzip_header(raw: &[u8]) -> Option<usize> {
+    const FHCRC: u8 = 2;
+    const FEXTRA: u8 = 4;
+    const FNAME: u8 = 8;
+    const FCOMMENT: u8 = 16;
+    if raw.len() < 10 || raw[..3] != [0x1f, 0x8b, 8] || raw[3] & 0xe0 != 0 {
+        return None;
+    }
+    let flags = raw[3];
+    let mut p = 10;
+    if flags & FEXTRA != 0 {
+        let len = usize::from(u16::from_le_bytes([*raw.get(p)?, *raw.get(p + 1)?]));
+        p += 2 + len;
+        if p > raw.len() {
+            return None;
+        }
+    }
+    for field in [FNAME, FCOMMENT] {
+        if flags & field != 0 {
+            p += raw.get(p..)?.iter().position(|&c| c == 0)? + 1;
+        }
+    }
+    if flags & FHCRC != 0 {
+        let crc = u16::from_le_bytes([*raw.get(p)?, *raw.get(p + 1)?]);
+        if crc != crc32fast::hash(&raw[..p]) as u16 {
+            return None;
+        }
+        p += 2;
+    }
+    Some(p)
+}
+
+/// Why unpacking stopped.
+enum Inflate {
+    Bad,
+    OverBudget,
+    OutOfMemory,
+}
+
+/// Inflates raw deflate data into at most `left` bytes; returns them and the input used.
+/// A back-reference before the start of the output is bad data (as zlib says).
+fn inflate(deflate: &[u8], left: usize) -> std::result::Result<(Vec<u8>, usize), Inflate> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    // One byte over the budget tells "exactly the budget" from "more".
+    let cap = left.saturating_add(1);
+    let mut out: Vec<u8> = Vec::new();
+    let mut state = DecompressorOxide::new();
+    let (mut used, mut filled) = (0, 0);
+    loop {
+        if filled == out.len() {
+            if out.len() == cap {
+                return Err(Inflate::OverBudget);
+            }
+            let grown = (out.len().max(deflate.len()) * 2).max(4096).min(cap);
+            out.try_reserve_exact(grown - out.len())
+                .map_err(|_| Inflate::OutOfMemory)?;
+            out.resize(grown, 0);
+        }
+        let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+        let (status, read, written) =
+            decompress(&mut state, &deflate[used..], &mut out, filled, flags);
+        used += read;
+        filled += written;
+        match status {
+            TINFLStatus::Done if filled > left => return Err(Inflate::OverBudget),
+            TINFLStatus::Done => {
+                out.truncate(filled);
+                return Ok((out, used));
+            }
+            TINFLStatus::HasMoreOutput => {}
+            _ => return Err(Inflate::Bad),
+        }
+    }
+}
+
+/// The payload of the gzip member `raw` (of the `gzip_packed` at `pos`), when it unpacks to
+/// at most `left` bytes; `max` is the whole budget, for the message.
+fn gunzip(raw: &[u8], pos: usize, left: usize, max: usize) -> Result<Vec<u8>> {
     let bad = || {
         decode_err(format!(
             "gzip_packed at offset {pos} holds bad compressed data"
         ))
     };
-    let mut out = Vec::new();
-    let mut reader = flate2::read::GzDecoder::new(raw).take(GZIP_LIMIT as u64 + 1);
-    reader.read_to_end(&mut out).map_err(|_| bad())?;
-    if out.len() > GZIP_LIMIT {
-        return Err(Error::LimitExceeded(format!(
-            "gzip_packed at offset {pos} unpacks to more than {GZIP_LIMIT} bytes"
-        )));
+    let start = gzip_header(raw).ok_or_else(bad)?;
+    let (out, used) = inflate(&raw[start..], left).map_err(|why| match why {
+        Inflate::Bad => bad(),
+        Inflate::OverBudget => Error::LimitExceeded(format!(
+            "gzip_packed at offset {pos} unpacks past the decode budget of {max} bytes"
+        )),
+        Inflate::OutOfMemory => out_of_memory(format!("gzip_packed at offset {pos}")),
+    })?;
+    let trailer = raw.get(start + used..start + used + 8).ok_or_else(bad)?;
+    let word =
+        |i: usize| u32::from_le_bytes([trailer[i], trailer[i + 1], trailer[i + 2], trailer[i + 3]]);
+    if word(0) != crc32fast::hash(&out) || word(4) != out.len() as u32 {
+        return Err(bad());
     }
     Ok(out)
 }
@@ -677,7 +853,13 @@ impl<B: Builder> Decoder<'_, B> {
                 return Err(deep(pos).into());
             }
             let (raw, end) = read_raw(data, pos + 4)?;
-            let inner = gunzip(raw, pos)?;
+            let (left, max) = (self.inflated_left, self.limits.max_inflated);
+            let inner = if raw.len() >= DETACH_COMPRESSED {
+                self.b.detached(|| gunzip(raw, pos, left, max))?
+            } else {
+                gunzip(raw, pos, left, max)?
+            };
+            self.inflated_left -= inner.len();
             let (v, used) = self.value(&inner, 0, depth + 1, expected.unwrap_or(&Ty::Any))?;
             if used != inner.len() {
                 return Err(trailing(inner.len() - used, used).into());
@@ -768,8 +950,21 @@ impl<B: Builder> Decoder<'_, B> {
             ))
             .into());
         }
+        let count = count as usize;
+        if count > self.elements_left {
+            return Err(Error::LimitExceeded(format!(
+                "vector of {count} elements at offset {pos} exceeds the decode budget of {} \
+                 elements",
+                self.limits.max_elements
+            ))
+            .into());
+        }
+        self.elements_left -= count;
         pos += 4;
-        let mut items = Vec::with_capacity(count as usize);
+        let mut items = Vec::new();
+        items
+            .try_reserve_exact(count)
+            .map_err(|_| out_of_memory(format!("a vector of {count} elements")))?;
         for _ in 0..count {
             let (v, next) = self.value(data, pos, depth, elem)?;
             items.push(v);
@@ -787,6 +982,14 @@ impl<B: Builder> Decoder<'_, B> {
     ) -> std::result::Result<(B::Value, usize), B::Error> {
         let codec = self.codec;
         let c = &codec.ctors[ctor];
+        if c.cost > self.elements_left {
+            return Err(Error::LimitExceeded(format!(
+                "{} at offset {pos} exceeds the decode budget of {} elements",
+                c.name, self.limits.max_elements
+            ))
+            .into());
+        }
+        self.elements_left -= c.cost;
         let mut obj = self.b.begin(ctor)?;
         let mut words = [0u32; MAX_FLAG_WORDS];
         let mut nats = 0;
