@@ -298,21 +298,21 @@ class TLCodec:
         exact: bool = True,
         *,
         max_inflated: int = 16777216,
-        max_elements: int = 2000000,
+        max_elements: int = 1000000,
     ) -> object:
         """One boxed value (object, Bool or vector); ``gzip_packed`` is unpacked.
 
         The decode budget bounds what one message may cost, checked as the input is read
         and before anything is allocated for it: ``max_inflated`` bytes for all of its
         ``gzip_packed`` together (default 16 MiB), ``max_elements`` elements built (default
-        2,000,000): an object costs one plus its constructor's fields (flag words excepted),
+        1,000,000): an object costs one plus its constructor's fields (flag words excepted),
         charged before its body is read; a vector item one, charged with the count (after
         the count is checked against the bytes left). The defaults fit Telegram's largest
         answers (``upload.getFile`` parts of 1 MiB; difference, history or contact lists
-        that inflate to a few MiB and build ~10^5 elements) several times over; at worst a
-        decode takes ~0.1 s (native) and ~200 MB. Beyond them, ``LimitExceededError``:
-        ``"gzip_packed at offset {pos} unpacks past the decode budget of {max_inflated}
-        bytes"``, ``"vector of {n} elements at offset {pos} exceeds the decode budget of
+        that inflate to a few MiB and build a few 10^5 elements) twice over; at worst (the
+        smallest objects) a decode builds ~330,000 objects: ~0.15 s (native) and < 100 MB.
+        Beyond them, ``LimitExceededError``: ``"gzip_packed at offset {pos} unpacks past
+        the decode budget of {max_inflated} bytes"``, ``"vector of {n} elements at offset {pos} exceeds the decode budget of
         {max_elements} elements"``, ``"{constructor} at offset {pos} exceeds the decode
         budget of {max_elements} elements"`` (offsets within the unpacked payload inside a
         ``gzip_packed``). Budget arguments: ``InvalidTypeError "{name} must be int, not
@@ -331,7 +331,7 @@ class TLCodec:
         offset: int = 0,
         *,
         max_inflated: int = 16777216,
-        max_elements: int = 2000000,
+        max_elements: int = 1000000,
     ) -> tuple[object, int]:
         """One boxed value at ``offset``; returns it and the offset after it. ``offset`` must
         be an int (``InvalidTypeError "offset must be int, not {type}"``); one outside the

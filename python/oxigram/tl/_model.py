@@ -35,7 +35,7 @@ DECODE_MAX_INFLATED = 16 * 1024 * 1024
 #: ...and elements it may build: an object costs one plus its constructor's fields (flag
 #: words excepted), a vector item one. Beyond either: ``LimitExceededError``, raised as the
 #: input is read, before anything is allocated for what is over.
-DECODE_MAX_ELEMENTS = 2_000_000
+DECODE_MAX_ELEMENTS = 1_000_000
 
 _TEXT_DIR = Path(__file__).resolve().parent
 

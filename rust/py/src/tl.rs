@@ -715,30 +715,34 @@ impl TLCodec {
     /// Parses and compiles schema text.
     #[new]
     fn new(text: &Bound<'_, PyAny>) -> Result<Self> {
-        let Ok(text) = text.cast::<PyString>() else {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "schema text must be str, not {}",
-                type_name(text)
-            ))));
-        };
-        let codec = Codec::from_text(&text.to_cow()?)?;
-        Ok(Self {
-            codec,
-            classes: OnceLock::new(),
+        guard(text.py(), || {
+            let Ok(text) = text.cast::<PyString>() else {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "schema text must be str, not {}",
+                    type_name(text)
+                ))));
+            };
+            let codec = Codec::from_text(&text.to_cow()?)?;
+            Ok(Self {
+                codec,
+                classes: OnceLock::new(),
+            })
         })
     }
 
     /// Parses `.tl` text into `(layer, constructors)` without compiling a codec.
     #[staticmethod]
     fn parse_schema(py: Python<'_>, text: &Bound<'_, PyAny>) -> Result<Py<PyAny>> {
-        let Ok(text) = text.cast::<PyString>() else {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "schema text must be str, not {}",
-                type_name(text)
-            ))));
-        };
-        let schema = parse_schema(&text.to_cow()?)?;
-        Ok(describe(py, &schema)?)
+        guard(py, || {
+            let Ok(text) = text.cast::<PyString>() else {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "schema text must be str, not {}",
+                    type_name(text)
+                ))));
+            };
+            let schema = parse_schema(&text.to_cow()?)?;
+            Ok(describe(py, &schema)?)
+        })
     }
 
     /// The `// LAYER N` of the schema, or -1.
@@ -749,90 +753,102 @@ impl TLCodec {
 
     /// The parsed constructors: `(id, name, is_function, fields, result)`.
     fn constructors(&self, py: Python<'_>) -> Result<Py<PyAny>> {
-        let described = describe(py, &self.codec.schema)?;
-        Ok(described.bind(py).get_item(1)?.unbind())
+        guard(py, || {
+            let described = describe(py, &self.codec.schema)?;
+            Ok(described.bind(py).get_item(1)?.unbind())
+        })
     }
 
     /// `(id, name, is_function, result)` of each constructor, in `constructors()` order:
     /// an index of the schema without the fields.
     fn headers(&self, py: Python<'_>) -> Result<Py<PyAny>> {
-        let items = PyList::empty(py);
-        for c in &self.codec.schema.constructors {
-            items.append((c.id, c.name.as_str(), c.is_function, c.result.as_str()))?;
-        }
-        Ok(items.into_any().unbind())
+        guard(py, || {
+            let items = PyList::empty(py);
+            for c in &self.codec.schema.constructors {
+                items.append((c.id, c.name.as_str(), c.is_function, c.result.as_str()))?;
+            }
+            Ok(items.into_any().unbind())
+        })
     }
 
     /// Constructor `index`, as in `constructors()`.
     fn constructor<'py>(&self, py: Python<'py>, index: i64) -> Result<Bound<'py, PyAny>> {
-        let all = &self.codec.schema.constructors;
-        match usize::try_from(index).ok().and_then(|i| all.get(i)) {
-            Some(c) => Ok(describe_ctor(py, c)?),
-            None => Err(Error::from(CoreError::TlSchema(format!(
-                "no constructor {index} in a schema of {}",
-                all.len()
-            )))),
-        }
+        guard(py, || {
+            let all = &self.codec.schema.constructors;
+            match usize::try_from(index).ok().and_then(|i| all.get(i)) {
+                Some(c) => Ok(describe_ctor(py, c)?),
+                None => Err(Error::from(CoreError::TlSchema(format!(
+                    "no constructor {index} in a schema of {}",
+                    all.len()
+                )))),
+            }
+        })
     }
 
     /// Gives the codec its class factory: `factory(i)` makes the class of constructor `i`
     /// (in `constructors()` order); it is called once per constructor, on first use.
     fn bind(slf: &Bound<'_, Self>, factory: &Bound<'_, PyAny>) -> Result<()> {
-        let py = slf.py();
-        let this = slf.get();
-        let already = || {
-            Error::from(CoreError::TlSchema(
-                "the codec's classes are already bound".into(),
-            ))
-        };
-        if this.classes.get().is_some() {
-            return Err(already());
-        }
-        if !factory.is_callable() {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "bind needs a class factory, not {}",
-                type_name(factory)
-            ))));
-        }
-        let ctors = &this.codec.ctors;
-        let names = ctors
-            .iter()
-            .map(|c| {
-                c.fields
-                    .iter()
-                    .map(|f| PyString::intern(py, &f.name).unbind())
-                    .collect()
-            })
-            .collect();
-        let classes = Classes {
-            factory: factory.clone().unbind(),
-            slots: ctors.iter().map(|_| OnceLock::new()).collect(),
-            names,
-            index: ClassIndex::default(),
-            empty: PyTuple::empty(py).unbind(),
-            owner: slf.as_ptr() as usize,
-        };
-        this.classes.set(classes).map_err(|_| already())
+        guard(slf.py(), || {
+            let py = slf.py();
+            let this = slf.get();
+            let already = || {
+                Error::from(CoreError::TlSchema(
+                    "the codec's classes are already bound".into(),
+                ))
+            };
+            if this.classes.get().is_some() {
+                return Err(already());
+            }
+            if !factory.is_callable() {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "bind needs a class factory, not {}",
+                    type_name(factory)
+                ))));
+            }
+            let ctors = &this.codec.ctors;
+            let names = ctors
+                .iter()
+                .map(|c| {
+                    c.fields
+                        .iter()
+                        .map(|f| PyString::intern(py, &f.name).unbind())
+                        .collect()
+                })
+                .collect();
+            let classes = Classes {
+                factory: factory.clone().unbind(),
+                slots: ctors.iter().map(|_| OnceLock::new()).collect(),
+                names,
+                index: ClassIndex::default(),
+                empty: PyTuple::empty(py).unbind(),
+                owner: slf.as_ptr() as usize,
+            };
+            this.classes.set(classes).map_err(|_| already())
+        })
     }
 
     /// The class of constructor `index` (in `constructors()` order), made by the factory on
     /// first use.
     fn class_of<'py>(&self, py: Python<'py>, index: i64) -> Result<Bound<'py, PyType>> {
-        let cls = self.classes()?;
-        let Some(ctor) = usize::try_from(index).ok().filter(|&i| i < cls.slots.len()) else {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "no constructor {index} in a schema of {}",
-                cls.slots.len()
-            ))));
-        };
-        Ok(cls.slot(py, ctor)?.cls.bind(py).clone())
+        guard(py, || {
+            let cls = self.classes()?;
+            let Some(ctor) = usize::try_from(index).ok().filter(|&i| i < cls.slots.len()) else {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "no constructor {index} in a schema of {}",
+                    cls.slots.len()
+                ))));
+            };
+            Ok(cls.slot(py, ctor)?.cls.bind(py).clone())
+        })
     }
 
     /// The `__bytes__` to install on the bound classes: a native method descriptor that
     /// encodes with the codec that bound the object's class (no Python frame).
     #[staticmethod]
     fn bytes_method(py: Python<'_>) -> Result<Py<PyAny>> {
-        Ok(crate::tl_method::descriptor(py, tl_bytes)?.clone_ref(py))
+        guard(py, || {
+            Ok(crate::tl_method::descriptor(py, tl_bytes)?.clone_ref(py))
+        })
     }
 
     /// Encodes `obj` boxed (constructor id first, flags computed).
@@ -848,7 +864,7 @@ impl TLCodec {
     /// Decodes one boxed value; with `exact`, trailing bytes raise `TrailingBytesError`.
     #[pyo3(
         signature = (data, exact = true, *, max_inflated = Arg(None), max_elements = Arg(None)),
-        text_signature = "($self, data, exact=True, *, max_inflated=16777216, max_elements=2000000)"
+        text_signature = "($self, data, exact=True, *, max_inflated=16777216, max_elements=1000000)"
     )]
     fn decode<'py>(
         &self,
@@ -867,7 +883,7 @@ impl TLCodec {
     /// Decodes one boxed value at `offset`; returns `(value, offset after it)`.
     #[pyo3(
         signature = (data, offset = Arg(None), *, max_inflated = Arg(None), max_elements = Arg(None)),
-        text_signature = "($self, data, offset=0, *, max_inflated=16777216, max_elements=2000000)"
+        text_signature = "($self, data, offset=0, *, max_inflated=16777216, max_elements=1000000)"
     )]
     fn decode_prefix<'py>(
         &self,
@@ -876,10 +892,12 @@ impl TLCodec {
         offset: Arg<'py>,
         max_inflated: Arg<'py>,
         max_elements: Arg<'py>,
-    ) -> Result<(Bound<'py, PyAny>, usize)> {
+    ) -> Result<Bound<'py, PyTuple>> {
         let budget = (&max_inflated, &max_elements);
         guard(py, || {
-            self.decode_at(py, data, At::Offset(offset.0.as_ref()), budget)
+            let (v, end) = self.decode_at(py, data, At::Offset(offset.0.as_ref()), budget)?;
+            // Made here, inside the guard: a failed allocation is a MemoryError too.
+            Ok(PyTuple::new(py, [v, end.into_pyobject(py)?.into_any()])?)
         })
     }
 }

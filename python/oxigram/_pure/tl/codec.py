@@ -44,7 +44,7 @@ MAX_FLAG_WORDS = 8
 #: Default of ``max_inflated``: bytes all of a message's gzip_packed may unpack to, together.
 MAX_INFLATED = 16 * 1024 * 1024
 #: Default of ``max_elements``: elements one decode may build.
-MAX_ELEMENTS = 2_000_000
+MAX_ELEMENTS = 1_000_000
 #: Budgets beyond this are no limit (the native codec's ``usize``).
 _NO_LIMIT = (1 << 64) - 1
 

@@ -24,15 +24,18 @@ pub const MAX_DEPTH: usize = 64;
 //   chats), `contacts.getContacts` or `langpack.getLangPack` inflates to a few MiB. 16 MiB
 //   (the former per-gzip_packed cap, now the total of all of a message's gzip_packed) keeps
 //   several times that.
-// - elements: the largest answers build about 10^5 values (10,000 contacts of ~45 fields each
-//   is 450,000 elements as counted below; 1,000 messages of a difference, ~150,000). Four
-//   times that keeps a decode to ~100 ms and ~200 MB of Python objects at worst.
+// - elements (as counted below, absent optional fields included): the largest answers build
+//   a few 10^5 (10,000 contacts, each a `user` of ~45 fields with its photo and status, is
+//   ~500,000; a difference of 1,000 messages with media and entities, ~200,000). 1,000,000
+//   keeps twice the largest. The costliest message within it is made of the smallest
+//   objects (a `peerUser` in a vector costs 3): ~330,000 Python objects, ~0.15 s of native
+//   decoding on an idle core and under 100 MB.
 /// Default of [`Limits::max_inflated`]: bytes all of one message's `gzip_packed` may unpack
 /// to, together.
 pub const MAX_INFLATED: usize = 16 * 1024 * 1024;
 /// Default of [`Limits::max_elements`]: elements one decode may build (each object costs one
 /// plus its constructor's fields, flag words excepted; each vector item costs one).
-pub const MAX_ELEMENTS: usize = 2_000_000;
+pub const MAX_ELEMENTS: usize = 1_000_000;
 /// Compressed size from which a `gzip_packed` is unpacked through [`Builder::detached`] (the
 /// bindings release the GIL): below it, unpacking takes a few milliseconds at most, less
 /// than getting the GIL back may cost.
@@ -684,26 +687,27 @@ fn gzip_header(raw: &[u8]) -> Option<usize> {
 /// Why unpacking stopped.
 enum Inflate {
     Bad,
+    /// The data end inside the deflate stream, after this many bytes of output.
+    Truncated(usize),
     OverBudget,
     OutOfMemory,
 }
 
-/// Inflates raw deflate data into at most `left` bytes; returns them and the input used.
-/// A back-reference before the start of the output is bad data (as zlib says).
-fn inflate(deflate: &[u8], left: usize) -> std::result::Result<(Vec<u8>, usize), Inflate> {
+/// Inflates raw deflate data; returns the output and the input used, or `OverBudget` when
+/// the output reaches `room` bytes. A back-reference before the start of the output is bad
+/// data (as zlib says).
+fn inflate(deflate: &[u8], room: usize) -> std::result::Result<(Vec<u8>, usize), Inflate> {
     use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
     use miniz_oxide::inflate::TINFLStatus;
-    // One byte over the budget tells "exactly the budget" from "more".
-    let cap = left.saturating_add(1);
     let mut out: Vec<u8> = Vec::new();
     let mut state = DecompressorOxide::new();
     let (mut used, mut filled) = (0, 0);
     loop {
         if filled == out.len() {
-            if out.len() == cap {
+            if out.len() == room {
                 return Err(Inflate::OverBudget);
             }
-            let grown = (out.len().max(deflate.len()) * 2).max(4096).min(cap);
+            let grown = (out.len().max(deflate.len()) * 2).max(4096).min(room);
             out.try_reserve_exact(grown - out.len())
                 .map_err(|_| Inflate::OutOfMemory)?;
             out.resize(grown, 0);
@@ -714,38 +718,96 @@ fn inflate(deflate: &[u8], left: usize) -> std::result::Result<(Vec<u8>, usize),
         used += read;
         filled += written;
         match status {
-            TINFLStatus::Done if filled > left => return Err(Inflate::OverBudget),
-            TINFLStatus::Done => {
+            TINFLStatus::Done if filled < room => {
                 out.truncate(filled);
                 return Ok((out, used));
             }
-            TINFLStatus::HasMoreOutput => {}
+            TINFLStatus::Done | TINFLStatus::HasMoreOutput => {}
+            // zlib, its output full at `room - 1` bytes, stops before anything written after
+            // that, and before it checks a match's distance: a bad one found right there is
+            // no error to it.
+            _ if filled == room => return Err(Inflate::OverBudget),
+            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+                return Err(Inflate::Truncated(filled))
+            }
+            _ if filled + 1 == room && writes_past(deflate, filled) => {
+                return Err(Inflate::OverBudget)
+            }
             _ => return Err(Inflate::Bad),
+        }
+    }
+}
+
+/// Whether inflating `deflate` writes more than `n` bytes when distances before the start of
+/// the output are not checked (into a ring of the deflate window, as a streaming inflater
+/// does): the failure at `n` bytes was such a distance.
+fn writes_past(deflate: &[u8], n: usize) -> bool {
+    use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    const WINDOW: usize = 32 * 1024;
+    let mut ring = vec![0u8; WINDOW];
+    let mut state = DecompressorOxide::new();
+    let (mut used, mut total) = (0, 0usize);
+    loop {
+        let (status, read, written) =
+            decompress(&mut state, &deflate[used..], &mut ring, total % WINDOW, 0);
+        used += read;
+        total += written;
+        if total > n {
+            return true;
+        }
+        if status != TINFLStatus::HasMoreOutput {
+            return false;
         }
     }
 }
 
 /// The payload of the gzip member `raw` (of the `gzip_packed` at `pos`), when it unpacks to
 /// at most `left` bytes; `max` is the whole budget, for the message.
+///
+/// Which error a member both bad and too big gives is zlib's (the pure twin asks zlib for
+/// `left + 1` bytes): zlib stops where it would write byte `left + 2`, having read what
+/// comes before it (block headers, the end of the stream and the trailer), so what is
+/// reached before that point decides.
 fn gunzip(raw: &[u8], pos: usize, left: usize, max: usize) -> Result<Vec<u8>> {
     let bad = || {
         decode_err(format!(
             "gzip_packed at offset {pos} holds bad compressed data"
         ))
     };
-    let start = gzip_header(raw).ok_or_else(bad)?;
-    let (out, used) = inflate(&raw[start..], left).map_err(|why| match why {
-        Inflate::Bad => bad(),
-        Inflate::OverBudget => Error::LimitExceeded(format!(
+    let over = || {
+        Error::LimitExceeded(format!(
             "gzip_packed at offset {pos} unpacks past the decode budget of {max} bytes"
-        )),
+        ))
+    };
+    let start = gzip_header(raw).ok_or_else(bad)?;
+    let room = left.saturating_add(2);
+    let (out, used) = inflate(&raw[start..], room).map_err(|why| match why {
+        Inflate::Bad => bad(),
+        // zlib waits for more input then: no error, only what it wrote so far.
+        Inflate::Truncated(n) if n > left => over(),
+        Inflate::Truncated(_) => bad(),
+        Inflate::OverBudget => over(),
         Inflate::OutOfMemory => out_of_memory(format!("gzip_packed at offset {pos}")),
     })?;
-    let trailer = raw.get(start + used..start + used + 8).ok_or_else(bad)?;
-    let word =
-        |i: usize| u32::from_le_bytes([trailer[i], trailer[i + 1], trailer[i + 2], trailer[i + 3]]);
-    if word(0) != crc32fast::hash(&out) || word(4) != out.len() as u32 {
-        return Err(bad());
+    // The trailer: CRC-32, then the length; zlib checks each as soon as it has its four
+    // bytes, and waits (no error) while they are missing.
+    let trailer = &raw[start + used..];
+    let word = |i: usize| {
+        let w = trailer.get(i..i + 4)?;
+        Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+    };
+    let expected = [crc32fast::hash(&out), out.len() as u32];
+    for (i, want) in expected.into_iter().enumerate() {
+        match word(4 * i) {
+            None if out.len() > left => return Err(over()),
+            None => return Err(bad()),
+            Some(got) if got != want => return Err(bad()),
+            Some(_) => {}
+        }
+    }
+    if out.len() > left {
+        return Err(over());
     }
     Ok(out)
 }
