@@ -312,12 +312,12 @@ class TLCodec:
         that inflate to a few MiB and build a few 10^5 elements) twice over; at worst (the
         smallest objects) a decode builds ~330,000 objects: ~0.15 s (native) and < 100 MB.
         Beyond them, ``LimitExceededError``: ``"gzip_packed at offset {pos} unpacks past
-        the decode budget of {max_inflated} bytes"``, ``"vector of {n} elements at offset {pos} exceeds the decode budget of
-        {max_elements} elements"``, ``"{constructor} at offset {pos} exceeds the decode
-        budget of {max_elements} elements"`` (offsets within the unpacked payload inside a
-        ``gzip_packed``). Budget arguments: ``InvalidTypeError "{name} must be int, not
-        {type}"``, ``InvalidInputError "{name} must be >= 0, not {value}"``; values beyond
-        2**64 - 1 count as 2**64 - 1.
+        the decode budget of {max_inflated} bytes"``, ``"vector of {n} elements at offset
+        {pos} exceeds the decode budget of {max_elements} elements"``, ``"{constructor} at
+        offset {pos} exceeds the decode budget of {max_elements} elements"`` (offsets
+        within the unpacked payload inside a ``gzip_packed``). Budget arguments:
+        ``InvalidTypeError "{name} must be int, not {type}"``, ``InvalidInputError "{name}
+        must be >= 0, not {value}"``; values beyond 2**64 - 1 count as 2**64 - 1.
 
         A ``gzip_packed`` is read as zlib reads a gzip member (header checks, CRC-32 and
         length checked, a back-reference before the start of the output refused):
