@@ -122,6 +122,8 @@ def loads(
     ``LimitExceededError`` is raised as the input is read. The defaults
     (:data:`DECODE_MAX_INFLATED`, :data:`DECODE_MAX_ELEMENTS`) fit Telegram's largest answers.
     """
+    if max_inflated == DECODE_MAX_INFLATED and max_elements == DECODE_MAX_ELEMENTS:
+        return schema.loads(data, exact=exact)  # the common call, without keywords
     return schema.loads(data, exact=exact, max_inflated=max_inflated, max_elements=max_elements)
 
 

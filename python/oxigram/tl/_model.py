@@ -266,6 +266,8 @@ class Schema:
     ) -> Any:
         """Decodes one boxed value; with ``exact``, trailing bytes are an error. The decode
         budget (``max_inflated``, ``max_elements``) is ``TLCodec.decode``'s."""
+        if max_inflated == DECODE_MAX_INFLATED and max_elements == DECODE_MAX_ELEMENTS:
+            return self._codec.decode(data, exact)  # the common call, without keywords
         return self._codec.decode(data, exact, max_inflated=max_inflated, max_elements=max_elements)
 
     def loads_prefix(
@@ -277,6 +279,8 @@ class Schema:
         max_elements: int = DECODE_MAX_ELEMENTS,
     ) -> tuple[Any, int]:
         """Decodes one boxed value at ``offset``; returns ``(value, offset after it)``."""
+        if max_inflated == DECODE_MAX_INFLATED and max_elements == DECODE_MAX_ELEMENTS:
+            return self._codec.decode_prefix(data, offset)  # type: ignore[no-any-return]
         return self._codec.decode_prefix(  # type: ignore[no-any-return]
             data, offset, max_inflated=max_inflated, max_elements=max_elements
         )

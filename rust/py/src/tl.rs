@@ -699,10 +699,13 @@ fn limits(max_inflated: &Arg<'_>, max_elements: &Arg<'_>) -> Result<Limits> {
         let Ok(v) = v.cast::<PyInt>() else {
             return Err(wrong_type(v, name, "int"));
         };
+        if let Ok(v) = v.extract::<usize>() {
+            return Ok(v);
+        }
         if v.lt(0)? {
             return Err(CoreError::invalid(format!("{name} must be >= 0, not {v}")).into());
         }
-        Ok(v.extract::<usize>().unwrap_or(usize::MAX))
+        Ok(usize::MAX)
     };
     Ok(Limits {
         max_inflated: one(max_inflated, "max_inflated", MAX_INFLATED)?,

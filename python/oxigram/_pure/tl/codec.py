@@ -725,9 +725,13 @@ class TLCodec:
     def _decode(
         self, data: bytes, offset: int, max_inflated: int, max_elements: int
     ) -> tuple[Any, int]:
-        inflated = _budget_arg(max_inflated, "max_inflated")
-        elements = _budget_arg(max_elements, "max_elements")
-        return self._reader("Object")(data, offset, 0, [elements, inflated, elements, inflated])
+        if max_inflated is MAX_INFLATED and max_elements is MAX_ELEMENTS:  # the common call
+            budget = [MAX_ELEMENTS, MAX_INFLATED, MAX_ELEMENTS, MAX_INFLATED]
+        else:
+            inflated = _budget_arg(max_inflated, "max_inflated")
+            elements = _budget_arg(max_elements, "max_elements")
+            budget = [elements, inflated, elements, inflated]
+        return self._reader("Object")(data, offset, 0, budget)
 
     # ---------------------------------------------------------------------------- encode
 
