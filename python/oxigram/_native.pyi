@@ -292,10 +292,51 @@ class TLCodec:
         0x{theirs:08x} in the object's schema"`` or ``"{path}: {name} (0x{id:08x}) fields
         differ: ({ours}) in this schema, ({theirs}) in the object's schema"`` (fields written
         ``name:type`` / ``name:flags.N?type``)."""
-    def decode(self, data: Buffer, exact: bool = True) -> object:
-        """One boxed value (object, Bool or vector); ``gzip_packed`` is unpacked."""
-    def decode_prefix(self, data: Buffer, offset: int = 0) -> tuple[object, int]:
-        """One boxed value at ``offset``; returns it and the offset after it."""
+    def decode(
+        self,
+        data: Buffer,
+        exact: bool = True,
+        *,
+        max_inflated: int = 16777216,
+        max_elements: int = 1000000,
+    ) -> object:
+        """One boxed value (object, Bool or vector); ``gzip_packed`` is unpacked.
+
+        The decode budget bounds what one message may cost, checked as the input is read
+        and before anything is allocated for it: ``max_inflated`` bytes for all of its
+        ``gzip_packed`` together (default 16 MiB), ``max_elements`` elements built (default
+        1,000,000): an object costs one plus its constructor's fields (flag words excepted),
+        charged before its body is read; a vector item one, charged with the count (after
+        the count is checked against the bytes left). The defaults fit Telegram's largest
+        answers (``upload.getFile`` parts of 1 MiB; difference, history or contact lists
+        that inflate to a few MiB and build a few 10^5 elements) twice over; at worst (the
+        smallest objects) a decode builds ~330,000 objects: ~0.15 s (native) and < 100 MB.
+        Beyond them, ``LimitExceededError``: ``"gzip_packed at offset {pos} unpacks past
+        the decode budget of {max_inflated} bytes"``, ``"vector of {n} elements at offset
+        {pos} exceeds the decode budget of {max_elements} elements"``, ``"{constructor} at
+        offset {pos} exceeds the decode budget of {max_elements} elements"`` (offsets
+        within the unpacked payload inside a ``gzip_packed``). Budget arguments:
+        ``InvalidTypeError "{name} must be int, not {type}"``, ``InvalidInputError "{name}
+        must be >= 0, not {value}"``; values beyond 2**64 - 1 count as 2**64 - 1.
+
+        A ``gzip_packed`` is read as zlib reads a gzip member (header checks, CRC-32 and
+        length checked, a back-reference before the start of the output refused):
+        ``TLDecodeError "gzip_packed at offset {pos} holds bad compressed data"``. The
+        native codec unpacks one of 4 KiB or more with the GIL released. An allocation that
+        fails is a ``MemoryError``; no decode raises anything but these and ``TLDecodeError``
+        classes."""
+    def decode_prefix(
+        self,
+        data: Buffer,
+        offset: int = 0,
+        *,
+        max_inflated: int = 16777216,
+        max_elements: int = 1000000,
+    ) -> tuple[object, int]:
+        """One boxed value at ``offset``; returns it and the offset after it. ``offset`` must
+        be an int (``InvalidTypeError "offset must be int, not {type}"``); one outside the
+        data, however large or negative, is ``TLDecodeError "offset {offset} is outside the
+        data"``. The budget is :meth:`decode`'s."""
 
 # ---- typed callback data
 

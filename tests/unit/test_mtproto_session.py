@@ -11,6 +11,7 @@ import pytest
 
 from oxigram import crypto, tl
 from oxigram.errors import (
+    LimitExceededError,
     MalformedMessageError,
     MessageSecurityError,
     MessageTimeError,
@@ -434,3 +435,28 @@ def test_nested_duplicate_and_malformed_containers() -> None:
     bad = client._encrypt(client.msg_ids.next(), 0, truncated)
     srv_events = server.unpack(bad)
     assert isinstance(srv_events[-1], ev.BadMessage) and srv_events[-1].code == 64
+
+
+def test_a_message_s_gzip_packed_share_one_decode_budget() -> None:
+    # An rpc_result gzip_packed whole, holding another gzip_packed: what the outer one
+    # expands to is taken from the budget the inner one is decoded with.
+    client, server = pair()
+    req = client.pack(obj(GET_CONFIG)).msg_ids[0]
+    mib = 1024 * 1024
+
+    def reply(outer_mib: int, inner_mib: int) -> bytes:
+        answers = [
+            tl.dumps(obj({"_": "messages.botCallbackAnswer", "cache_time": 0, "message": m}))
+            for m in ("x" * (outer_mib * mib - 64), "y" * (inner_mib * mib))
+        ]
+        result = struct.pack("<Ii", 0x1CB5C415, 2) + answers[0]
+        result += tl.gzip_packed(answers[1], threshold=0)
+        body = tl.gzip_packed(struct.pack("<Iq", 0xF35C6D01, req) + result, threshold=0)
+        return server._encrypt(server.msg_ids.next(), 1, body)
+
+    (ok,) = client.unpack(reply(6, 8))
+    assert isinstance(ok, ev.RpcResult) and len(ok.result) == 2
+    (over,) = client.unpack(reply(9, 8))
+    assert isinstance(over, ev.RpcDecodeError) and over.req_msg_id == req
+    assert isinstance(over.error, LimitExceededError)
+    assert "unpacks past the decode budget" in str(over.error)

@@ -8,8 +8,8 @@ import zlib
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .. import crypto
-from ..errors import MalformedMessageError, TLDecodeError
+from .. import crypto, tl
+from ..errors import LimitExceededError, MalformedMessageError, TLDecodeError
 from .framing import Role
 
 __all__ = [
@@ -32,8 +32,8 @@ RPC_RESULT_ID = 0xF35C6D01
 MSG_COPY_ID = 0xE06046B2
 #: core.telegram.org/mtproto/service_messages: at most 1024 messages per container.
 MAX_CONTAINER = 1024
-#: Bound on what one gzip_packed may expand to (same as the TL codec's).
-MAX_GUNZIP = 16 * 1024 * 1024
+#: Bound on what a message's gzip_packed may expand to (the TL decode budget's).
+MAX_GUNZIP = tl.DECODE_MAX_INFLATED
 
 
 class Plain(NamedTuple):
@@ -111,8 +111,10 @@ def pack_container(messages: list[Inner]) -> bytes:
     return b"".join(out)
 
 
-def gunzip(body: bytes) -> bytes:
-    """The payload of a ``gzip_packed`` body (``TLDecodeError`` when broken or too big)."""
+def gunzip(body: bytes, limit: int = MAX_GUNZIP) -> bytes:
+    """The payload of a ``gzip_packed`` body: ``TLDecodeError`` when broken,
+    ``LimitExceededError`` when it expands beyond ``limit`` bytes (what is left of the
+    message's decode budget)."""
     if len(body) < 8:
         raise TLDecodeError("gzip_packed too short")
     first = body[4]
@@ -124,9 +126,9 @@ def gunzip(body: bytes) -> bytes:
         raise TLDecodeError("gzip_packed length past the end")
     inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header, as Telegram may use either
     try:
-        data = inflater.decompress(body[start : start + length], MAX_GUNZIP + 1)
+        data = inflater.decompress(body[start : start + length], limit + 1)
     except zlib.error as exc:
         raise TLDecodeError(f"bad gzip data: {exc}") from None
-    if len(data) > MAX_GUNZIP:
-        raise TLDecodeError(f"gzip_packed expands beyond {MAX_GUNZIP} bytes")
+    if len(data) > limit:
+        raise LimitExceededError(f"gzip_packed expands beyond {limit} bytes")
     return data

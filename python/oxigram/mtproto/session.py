@@ -468,8 +468,18 @@ class Session:
             self._pending_acks.append(msg_id)
 
     def _dispatch(
-        self, msg_id: int, seq_no: int, body: bytes, out: list[ev.Event], *, nested: bool
+        self,
+        msg_id: int,
+        seq_no: int,
+        body: bytes,
+        out: list[ev.Event],
+        *,
+        nested: bool,
+        inflated: int = 0,
     ) -> None:
+        """Handles one message; ``inflated``: bytes its enclosing gzip_packed already took
+        of the message's decode budget."""
+        left = max(tl.DECODE_MAX_INFLATED - inflated, 0)
         cid = constructor_id(body)
         if cid == CONTAINER_ID:
             if nested:
@@ -482,17 +492,18 @@ class Session:
             return
         if cid == GZIP_ID:
             try:
-                body = gunzip(body)
+                body = gunzip(body, left)
             except TLDecodeError as exc:
                 out.append(ev.SkippedMessage(msg_id, exc))
                 return
-            self._dispatch(msg_id, seq_no, body, out, nested=nested)
+            inflated += len(body)
+            self._dispatch(msg_id, seq_no, body, out, nested=nested, inflated=inflated)
             return
         if cid == RPC_RESULT_ID and len(body) >= 12:
-            self._rpc_result(body, out)
+            self._rpc_result(body, out, left)
             return
         try:
-            obj = self.schema.loads(body)
+            obj = self.schema.loads(body, max_inflated=left)
         except TLDecodeError as exc:
             pushed = self._pushed_container(body) if self.role == "client" else None
             if pushed is not None:
@@ -547,12 +558,12 @@ class Session:
             return None
         return name
 
-    def _rpc_result(self, body: bytes, out: list[ev.Event]) -> None:
+    def _rpc_result(self, body: bytes, out: list[ev.Event], max_inflated: int) -> None:
         # The request id is read by hand so a result that will not decode still finds
         # its request.
         (req_msg_id,) = struct.unpack_from("<q", body, 4)
         try:
-            result = self.schema.loads(body[12:])
+            result = self.schema.loads(body[12:], max_inflated=max_inflated)
         except TLDecodeError as exc:
             # The request fails with this error: its caller is told, no log needed here.
             log.debug("undecodable result for request %d: %s", req_msg_id, exc)

@@ -19,9 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from . import functions, types
-from ._model import Schema, TLObject, python_name, shipped_schema
+from ._model import (
+    DECODE_MAX_ELEMENTS,
+    DECODE_MAX_INFLATED,
+    Schema,
+    TLObject,
+    python_name,
+    shipped_schema,
+)
 
 __all__ = [
+    "DECODE_MAX_ELEMENTS",
+    "DECODE_MAX_INFLATED",
     "GZIP_THRESHOLD",
     "LAYER",
     "Schema",
@@ -98,14 +107,36 @@ def dumps(obj: TLObject) -> bytes:
     return type(obj)._tl_encode(obj)
 
 
-def loads(data: bytes | bytearray | memoryview, *, exact: bool = True) -> Any:
-    """Decodes one boxed value with the shipped schema; ``gzip_packed`` is unpacked."""
-    return schema.loads(data, exact=exact)
+def loads(
+    data: bytes | bytearray | memoryview,
+    *,
+    exact: bool = True,
+    max_inflated: int = DECODE_MAX_INFLATED,
+    max_elements: int = DECODE_MAX_ELEMENTS,
+) -> Any:
+    """Decodes one boxed value with the shipped schema; ``gzip_packed`` is unpacked.
+
+    A hostile message cannot cost much: all its ``gzip_packed`` may unpack to
+    ``max_inflated`` bytes together, and it may build ``max_elements`` elements (an object
+    costs one plus its constructor's fields, a vector item one); beyond either, a
+    ``LimitExceededError`` is raised as the input is read. The defaults
+    (:data:`DECODE_MAX_INFLATED`, :data:`DECODE_MAX_ELEMENTS`) fit Telegram's largest answers.
+    """
+    if max_inflated == DECODE_MAX_INFLATED and max_elements == DECODE_MAX_ELEMENTS:
+        return schema.loads(data, exact=exact)  # the common call, without keywords
+    return schema.loads(data, exact=exact, max_inflated=max_inflated, max_elements=max_elements)
 
 
-def loads_prefix(data: bytes | bytearray | memoryview, offset: int = 0) -> tuple[Any, int]:
-    """Decodes one boxed value at ``offset``; returns it and the offset after it."""
-    return schema.loads_prefix(data, offset)
+def loads_prefix(
+    data: bytes | bytearray | memoryview,
+    offset: int = 0,
+    *,
+    max_inflated: int = DECODE_MAX_INFLATED,
+    max_elements: int = DECODE_MAX_ELEMENTS,
+) -> tuple[Any, int]:
+    """Decodes one boxed value at ``offset``; returns it and the offset after it. The decode
+    budget is :func:`loads`'s; an ``offset`` outside the data is a ``TLDecodeError``."""
+    return schema.loads_prefix(data, offset, max_inflated=max_inflated, max_elements=max_elements)
 
 
 def from_dict(d: Mapping[str, Any]) -> TLObject:

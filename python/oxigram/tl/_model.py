@@ -18,7 +18,24 @@ from typing import Any, ClassVar
 from .. import _backend
 from ..errors import TLEncodeError
 
-__all__ = ["Schema", "TLObject", "fill_module", "python_name", "shipped_schema"]
+__all__ = [
+    "DECODE_MAX_ELEMENTS",
+    "DECODE_MAX_INFLATED",
+    "Schema",
+    "TLObject",
+    "fill_module",
+    "python_name",
+    "shipped_schema",
+]
+
+#: The decode budget of one message, the defaults of both backends' ``TLCodec.decode``
+#: (sized on Telegram's largest answers; the reasoning is in ``rust/core/src/tl/codec.rs``):
+#: bytes all of its ``gzip_packed`` may unpack to, together...
+DECODE_MAX_INFLATED = 16 * 1024 * 1024
+#: ...and elements it may build: an object costs one plus its constructor's fields (flag
+#: words excepted), a vector item one. Beyond either: ``LimitExceededError``, raised as the
+#: input is read, before anything is allocated for what is over.
+DECODE_MAX_ELEMENTS = 1_000_000
 
 _TEXT_DIR = Path(__file__).resolve().parent
 
@@ -239,15 +256,34 @@ class Schema:
         """Serializes ``obj`` boxed (constructor id first, flags computed)."""
         return self._codec.encode(obj)  # type: ignore[no-any-return]
 
-    def loads(self, data: bytes | bytearray | memoryview, *, exact: bool = True) -> Any:
-        """Decodes one boxed value; with ``exact``, trailing bytes are an error."""
-        return self._codec.decode(data, exact)
+    def loads(
+        self,
+        data: bytes | bytearray | memoryview,
+        *,
+        exact: bool = True,
+        max_inflated: int = DECODE_MAX_INFLATED,
+        max_elements: int = DECODE_MAX_ELEMENTS,
+    ) -> Any:
+        """Decodes one boxed value; with ``exact``, trailing bytes are an error. The decode
+        budget (``max_inflated``, ``max_elements``) is ``TLCodec.decode``'s."""
+        if max_inflated == DECODE_MAX_INFLATED and max_elements == DECODE_MAX_ELEMENTS:
+            return self._codec.decode(data, exact)  # the common call, without keywords
+        return self._codec.decode(data, exact, max_inflated=max_inflated, max_elements=max_elements)
 
     def loads_prefix(
-        self, data: bytes | bytearray | memoryview, offset: int = 0
+        self,
+        data: bytes | bytearray | memoryview,
+        offset: int = 0,
+        *,
+        max_inflated: int = DECODE_MAX_INFLATED,
+        max_elements: int = DECODE_MAX_ELEMENTS,
     ) -> tuple[Any, int]:
         """Decodes one boxed value at ``offset``; returns ``(value, offset after it)``."""
-        return self._codec.decode_prefix(data, offset)  # type: ignore[no-any-return]
+        if max_inflated == DECODE_MAX_INFLATED and max_elements == DECODE_MAX_ELEMENTS:
+            return self._codec.decode_prefix(data, offset)  # type: ignore[no-any-return]
+        return self._codec.decode_prefix(  # type: ignore[no-any-return]
+            data, offset, max_inflated=max_inflated, max_elements=max_elements
+        )
 
     def from_dict(self, d: Mapping[str, Any]) -> TLObject:
         """Builds an object from ``{"_": name, field: value}``; nested dicts with ``"_"``

@@ -48,6 +48,8 @@ pub enum Error {
     CallbackData(String),
     /// Packed callback data over 64 bytes: `CallbackDataTooLongError`.
     CallbackDataTooLong(String),
+    /// An allocation failed: Python's `MemoryError`.
+    OutOfMemory(String),
 }
 
 impl Error {
@@ -77,7 +79,8 @@ impl fmt::Display for Error {
             | Self::TrailingBytes(m)
             | Self::TlEncode(m)
             | Self::CallbackData(m)
-            | Self::CallbackDataTooLong(m) => f.write_str(m),
+            | Self::CallbackDataTooLong(m)
+            | Self::OutOfMemory(m) => f.write_str(m),
         }
     }
 }

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt, PyList, PyString, PyTuple};
 
 use crate::args::{str_arg, wrong_type, Buffer};
-use crate::errors::Result;
+use crate::errors::{guard, Result};
 
 fn spec_of(prefix: &Bound<'_, PyAny>, spec: &Bound<'_, PyAny>) -> Result<Spec> {
     let prefix = str_arg(prefix, "prefix")?;
@@ -64,28 +64,30 @@ fn callback_data_pack<'py>(
     spec: &Bound<'py, PyAny>,
     values: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let spec = spec_of(prefix, spec)?;
-    let items: Vec<Bound<'py, PyAny>> = if let Ok(t) = values.cast::<PyTuple>() {
-        t.iter().collect()
-    } else if let Ok(l) = values.cast::<PyList>() {
-        l.iter().collect()
-    } else {
-        return Err(wrong_type(values, "values", "tuple or list"));
-    };
-    if items.len() != spec.fields.len() {
-        return Err(CoreError::invalid(format!(
-            "expected {} values, got {}",
-            spec.fields.len(),
-            items.len()
-        ))
-        .into());
-    }
-    let mut vals = Vec::with_capacity(items.len());
-    for (item, field) in items.iter().zip(&spec.fields) {
-        vals.push(value_of(item, field)?);
-    }
-    let data = cd::pack(&spec, &vals)?;
-    Ok(PyBytes::new(py, &data))
+    guard(py, || {
+        let spec = spec_of(prefix, spec)?;
+        let items: Vec<Bound<'py, PyAny>> = if let Ok(t) = values.cast::<PyTuple>() {
+            t.iter().collect()
+        } else if let Ok(l) = values.cast::<PyList>() {
+            l.iter().collect()
+        } else {
+            return Err(wrong_type(values, "values", "tuple or list"));
+        };
+        if items.len() != spec.fields.len() {
+            return Err(CoreError::invalid(format!(
+                "expected {} values, got {}",
+                spec.fields.len(),
+                items.len()
+            ))
+            .into());
+        }
+        let mut vals = Vec::with_capacity(items.len());
+        for (item, field) in items.iter().zip(&spec.fields) {
+            vals.push(value_of(item, field)?);
+        }
+        let data = cd::pack(&spec, &vals)?;
+        Ok(PyBytes::new(py, &data))
+    })
 }
 
 /// Unpacks `data` made by `callback_data_pack` with the same prefix and spec.
@@ -96,20 +98,22 @@ fn callback_data_unpack<'py>(
     spec: &Bound<'py, PyAny>,
     data: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyTuple>> {
-    let spec = spec_of(prefix, spec)?;
-    let raw = Buffer::arg(data, "data")?;
-    let values = cd::unpack(&spec, &raw)?;
-    let mut out: Vec<Bound<'py, PyAny>> = Vec::with_capacity(values.len());
-    for v in values {
-        out.push(match v {
-            Value::Int(i) => i.into_pyobject(py)?.into_any(),
-            Value::Enum(i) => i.into_pyobject(py)?.into_any(),
-            Value::Str(s) => PyString::new(py, &s).into_any(),
-            Value::Bytes(b) => PyBytes::new(py, &b).into_any(),
-            Value::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
-        });
-    }
-    Ok(PyTuple::new(py, out)?)
+    guard(py, || {
+        let spec = spec_of(prefix, spec)?;
+        let raw = Buffer::arg(data, "data")?;
+        let values = cd::unpack(&spec, &raw)?;
+        let mut out: Vec<Bound<'py, PyAny>> = Vec::with_capacity(values.len());
+        for v in values {
+            out.push(match v {
+                Value::Int(i) => i.into_pyobject(py)?.into_any(),
+                Value::Enum(i) => i.into_pyobject(py)?.into_any(),
+                Value::Str(s) => PyString::new(py, &s).into_any(),
+                Value::Bytes(b) => PyBytes::new(py, &b).into_any(),
+                Value::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
+            });
+        }
+        Ok(PyTuple::new(py, out)?)
+    })
 }
 
 /// Registers the callback-data functions.

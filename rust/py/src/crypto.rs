@@ -15,7 +15,7 @@ use pyo3::sync::MutexExt;
 use pyo3::types::{PyBytes, PyTuple};
 
 use crate::args::{int_arg, sender_arg, wrong_type, AuthKey, Buffer, Fixed, Password, Prime256};
-use crate::errors::{OrRaise, Result};
+use crate::errors::{guard, OrRaise, Result};
 
 /// Inputs at least this large are processed with the GIL released.
 const DETACH_BYTES: usize = 64 * 1024;
@@ -186,7 +186,7 @@ fn ige256_encrypt<'py>(
     key: &Bound<'py, PyAny>,
     iv: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    ige_common(py, data, key, iv, false)
+    guard(py, || ige_common(py, data, key, iv, false))
 }
 
 /// AES-256-IGE decryption (see `_native.pyi`).
@@ -197,7 +197,7 @@ fn ige256_decrypt<'py>(
     key: &Bound<'py, PyAny>,
     iv: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    ige_common(py, data, key, iv, true)
+    guard(py, || ige_common(py, data, key, iv, true))
 }
 
 // ------------------------------------------------------------------------------- AES-CTR
@@ -227,10 +227,12 @@ impl AesCtr256 {
     #[new]
     #[pyo3(signature = (key, iv))]
     fn new(key: &Bound<'_, PyAny>, iv: &Bound<'_, PyAny>) -> Result<Self> {
-        let key = Fixed::<32>::arg(key, "key")?;
-        let iv = Fixed::<16>::arg(iv, "iv")?;
-        Ok(Self {
-            state: Mutex::new(Aes256Ctr::new(&key, &iv)),
+        guard(key.py(), || {
+            let key = Fixed::<32>::arg(key, "key")?;
+            let iv = Fixed::<16>::arg(iv, "iv")?;
+            Ok(Self {
+                state: Mutex::new(Aes256Ctr::new(&key, &iv)),
+            })
         })
     }
 
@@ -241,20 +243,22 @@ impl AesCtr256 {
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
     ) -> Result<Bound<'py, PyBytes>> {
-        let data = Buffer::arg(data, "data")?;
-        let n = data.len();
-        if n >= DETACH_BYTES {
-            return Ok(PyBytes::new_with(py, n, |out| {
-                py.detach(|| {
-                    ctr_state(self.state.lock()).map(|mut s| s.apply_keystream_to(&data, out))
-                })
-            })?);
-        }
-        let mut state = ctr_state(self.state.lock_py_attached(py))?;
-        Ok(PyBytes::new_with(py, n, |out| {
-            state.apply_keystream_to(&data, out);
-            Ok(())
-        })?)
+        guard(py, || {
+            let data = Buffer::arg(data, "data")?;
+            let n = data.len();
+            if n >= DETACH_BYTES {
+                return Ok(PyBytes::new_with(py, n, |out| {
+                    py.detach(|| {
+                        ctr_state(self.state.lock()).map(|mut s| s.apply_keystream_to(&data, out))
+                    })
+                })?);
+            }
+            let mut state = ctr_state(self.state.lock_py_attached(py))?;
+            Ok(PyBytes::new_with(py, n, |out| {
+                state.apply_keystream_to(&data, out);
+                Ok(())
+            })?)
+        })
     }
 }
 
@@ -263,8 +267,10 @@ impl AesCtr256 {
 /// SHA1(auth_key)[12:20].
 #[pyfunction]
 fn auth_key_id<'py>(py: Python<'py>, auth_key: &Bound<'py, PyAny>) -> Result<Bound<'py, PyBytes>> {
-    let ak = AuthKey::arg(auth_key)?;
-    Ok(new_bytes(py, &kdf::auth_key_id(&ak)))
+    guard(py, || {
+        let ak = AuthKey::arg(auth_key)?;
+        Ok(new_bytes(py, &kdf::auth_key_id(&ak)))
+    })
 }
 
 /// MTProto 2.0 (aes_key, aes_iv) from msg_key.
@@ -276,11 +282,13 @@ fn message_kdf<'py>(
     msg_key: &Bound<'py, PyAny>,
     sender: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyTuple>> {
-    let ak = AuthKey::arg(auth_key)?;
-    let mk = Fixed::<16>::arg(msg_key, "msg_key")?;
-    let sender = sender_arg(sender)?;
-    let (key, iv) = kdf::message_key_iv(&ak, &mk, sender);
-    Ok(PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])?)
+    guard(py, || {
+        let ak = AuthKey::arg(auth_key)?;
+        let mk = Fixed::<16>::arg(msg_key, "msg_key")?;
+        let sender = sender_arg(sender)?;
+        let (key, iv) = kdf::message_key_iv(&ak, &mk, sender);
+        Ok(PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])?)
+    })
 }
 
 /// Encrypts one MTProto 2.0 message in one call.
@@ -293,30 +301,32 @@ fn encrypt_message<'py>(
     sender: &Bound<'py, PyAny>,
     padding: Option<&Bound<'py, PyAny>>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let ak = AuthKey::arg(auth_key)?;
-    let pl = Buffer::arg(payload, "payload")?;
-    message::check_payload(&pl)?;
-    let sender = sender_arg(sender)?;
-    let given = Buffer::opt(padding, "padding")?;
-    let mut random = [0u8; 28];
-    let pad: &[u8] = match &given {
-        Some(p) => {
-            message::check_padding(pl.len(), p.len())?;
-            p
-        }
-        None => {
-            let n = message::random_padding_len(pl.len());
-            padding_rng::fill(&mut random[..n]);
-            &random[..n]
-        }
-    };
-    let len = message::packet_len(pl.len(), pad.len());
-    Ok(PyBytes::new_with(py, len, |out| {
-        maybe_detach(py, len >= DETACH_BYTES, || {
-            message::encrypt_message_into(&*ak, &pl, sender, pad, out)
-        })
-        .or_raise()
-    })?)
+    guard(py, || {
+        let ak = AuthKey::arg(auth_key)?;
+        let pl = Buffer::arg(payload, "payload")?;
+        message::check_payload(&pl)?;
+        let sender = sender_arg(sender)?;
+        let given = Buffer::opt(padding, "padding")?;
+        let mut random = [0u8; 28];
+        let pad: &[u8] = match &given {
+            Some(p) => {
+                message::check_padding(pl.len(), p.len())?;
+                p
+            }
+            None => {
+                let n = message::random_padding_len(pl.len());
+                padding_rng::fill(&mut random[..n]);
+                &random[..n]
+            }
+        };
+        let len = message::packet_len(pl.len(), pad.len());
+        Ok(PyBytes::new_with(py, len, |out| {
+            maybe_detach(py, len >= DETACH_BYTES, || {
+                message::encrypt_message_into(&*ak, &pl, sender, pad, out)
+            })
+            .or_raise()
+        })?)
+    })
 }
 
 /// Decrypts and checks one MTProto 2.0 packet.
@@ -328,14 +338,16 @@ fn decrypt_message<'py>(
     packet: &Bound<'py, PyAny>,
     sender: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let ak = AuthKey::arg(auth_key)?;
-    let pkt = Buffer::arg(packet, "packet")?;
-    let sender = sender_arg(sender)?;
-    let opened = message::open(&*ak, &pkt, sender)?;
-    let big = pkt.len() >= DETACH_BYTES;
-    Ok(PyBytes::new_with(py, opened.payload_len(), |out| {
-        maybe_detach(py, big, || opened.finish(out)).or_raise()
-    })?)
+    guard(py, || {
+        let ak = AuthKey::arg(auth_key)?;
+        let pkt = Buffer::arg(packet, "packet")?;
+        let sender = sender_arg(sender)?;
+        let opened = message::open(&*ak, &pkt, sender)?;
+        let big = pkt.len() >= DETACH_BYTES;
+        Ok(PyBytes::new_with(py, opened.payload_len(), |out| {
+            maybe_detach(py, big, || opened.finish(out)).or_raise()
+        })?)
+    })
 }
 
 // -------------------------------------------------------------------------------- 2FA SRP
@@ -348,11 +360,13 @@ fn srp_password_hash<'py>(
     salt1: &Bound<'py, PyAny>,
     salt2: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let pw = Password::arg(password)?;
-    let s1 = Buffer::arg(salt1, "salt1")?;
-    let s2 = Buffer::arg(salt2, "salt2")?;
-    let x = py.detach(|| srp::password_hash(&pw, &s1, &s2));
-    Ok(new_bytes(py, &x))
+    guard(py, || {
+        let pw = Password::arg(password)?;
+        let s1 = Buffer::arg(salt1, "salt1")?;
+        let s2 = Buffer::arg(salt2, "salt2")?;
+        let x = py.detach(|| srp::password_hash(&pw, &s1, &s2));
+        Ok(new_bytes(py, &x))
+    })
 }
 
 /// v = g^x mod p (256 bytes). Releases the GIL.
@@ -365,13 +379,15 @@ fn srp_verifier<'py>(
     g: &Bound<'py, PyAny>,
     p: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let pw = Password::arg(password)?;
-    let s1 = Buffer::arg(salt1, "salt1")?;
-    let s2 = Buffer::arg(salt2, "salt2")?;
-    let g = int_arg(g, "g")?;
-    let p = Prime256::arg(p, GroupUse::Srp)?;
-    let v = py.detach(|| srp::verifier(&pw, &s1, &s2, &g, &*p))?;
-    Ok(new_bytes(py, &v))
+    guard(py, || {
+        let pw = Password::arg(password)?;
+        let s1 = Buffer::arg(salt1, "salt1")?;
+        let s2 = Buffer::arg(salt2, "salt2")?;
+        let g = int_arg(g, "g")?;
+        let p = Prime256::arg(p, GroupUse::Srp)?;
+        let v = py.detach(|| srp::verifier(&pw, &s1, &s2, &g, &*p))?;
+        Ok(new_bytes(py, &v))
+    })
 }
 
 /// Telegram's SRP answer (A, M1). Releases the GIL for the whole computation.
@@ -388,21 +404,23 @@ fn srp_answer<'py>(
     srp_B: &Bound<'py, PyAny>,
     a: Option<&Bound<'py, PyAny>>,
 ) -> Result<Bound<'py, PyTuple>> {
-    let pw = Password::arg(password)?;
-    let s1 = Buffer::arg(salt1, "salt1")?;
-    let s2 = Buffer::arg(salt2, "salt2")?;
-    let g = int_arg(g, "g")?;
-    let p = Prime256::arg(p, GroupUse::Srp)?;
-    py.detach(|| check_group(&p, &g, GroupUse::Srp))?;
-    let b = Buffer::arg(srp_B, "srp_B")?;
-    srp::check_srp_b(&b, &BigUint::from_bytes_be(&*p))?;
-    let a = Fixed::<256>::opt(a, "a")?;
-    let a = a.as_deref().map(<[u8; 256]>::as_slice);
-    let (big_a, m1) = py.detach(|| srp::answer(&pw, &s1, &s2, &g, &*p, &b, a, &mut os_rng))?;
-    Ok(PyTuple::new(
-        py,
-        [new_bytes(py, &big_a), new_bytes(py, &m1)],
-    )?)
+    guard(py, || {
+        let pw = Password::arg(password)?;
+        let s1 = Buffer::arg(salt1, "salt1")?;
+        let s2 = Buffer::arg(salt2, "salt2")?;
+        let g = int_arg(g, "g")?;
+        let p = Prime256::arg(p, GroupUse::Srp)?;
+        py.detach(|| check_group(&p, &g, GroupUse::Srp))?;
+        let b = Buffer::arg(srp_B, "srp_B")?;
+        srp::check_srp_b(&b, &BigUint::from_bytes_be(&*p))?;
+        let a = Fixed::<256>::opt(a, "a")?;
+        let a = a.as_deref().map(<[u8; 256]>::as_slice);
+        let (big_a, m1) = py.detach(|| srp::answer(&pw, &s1, &s2, &g, &*p, &b, a, &mut os_rng))?;
+        Ok(PyTuple::new(
+            py,
+            [new_bytes(py, &big_a), new_bytes(py, &m1)],
+        )?)
+    })
 }
 
 // ---------------------------------------------------------------- handshake: pq, RSA, DH
@@ -410,8 +428,10 @@ fn srp_answer<'py>(
 /// Splits pq into (p, q), p the smallest prime factor.
 #[pyfunction]
 fn factorize(py: Python<'_>, pq: &Bound<'_, PyAny>) -> Result<(u64, u64)> {
-    let pq = int_arg(pq, "pq")?;
-    Ok(py.detach(|| pq::factorize_checked(&pq))?)
+    guard(py, || {
+        let pq = int_arg(pq, "pq")?;
+        Ok(py.detach(|| pq::factorize_checked(&pq))?)
+    })
 }
 
 /// base ** exp % mod (Montgomery for odd mod).
@@ -423,25 +443,29 @@ fn powmod(
     exp: &Bound<'_, PyAny>,
     r#mod: &Bound<'_, PyAny>,
 ) -> Result<BigInt> {
-    let base = int_arg(base, "base")?;
-    let base = bignum::non_negative("base", &base)?;
-    let exp = int_arg(exp, "exp")?;
-    let exp = bignum::non_negative("exp", &exp)?;
-    let m = int_arg(r#mod, "mod")?;
-    let m = bignum::check_modulus(&m)?;
-    let big = exp.bits() > 256 || m.bits() > 1024;
-    Ok(BigInt::from(maybe_detach(py, big, || {
-        bignum::powmod(&base, &exp, &m)
-    })))
+    guard(py, || {
+        let base = int_arg(base, "base")?;
+        let base = bignum::non_negative("base", &base)?;
+        let exp = int_arg(exp, "exp")?;
+        let exp = bignum::non_negative("exp", &exp)?;
+        let m = int_arg(r#mod, "mod")?;
+        let m = bignum::check_modulus(&m)?;
+        let big = exp.bits() > 256 || m.bits() > 1024;
+        Ok(BigInt::from(maybe_detach(py, big, || {
+            bignum::powmod(&base, &exp, &m)
+        })))
+    })
 }
 
 /// Raises DHSecurityError unless dh_prime/g form a valid group (verdict cached).
 #[pyfunction]
 fn check_dh_prime(py: Python<'_>, dh_prime: &Bound<'_, PyAny>, g: &Bound<'_, PyAny>) -> Result<()> {
-    let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
-    let g = int_arg(g, "g")?;
-    py.detach(|| check_group(&p, &g, GroupUse::Dh))?;
-    Ok(())
+    guard(py, || {
+        let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
+        let g = int_arg(g, "g")?;
+        py.detach(|| check_group(&p, &g, GroupUse::Dh))?;
+        Ok(())
+    })
 }
 
 /// (secret, g^secret mod p).
@@ -453,16 +477,18 @@ fn dh_keypair<'py>(
     dh_prime: &Bound<'py, PyAny>,
     secret: Option<&Bound<'py, PyAny>>,
 ) -> Result<Bound<'py, PyTuple>> {
-    let g = int_arg(g, "g")?;
-    let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
-    let g_small = py.detach(|| check_group(&p, &g, GroupUse::Dh))?;
-    let secret = Fixed::<256>::opt(secret, "secret")?;
-    let secret = secret.as_deref().map(<[u8; 256]>::as_slice);
-    let (s, public) = py.detach(|| dh::keypair(g_small, &p, secret, &mut os_rng))?;
-    Ok(PyTuple::new(
-        py,
-        [new_bytes(py, &s), new_bytes(py, &public)],
-    )?)
+    guard(py, || {
+        let g = int_arg(g, "g")?;
+        let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
+        let g_small = py.detach(|| check_group(&p, &g, GroupUse::Dh))?;
+        let secret = Fixed::<256>::opt(secret, "secret")?;
+        let secret = secret.as_deref().map(<[u8; 256]>::as_slice);
+        let (s, public) = py.detach(|| dh::keypair(g_small, &p, secret, &mut os_rng))?;
+        Ok(PyTuple::new(
+            py,
+            [new_bytes(py, &s), new_bytes(py, &public)],
+        )?)
+    })
 }
 
 /// peer_public^secret mod dh_prime (the auth_key).
@@ -473,20 +499,24 @@ fn dh_shared_key<'py>(
     secret: &Bound<'py, PyAny>,
     dh_prime: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let peer = Buffer::arg(peer_public, "peer_public")?;
-    let s = Fixed::<256>::arg(secret, "secret")?;
-    let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
-    let key = py.detach(|| dh::dh_shared_key(&peer, &*s, &*p))?;
-    Ok(new_bytes(py, &key))
+    guard(py, || {
+        let peer = Buffer::arg(peer_public, "peer_public")?;
+        let s = Fixed::<256>::arg(secret, "secret")?;
+        let p = Prime256::arg(dh_prime, GroupUse::Dh)?;
+        let key = py.detach(|| dh::dh_shared_key(&peer, &*s, &*p))?;
+        Ok(new_bytes(py, &key))
+    })
 }
 
 /// Telegram's RSA key fingerprint (signed int64).
 #[pyfunction]
 fn rsa_fingerprint(n: &Bound<'_, PyAny>, e: &Bound<'_, PyAny>) -> Result<i64> {
-    let n = int_arg(n, "n")?;
-    bignum::non_negative("n", &n)?;
-    let e = int_arg(e, "e")?;
-    Ok(rsa::fingerprint_checked(&n, &e)?)
+    guard(n.py(), || {
+        let n = int_arg(n, "n")?;
+        bignum::non_negative("n", &n)?;
+        let e = int_arg(e, "e")?;
+        Ok(rsa::fingerprint_checked(&n, &e)?)
+    })
 }
 
 /// Checks and converts n, e in order (shared by the two encryptions).
@@ -508,12 +538,14 @@ fn rsa_encrypt_legacy<'py>(
     e: &Bound<'py, PyAny>,
     random_padding: Option<&Bound<'py, PyAny>>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let data = Buffer::arg(data, "data")?;
-    rsa::check_legacy_data(&data)?;
-    let (n, e) = rsa_key(n, e)?;
-    let pad = Buffer::opt(random_padding, "random_padding")?;
-    let out = py.detach(|| rsa::encrypt_legacy(&data, &n, &e, pad.as_deref(), &mut os_rng))?;
-    Ok(new_bytes(py, &out))
+    guard(py, || {
+        let data = Buffer::arg(data, "data")?;
+        rsa::check_legacy_data(&data)?;
+        let (n, e) = rsa_key(n, e)?;
+        let pad = Buffer::opt(random_padding, "random_padding")?;
+        let out = py.detach(|| rsa::encrypt_legacy(&data, &n, &e, pad.as_deref(), &mut os_rng))?;
+        Ok(new_bytes(py, &out))
+    })
 }
 
 /// RSA_PAD encryption with temp_key retry.
@@ -527,35 +559,38 @@ fn rsa_pad_encrypt<'py>(
     random_padding: Option<&Bound<'py, PyAny>>,
     temp_keys: Option<&Bound<'py, PyAny>>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let data = Buffer::arg(data, "data")?;
-    rsa::check_pad_data(&data)?;
-    let (n, e) = rsa_key(n, e)?;
-    let pad = Buffer::opt(random_padding, "random_padding")?;
-    if let Some(p) = &pad {
-        let need = 192 - data.len();
-        if p.len() != need {
-            return Err(CoreError::invalid(format!(
-                "random_padding must be {need} bytes, not {}",
-                p.len()
-            ))
-            .into());
+    guard(py, || {
+        let data = Buffer::arg(data, "data")?;
+        rsa::check_pad_data(&data)?;
+        let (n, e) = rsa_key(n, e)?;
+        let pad = Buffer::opt(random_padding, "random_padding")?;
+        if let Some(p) = &pad {
+            let need = 192 - data.len();
+            if p.len() != need {
+                return Err(CoreError::invalid(format!(
+                    "random_padding must be {need} bytes, not {}",
+                    p.len()
+                ))
+                .into());
+            }
         }
-    }
-    let mut keys: Vec<Vec<u8>> = Vec::new();
-    if let Some(tk) = temp_keys.filter(|t| !t.is_none()) {
-        let iter = tk
-            .try_iter()
-            .map_err(|_| wrong_type(tk, "temp_keys", "a sequence"))?;
-        for item in iter {
-            let item = item?;
-            let key = Buffer::arg(&item, "temp_key")?;
-            rsa::check_temp_key(&key)?;
-            keys.push(key.to_vec());
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        if let Some(tk) = temp_keys.filter(|t| !t.is_none()) {
+            let iter = tk
+                .try_iter()
+                .map_err(|_| wrong_type(tk, "temp_keys", "a sequence"))?;
+            for item in iter {
+                let item = item?;
+                let key = Buffer::arg(&item, "temp_key")?;
+                rsa::check_temp_key(&key)?;
+                keys.push(key.to_vec());
+            }
         }
-    }
-    let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-    let out = py.detach(|| rsa::pad_encrypt(&data, &n, &e, pad.as_deref(), &refs, &mut os_rng))?;
-    Ok(new_bytes(py, &out))
+        let refs: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        let out =
+            py.detach(|| rsa::pad_encrypt(&data, &n, &e, pad.as_deref(), &refs, &mut os_rng))?;
+        Ok(new_bytes(py, &out))
+    })
 }
 
 /// Checks and converts encrypted, n, d in order (server role).
@@ -581,9 +616,11 @@ fn rsa_decrypt<'py>(
     n: &Bound<'py, PyAny>,
     d: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let (enc, n, d) = rsa_private(encrypted, n, d)?;
-    let out = py.detach(|| rsa::decrypt(&enc, &n, &d))?;
-    Ok(new_bytes(py, &out))
+    guard(py, || {
+        let (enc, n, d) = rsa_private(encrypted, n, d)?;
+        let out = py.detach(|| rsa::decrypt(&enc, &n, &d))?;
+        Ok(new_bytes(py, &out))
+    })
 }
 
 /// Undoes RSA_PAD (server role); returns data_with_padding (192 bytes).
@@ -594,9 +631,11 @@ fn rsa_pad_decrypt<'py>(
     n: &Bound<'py, PyAny>,
     d: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let (enc, n, d) = rsa_private(encrypted, n, d)?;
-    let out = py.detach(|| rsa::pad_decrypt(&enc, &n, &d))?;
-    Ok(new_bytes(py, &out))
+    guard(py, || {
+        let (enc, n, d) = rsa_private(encrypted, n, d)?;
+        let out = py.detach(|| rsa::pad_decrypt(&enc, &n, &d))?;
+        Ok(new_bytes(py, &out))
+    })
 }
 
 /// The `new_nonce` (32 bytes) and `server_nonce` (16 bytes) arguments, in that order.
@@ -616,9 +655,11 @@ fn tmp_aes_key_iv<'py>(
     new_nonce: &Bound<'py, PyAny>,
     server_nonce: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyTuple>> {
-    let (nn, sn) = nonces(new_nonce, server_nonce)?;
-    let (key, iv) = kdf::tmp_aes_key_iv(&nn, &sn);
-    Ok(PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])?)
+    guard(py, || {
+        let (nn, sn) = nonces(new_nonce, server_nonce)?;
+        let (key, iv) = kdf::tmp_aes_key_iv(&nn, &sn);
+        Ok(PyTuple::new(py, [new_bytes(py, &key), new_bytes(py, &iv)])?)
+    })
 }
 
 /// new_nonce_hash1/2/3.
@@ -629,11 +670,13 @@ fn new_nonce_hash<'py>(
     number: &Bound<'py, PyAny>,
     auth_key: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let nn = Fixed::<32>::arg(new_nonce, "new_nonce")?;
-    let num = int_arg(number, "number")?;
-    let num = kdf::check_nonce_number(u8::try_from(&num).ok(), &num)?;
-    let ak = AuthKey::arg(auth_key)?;
-    Ok(new_bytes(py, &kdf::new_nonce_hash(&nn, num, &ak)))
+    guard(py, || {
+        let nn = Fixed::<32>::arg(new_nonce, "new_nonce")?;
+        let num = int_arg(number, "number")?;
+        let num = kdf::check_nonce_number(u8::try_from(&num).ok(), &num)?;
+        let ak = AuthKey::arg(auth_key)?;
+        Ok(new_bytes(py, &kdf::new_nonce_hash(&nn, num, &ak)))
+    })
 }
 
 /// The first server salt.
@@ -643,8 +686,10 @@ fn server_salt<'py>(
     new_nonce: &Bound<'py, PyAny>,
     server_nonce: &Bound<'py, PyAny>,
 ) -> Result<Bound<'py, PyBytes>> {
-    let (nn, sn) = nonces(new_nonce, server_nonce)?;
-    Ok(new_bytes(py, &kdf::server_salt(&nn, &sn)))
+    guard(py, || {
+        let (nn, sn) = nonces(new_nonce, server_nonce)?;
+        Ok(new_bytes(py, &kdf::server_salt(&nn, &sn)))
+    })
 }
 
 /// Adds the crypto functions and Telegram's prime to `oxigram._native`.

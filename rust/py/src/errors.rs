@@ -6,6 +6,9 @@
 //! up once and cached, so Python stays the single owner of the hierarchy.
 
 use oxigram_core::error::Error as CoreError;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pyo3::exceptions::{PyMemoryError, PySystemError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
@@ -68,6 +71,7 @@ fn class_name(e: &CoreError) -> &'static str {
         CoreError::TlEncode(_) => "TLEncodeError",
         CoreError::CallbackData(_) => "CallbackDataError",
         CoreError::CallbackDataTooLong(_) => "CallbackDataTooLongError",
+        CoreError::OutOfMemory(_) => "MemoryError",
     }
 }
 
@@ -90,6 +94,7 @@ impl From<Error> for PyErr {
         match e {
             Error::Py(e) => e,
             Error::InvalidType(message) => raise("InvalidTypeError", (message,)),
+            Error::Core(CoreError::OutOfMemory(message)) => PyMemoryError::new_err(message),
             Error::Core(e) => {
                 let class = class_name(&e);
                 let message = e.to_string();
@@ -115,4 +120,31 @@ impl<T> OrRaise<T> for std::result::Result<T, CoreError> {
     fn or_raise(self) -> PyResult<T> {
         self.map_err(|e| Error::Core(e).into())
     }
+}
+
+/// Runs the body of a binding so that no panic reaches Python as pyo3's `PanicException` (a
+/// `BaseException`, which `except Exception` does not catch). The bodies avoid panicking
+/// calls; this is the last resort. A Python allocation that failed is a `MemoryError` (pyo3
+/// panics with "PyObject pointer is null" on the null it returns), as is a Rust one; any
+/// other panic is a `SystemError` naming it.
+pub fn guard<T>(py: Python<'_>, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    let payload = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => return result,
+        Err(payload) => payload,
+    };
+    if let Some(pending) = PyErr::take(py) {
+        return Err(Error::Py(pending));
+    }
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let memory = ["PyObject pointer is null", "alloc", "capacity overflow"];
+    if memory.iter().any(|m| message.contains(m)) {
+        return Err(Error::Py(PyMemoryError::new_err(message)));
+    }
+    Err(Error::Py(PySystemError::new_err(format!(
+        "internal error in oxigram._native: {message}"
+    ))))
 }

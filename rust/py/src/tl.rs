@@ -13,15 +13,17 @@ use std::sync::OnceLock;
 
 use oxigram_core::error::Error as CoreError;
 use oxigram_core::tl::codec::{Builder, Foreign, IdMap, Source, Text};
-use oxigram_core::tl::{parse_schema, Codec, Constructor, Field, Schema};
+use oxigram_core::tl::{
+    parse_schema, Codec, Constructor, Field, Limits, Schema, MAX_ELEMENTS, MAX_INFLATED,
+};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
-use crate::args::{type_name, Buffer};
-use crate::errors::{Error, Result};
+use crate::args::{type_name, wrong_type, Buffer};
+use crate::errors::{guard, Error, Result};
 use crate::tl_fast::Fast;
 
 /// `(id, name, is_function, fields, result)`, fields as `(name, type, flag word, bit)`.
@@ -183,7 +185,7 @@ unsafe extern "C" fn tl_bytes(
         let py = unsafe { Python::assume_attached() };
         let obj = unsafe { Bound::from_borrowed_ptr(py, slf) };
         let ty = unsafe { ffi::Py_TYPE(slf) } as usize;
-        let result = match with_registry(py, |m| m.get(&ty).copied()) {
+        let result = guard(py, || match with_registry(py, |m| m.get(&ty).copied()) {
             Some((codec, ctor)) => {
                 // SAFETY: a registered pointer is a live TLCodec (its Drop unregisters it);
                 // the new reference keeps it alive during the call (a nested dict being
@@ -194,13 +196,13 @@ unsafe extern "C" fn tl_bytes(
                     .get()
                     .encode_as(py, &obj, Some(ctor))
                     .map(Bound::into_any)
-                    .map_err(PyErr::from)
             }
-            None => obj
+            None => Ok(obj
                 .get_type()
                 .getattr("_tl_encode")
-                .and_then(|encode| encode.call1((&obj,))),
-        };
+                .and_then(|encode| encode.call1((&obj,)))?),
+        })
+        .map_err(PyErr::from);
         match result {
             Ok(b) => b.into_ptr(),
             Err(e) => {
@@ -263,14 +265,17 @@ impl<'a, 'py> Builder for PyBuilder<'a, 'py> {
     type Object = Decoded<'a, 'py>;
     type Error = Error;
 
+    // The values are made through the C API with the null check, not pyo3's constructors,
+    // which panic when a Python allocation fails: a decode out of memory is a `MemoryError`.
     fn int(&mut self, v: i32) -> Result<Self::Value> {
-        Ok(v.into_pyobject(self.py)?.into_any())
+        // SAFETY: plain C API constructors; a null result is turned into the pending error.
+        owned(self.py, unsafe { ffi::PyLong_FromLong(v.into()) })
     }
     fn long(&mut self, v: i64) -> Result<Self::Value> {
-        Ok(v.into_pyobject(self.py)?.into_any())
+        owned(self.py, unsafe { ffi::PyLong_FromLongLong(v) })
     }
     fn double(&mut self, v: f64) -> Result<Self::Value> {
-        Ok(PyFloat::new(self.py, v).into_any())
+        owned(self.py, unsafe { ffi::PyFloat_FromDouble(v) })
     }
     fn big(&mut self, le: &[u8]) -> Result<Self::Value> {
         if let Ok(b) = <[u8; 16]>::try_from(le) {
@@ -297,13 +302,24 @@ impl<'a, 'py> Builder for PyBuilder<'a, 'py> {
         Ok(unsafe { Bound::from_owned_ptr_or_err(self.py, ptr) }?)
     }
     fn bytes(&mut self, raw: &[u8]) -> Result<Self::Value> {
-        Ok(PyBytes::new(self.py, raw).into_any())
+        // SAFETY: `raw` is a live slice of `raw.len()` bytes (below 2^24, a TL length).
+        owned(self.py, unsafe {
+            ffi::PyBytes_FromStringAndSize(raw.as_ptr().cast(), raw.len() as ffi::Py_ssize_t)
+        })
     }
     fn boolean(&mut self, v: bool) -> Result<Self::Value> {
         Ok(PyBool::new(self.py, v).to_owned().into_any())
     }
     fn vector(&mut self, items: Vec<Self::Value>) -> Result<Self::Value> {
-        Ok(PyList::new(self.py, items)?.into_any())
+        // SAFETY: a new list of `items.len()` empty slots, each filled once with a reference
+        // it takes over (`into_ptr`), as `PyList_SetItem` steals it.
+        let list = owned(self.py, unsafe {
+            ffi::PyList_New(items.len() as ffi::Py_ssize_t)
+        })?;
+        for (i, item) in items.into_iter().enumerate() {
+            unsafe { ffi::PyList_SetItem(list.as_ptr(), i as ffi::Py_ssize_t, item.into_ptr()) };
+        }
+        Ok(list)
     }
     fn begin(&mut self, ctor: usize) -> Result<Self::Object> {
         let slot = self.cls.slot(self.py, ctor)?;
@@ -350,6 +366,15 @@ impl<'a, 'py> Builder for PyBuilder<'a, 'py> {
     fn finish(&mut self, obj: Self::Object) -> Result<Self::Value> {
         Ok(obj.obj)
     }
+    fn detached<R: Send>(&mut self, work: impl FnOnce() -> R + Send) -> R {
+        self.py.detach(work)
+    }
+}
+
+/// A new reference from the C API, or the Python error it set (`MemoryError`).
+fn owned(py: Python<'_>, ptr: *mut ffi::PyObject) -> Result<Bound<'_, PyAny>> {
+    // SAFETY: `ptr` is a new reference or null with an exception set.
+    Ok(unsafe { Bound::from_owned_ptr_or_err(py, ptr) }?)
 }
 
 struct PySource<'a, 'py> {
@@ -607,8 +632,8 @@ impl TLCodec {
         &self,
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
-        offset: i64,
-        exact: Option<bool>,
+        at: At<'_, 'py>,
+        budget: (&Arg<'py>, &Arg<'py>),
     ) -> Result<(Bound<'py, PyAny>, usize)> {
         let cls = self.classes()?;
         // `bytes` is read in place; other buffers are copied first (see `Buffer`).
@@ -619,15 +644,73 @@ impl TLCodec {
             ))
             .into());
         };
-        if offset < 0 || offset as usize > bytes.len() {
-            return Err(CoreError::TlDecode(format!("offset {offset} is outside the data")).into());
-        }
+        let start = match at {
+            At::Whole(_) | At::Offset(None) => 0,
+            At::Offset(Some(offset)) => {
+                // An int outside the data, however large or negative, is a decode error.
+                let Ok(offset) = offset.cast::<PyInt>() else {
+                    return Err(wrong_type(offset, "offset", "int"));
+                };
+                let start = offset.extract::<usize>().ok().filter(|&o| o <= bytes.len());
+                let Some(start) = start else {
+                    let message = format!("offset {offset} is outside the data");
+                    return Err(CoreError::TlDecode(message).into());
+                };
+                start
+            }
+        };
+        let limits = limits(budget.0, budget.1)?;
         let mut b = PyBuilder { py, cls };
-        match exact {
-            Some(exact) => self.codec.decode(&mut b, &bytes, exact).map(|v| (v, 0)),
-            None => self.codec.decode_prefix(&mut b, &bytes, offset as usize),
+        match at {
+            At::Whole(exact) => self
+                .codec
+                .decode_within(&mut b, &bytes, exact, limits)
+                .map(|v| (v, 0)),
+            At::Offset(_) => self
+                .codec
+                .decode_prefix_within(&mut b, &bytes, start, limits),
         }
     }
+}
+
+/// Where [`TLCodec::decode_at`] starts: the whole buffer (exactly or not), or an offset
+/// (`None`: not given, 0).
+enum At<'a, 'py> {
+    Whole(bool),
+    Offset(Option<&'a Bound<'py, PyAny>>),
+}
+
+/// An argument taken as it is, checked in the body (in signature order, with the messages of
+/// the pure twin); `Arg(None)` when it was not given, so its default can be an int.
+struct Arg<'py>(Option<Bound<'py, PyAny>>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Arg<'py> {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Self(Some(obj.to_owned())))
+    }
+}
+
+/// The decode budget from the keyword arguments: non-negative ints (`bool` counts as an
+/// int); values beyond `usize` are no limit at all.
+fn limits(max_inflated: &Arg<'_>, max_elements: &Arg<'_>) -> Result<Limits> {
+    let one = |v: &Arg<'_>, name: &str, default: usize| -> Result<usize> {
+        let Some(v) = &v.0 else { return Ok(default) };
+        let Ok(v) = v.cast::<PyInt>() else {
+            return Err(wrong_type(v, name, "int"));
+        };
+        if let Ok(v) = v.extract::<usize>() {
+            return Ok(v);
+        }
+        if v.lt(0)? {
+            return Err(CoreError::invalid(format!("{name} must be >= 0, not {v}")).into());
+        }
+        Ok(usize::MAX)
+    };
+    Ok(Limits {
+        max_inflated: one(max_inflated, "max_inflated", MAX_INFLATED)?,
+        max_elements: one(max_elements, "max_elements", MAX_ELEMENTS)?,
+    })
 }
 
 #[pymethods]
@@ -635,30 +718,34 @@ impl TLCodec {
     /// Parses and compiles schema text.
     #[new]
     fn new(text: &Bound<'_, PyAny>) -> Result<Self> {
-        let Ok(text) = text.cast::<PyString>() else {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "schema text must be str, not {}",
-                type_name(text)
-            ))));
-        };
-        let codec = Codec::from_text(&text.to_cow()?)?;
-        Ok(Self {
-            codec,
-            classes: OnceLock::new(),
+        guard(text.py(), || {
+            let Ok(text) = text.cast::<PyString>() else {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "schema text must be str, not {}",
+                    type_name(text)
+                ))));
+            };
+            let codec = Codec::from_text(&text.to_cow()?)?;
+            Ok(Self {
+                codec,
+                classes: OnceLock::new(),
+            })
         })
     }
 
     /// Parses `.tl` text into `(layer, constructors)` without compiling a codec.
     #[staticmethod]
     fn parse_schema(py: Python<'_>, text: &Bound<'_, PyAny>) -> Result<Py<PyAny>> {
-        let Ok(text) = text.cast::<PyString>() else {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "schema text must be str, not {}",
-                type_name(text)
-            ))));
-        };
-        let schema = parse_schema(&text.to_cow()?)?;
-        Ok(describe(py, &schema)?)
+        guard(py, || {
+            let Ok(text) = text.cast::<PyString>() else {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "schema text must be str, not {}",
+                    type_name(text)
+                ))));
+            };
+            let schema = parse_schema(&text.to_cow()?)?;
+            Ok(describe(py, &schema)?)
+        })
     }
 
     /// The `// LAYER N` of the schema, or -1.
@@ -669,120 +756,152 @@ impl TLCodec {
 
     /// The parsed constructors: `(id, name, is_function, fields, result)`.
     fn constructors(&self, py: Python<'_>) -> Result<Py<PyAny>> {
-        let described = describe(py, &self.codec.schema)?;
-        Ok(described.bind(py).get_item(1)?.unbind())
+        guard(py, || {
+            let described = describe(py, &self.codec.schema)?;
+            Ok(described.bind(py).get_item(1)?.unbind())
+        })
     }
 
     /// `(id, name, is_function, result)` of each constructor, in `constructors()` order:
     /// an index of the schema without the fields.
     fn headers(&self, py: Python<'_>) -> Result<Py<PyAny>> {
-        let items = PyList::empty(py);
-        for c in &self.codec.schema.constructors {
-            items.append((c.id, c.name.as_str(), c.is_function, c.result.as_str()))?;
-        }
-        Ok(items.into_any().unbind())
+        guard(py, || {
+            let items = PyList::empty(py);
+            for c in &self.codec.schema.constructors {
+                items.append((c.id, c.name.as_str(), c.is_function, c.result.as_str()))?;
+            }
+            Ok(items.into_any().unbind())
+        })
     }
 
     /// Constructor `index`, as in `constructors()`.
     fn constructor<'py>(&self, py: Python<'py>, index: i64) -> Result<Bound<'py, PyAny>> {
-        let all = &self.codec.schema.constructors;
-        match usize::try_from(index).ok().and_then(|i| all.get(i)) {
-            Some(c) => Ok(describe_ctor(py, c)?),
-            None => Err(Error::from(CoreError::TlSchema(format!(
-                "no constructor {index} in a schema of {}",
-                all.len()
-            )))),
-        }
+        guard(py, || {
+            let all = &self.codec.schema.constructors;
+            match usize::try_from(index).ok().and_then(|i| all.get(i)) {
+                Some(c) => Ok(describe_ctor(py, c)?),
+                None => Err(Error::from(CoreError::TlSchema(format!(
+                    "no constructor {index} in a schema of {}",
+                    all.len()
+                )))),
+            }
+        })
     }
 
     /// Gives the codec its class factory: `factory(i)` makes the class of constructor `i`
     /// (in `constructors()` order); it is called once per constructor, on first use.
     fn bind(slf: &Bound<'_, Self>, factory: &Bound<'_, PyAny>) -> Result<()> {
-        let py = slf.py();
-        let this = slf.get();
-        let already = || {
-            Error::from(CoreError::TlSchema(
-                "the codec's classes are already bound".into(),
-            ))
-        };
-        if this.classes.get().is_some() {
-            return Err(already());
-        }
-        if !factory.is_callable() {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "bind needs a class factory, not {}",
-                type_name(factory)
-            ))));
-        }
-        let ctors = &this.codec.ctors;
-        let names = ctors
-            .iter()
-            .map(|c| {
-                c.fields
-                    .iter()
-                    .map(|f| PyString::intern(py, &f.name).unbind())
-                    .collect()
-            })
-            .collect();
-        let classes = Classes {
-            factory: factory.clone().unbind(),
-            slots: ctors.iter().map(|_| OnceLock::new()).collect(),
-            names,
-            index: ClassIndex::default(),
-            empty: PyTuple::empty(py).unbind(),
-            owner: slf.as_ptr() as usize,
-        };
-        this.classes.set(classes).map_err(|_| already())
+        guard(slf.py(), || {
+            let py = slf.py();
+            let this = slf.get();
+            let already = || {
+                Error::from(CoreError::TlSchema(
+                    "the codec's classes are already bound".into(),
+                ))
+            };
+            if this.classes.get().is_some() {
+                return Err(already());
+            }
+            if !factory.is_callable() {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "bind needs a class factory, not {}",
+                    type_name(factory)
+                ))));
+            }
+            let ctors = &this.codec.ctors;
+            let names = ctors
+                .iter()
+                .map(|c| {
+                    c.fields
+                        .iter()
+                        .map(|f| PyString::intern(py, &f.name).unbind())
+                        .collect()
+                })
+                .collect();
+            let classes = Classes {
+                factory: factory.clone().unbind(),
+                slots: ctors.iter().map(|_| OnceLock::new()).collect(),
+                names,
+                index: ClassIndex::default(),
+                empty: PyTuple::empty(py).unbind(),
+                owner: slf.as_ptr() as usize,
+            };
+            this.classes.set(classes).map_err(|_| already())
+        })
     }
 
     /// The class of constructor `index` (in `constructors()` order), made by the factory on
     /// first use.
     fn class_of<'py>(&self, py: Python<'py>, index: i64) -> Result<Bound<'py, PyType>> {
-        let cls = self.classes()?;
-        let Some(ctor) = usize::try_from(index).ok().filter(|&i| i < cls.slots.len()) else {
-            return Err(Error::from(CoreError::TlSchema(format!(
-                "no constructor {index} in a schema of {}",
-                cls.slots.len()
-            ))));
-        };
-        Ok(cls.slot(py, ctor)?.cls.bind(py).clone())
+        guard(py, || {
+            let cls = self.classes()?;
+            let Some(ctor) = usize::try_from(index).ok().filter(|&i| i < cls.slots.len()) else {
+                return Err(Error::from(CoreError::TlSchema(format!(
+                    "no constructor {index} in a schema of {}",
+                    cls.slots.len()
+                ))));
+            };
+            Ok(cls.slot(py, ctor)?.cls.bind(py).clone())
+        })
     }
 
     /// The `__bytes__` to install on the bound classes: a native method descriptor that
     /// encodes with the codec that bound the object's class (no Python frame).
     #[staticmethod]
     fn bytes_method(py: Python<'_>) -> Result<Py<PyAny>> {
-        Ok(crate::tl_method::descriptor(py, tl_bytes)?.clone_ref(py))
+        guard(py, || {
+            Ok(crate::tl_method::descriptor(py, tl_bytes)?.clone_ref(py))
+        })
     }
 
     /// Encodes `obj` boxed (constructor id first, flags computed).
     fn encode<'py>(&self, py: Python<'py>, obj: &Bound<'py, PyAny>) -> Result<Bound<'py, PyBytes>> {
-        let cls = self.classes()?;
-        // SAFETY: the type pointer of a live object, used as a key only.
-        let ty = unsafe { ffi::Py_TYPE(obj.as_ptr()) } as usize;
-        self.encode_as(py, obj, cls.index.get(ty))
+        guard(py, || {
+            let cls = self.classes()?;
+            // SAFETY: the type pointer of a live object, used as a key only.
+            let ty = unsafe { ffi::Py_TYPE(obj.as_ptr()) } as usize;
+            self.encode_as(py, obj, cls.index.get(ty))
+        })
     }
 
     /// Decodes one boxed value; with `exact`, trailing bytes raise `TrailingBytesError`.
-    #[pyo3(signature = (data, exact = true))]
+    #[pyo3(
+        signature = (data, exact = true, *, max_inflated = Arg(None), max_elements = Arg(None)),
+        text_signature = "($self, data, exact=True, *, max_inflated=16777216, max_elements=1000000)"
+    )]
     fn decode<'py>(
         &self,
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
         exact: bool,
+        max_inflated: Arg<'py>,
+        max_elements: Arg<'py>,
     ) -> Result<Bound<'py, PyAny>> {
-        Ok(self.decode_at(py, data, 0, Some(exact))?.0)
+        let budget = (&max_inflated, &max_elements);
+        guard(py, || {
+            Ok(self.decode_at(py, data, At::Whole(exact), budget)?.0)
+        })
     }
 
     /// Decodes one boxed value at `offset`; returns `(value, offset after it)`.
-    #[pyo3(signature = (data, offset = 0))]
+    #[pyo3(
+        signature = (data, offset = Arg(None), *, max_inflated = Arg(None), max_elements = Arg(None)),
+        text_signature = "($self, data, offset=0, *, max_inflated=16777216, max_elements=1000000)"
+    )]
     fn decode_prefix<'py>(
         &self,
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
-        offset: i64,
-    ) -> Result<(Bound<'py, PyAny>, usize)> {
-        self.decode_at(py, data, offset, None)
+        offset: Arg<'py>,
+        max_inflated: Arg<'py>,
+        max_elements: Arg<'py>,
+    ) -> Result<Bound<'py, PyTuple>> {
+        let budget = (&max_inflated, &max_elements);
+        guard(py, || {
+            let (v, end) = self.decode_at(py, data, At::Offset(offset.0.as_ref()), budget)?;
+            // Made here, inside the guard: a failed allocation is a MemoryError too.
+            Ok(PyTuple::new(py, [v, end.into_pyobject(py)?.into_any()])?)
+        })
     }
 }
 

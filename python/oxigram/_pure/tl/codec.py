@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import keyword
 import struct
+import sys
 import zlib
 from collections.abc import Callable
 from typing import Any
 
 from ...errors import (
+    InvalidInputError,
+    InvalidTypeError,
     LimitExceededError,
     TLDecodeError,
     TLEncodeError,
@@ -27,14 +30,23 @@ from ...errors import (
 )
 from .schema import CtorDesc, SchemaDesc, parse_schema
 
-__all__ = ["GZIP_LIMIT", "MAX_DEPTH", "TLCodec"]
+__all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "MAX_INFLATED", "TLCodec"]
 
 #: Deepest nesting of objects (boxed or bare, gzip_packed included) a decode accepts.
 MAX_DEPTH = 64
 #: Most ``#`` flag words one constructor may have.
 MAX_FLAG_WORDS = 8
-#: Largest size a gzip_packed payload may unpack to.
-GZIP_LIMIT = 16 * 1024 * 1024
+# The decode budget of one message (the twin of `oxigram_core::tl::codec::Limits`, where the
+# defaults are reasoned out): what all of it may unpack and build, charged as the input is
+# read. A decode's budget is a list `b`: [elements left, inflated bytes left, max_elements,
+# max_inflated]; an object costs one plus its constructor's fields (flag words excepted),
+# charged before its body is read, a vector item one, charged with the count.
+#: Default of ``max_inflated``: bytes all of a message's gzip_packed may unpack to, together.
+MAX_INFLATED = 16 * 1024 * 1024
+#: Default of ``max_elements``: elements one decode may build.
+MAX_ELEMENTS = 1_000_000
+#: Budgets beyond this are no limit (the native codec's ``usize``).
+_NO_LIMIT = (1 << 64) - 1
 
 ID_BOOL_TRUE = 0x997275B5
 ID_BOOL_FALSE = 0xBC799737
@@ -59,7 +71,9 @@ _FIXED = {"int": (4, "i"), "long": (8, "q"), "double": (8, "d"), "#": (4, "I")}
 _MIN_SIZE = {"long": 8, "double": 8, "int128": 16, "int256": 32}
 _INT_RANGE = {"int": (-(1 << 31), 1 << 31), "long": (-(1 << 63), 1 << 63)}
 
-Reader = Callable[[Any, int, int], tuple[Any, int]]
+#: Reads a value: ``(data, pos, depth, budget) -> (value, next pos)``; ``budget`` is the
+#: decode's :data:`Budget`.
+Reader = Callable[[Any, int, int, list[int]], tuple[Any, int]]
 #: Writes a primitive value: ``(out, value)``.
 Writer = Callable[[bytearray, Any], None]
 #: Writes an object or a vector, nested ``depth`` levels deep: ``(out, value, depth)``.
@@ -85,6 +99,12 @@ def _end_run(pos: int, n: int, sizes: tuple[int, ...]) -> UnexpectedEndError:
 
 def _deep(pos: int) -> LimitExceededError:
     return LimitExceededError(f"nesting deeper than {MAX_DEPTH} levels at offset {pos}")
+
+
+def _over_budget(name: str, pos: int, b: list[int]) -> LimitExceededError:
+    return LimitExceededError(
+        f"{name} at offset {pos} exceeds the decode budget of {b[2]} elements"
+    )
 
 
 def _unknown(cid: int, pos: int) -> UnknownConstructorError:
@@ -118,35 +138,35 @@ def _read_raw(data: Any, pos: int, n: int) -> tuple[bytes, int]:
     return bytes(data[start : start + length]), pos + total
 
 
-def _read_bytes(data: Any, pos: int, depth: int) -> tuple[bytes, int]:
+def _read_bytes(data: Any, pos: int, depth: int, b: list[int]) -> tuple[bytes, int]:
     return _read_raw(data, pos, len(data))
 
 
-def _read_string(data: Any, pos: int, depth: int) -> tuple[str, int]:
+def _read_string(data: Any, pos: int, depth: int, b: list[int]) -> tuple[str, int]:
     raw, pos = _read_raw(data, pos, len(data))
     return raw.decode("utf-8", "replace"), pos
 
 
-def _read_int(data: Any, pos: int, depth: int) -> tuple[int, int]:
+def _read_int(data: Any, pos: int, depth: int, b: list[int]) -> tuple[int, int]:
     if pos + 4 > len(data):
         raise _end(pos, 4, len(data))
     return _i32(data, pos)[0], pos + 4
 
 
-def _read_long(data: Any, pos: int, depth: int) -> tuple[int, int]:
+def _read_long(data: Any, pos: int, depth: int, b: list[int]) -> tuple[int, int]:
     if pos + 8 > len(data):
         raise _end(pos, 8, len(data))
     return _i64(data, pos)[0], pos + 8
 
 
-def _read_double(data: Any, pos: int, depth: int) -> tuple[float, int]:
+def _read_double(data: Any, pos: int, depth: int, b: list[int]) -> tuple[float, int]:
     if pos + 8 > len(data):
         raise _end(pos, 8, len(data))
     return _f64(data, pos)[0], pos + 8
 
 
 def _big_reader(size: int) -> Reader:
-    def read(data: Any, pos: int, depth: int) -> tuple[int, int]:
+    def read(data: Any, pos: int, depth: int, b: list[int]) -> tuple[int, int]:
         if pos + size > len(data):
             raise _end(pos, size, len(data))
         return int.from_bytes(data[pos : pos + size], "little", signed=True), pos + size
@@ -248,6 +268,20 @@ def _fields_text(fields: list[Any]) -> str:
     return " ".join(
         f"{name}:{flag}.{bit}?{ty}" if flag else f"{name}:{ty}" for name, ty, flag, bit in fields
     )
+
+
+def _data_arg(data: Any) -> bytes:
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TLDecodeError(f"data must be bytes, bytearray or memoryview, not {_type_name(data)}")
+    return data if isinstance(data, bytes) else bytes(data)
+
+
+def _budget_arg(value: Any, name: str) -> int:
+    if not isinstance(value, int):
+        raise InvalidTypeError(f"{name} must be int, not {_type_name(value)}")
+    if value < 0:
+        raise InvalidInputError(f"{name} must be >= 0, not {value}")
+    return min(value, _NO_LIMIT)
 
 
 # -------------------------------------------------------------------------------- the codec
@@ -427,31 +461,31 @@ class TLCodec:
         if kind == "bare":
             ctor = self._bare_ctor(ty)
 
-            def read_bare(data: Any, pos: int, depth: int) -> tuple[Any, int]:
+            def read_bare(data: Any, pos: int, depth: int, b: list[int]) -> tuple[Any, int]:
                 if depth >= MAX_DEPTH:
                     raise _deep(pos)
                 body = ctor.body_reader or self._compile_reader(ctor)
-                return body(data, pos, depth + 1)
+                return body(data, pos, depth + 1, b)
 
             return read_bare
         table = self._any_table if kind == "any" else self._by_type[ty]
         expected = None if kind == "any" else ty
 
-        def read_boxed(data: Any, pos: int, depth: int) -> tuple[Any, int]:
+        def read_boxed(data: Any, pos: int, depth: int, b: list[int]) -> tuple[Any, int]:
             if pos + 4 > len(data):
                 raise _end(pos, 4, len(data))
             ctor = table.get(_u32(data, pos)[0])
             if ctor is None:
-                return self._read_special(data, pos, depth, expected)
+                return self._read_special(data, pos, depth, expected, b)
             if depth >= MAX_DEPTH:
                 raise _deep(pos)
             body = ctor.body_reader or self._compile_reader(ctor)
-            return body(data, pos + 4, depth + 1)
+            return body(data, pos + 4, depth + 1, b)
 
         return read_boxed
 
     def _read_special(
-        self, data: Any, pos: int, depth: int, expected: str | None
+        self, data: Any, pos: int, depth: int, expected: str | None, b: list[int]
     ) -> tuple[Any, int]:
         """A boxed value whose id is not in the expected table: gzip_packed, Bool or Vector
         in an ``Object`` position, or an error."""
@@ -460,8 +494,8 @@ class TLCodec:
             if depth >= MAX_DEPTH:
                 raise _deep(pos)
             raw, end = _read_raw(data, pos + 4, len(data))
-            inner = self._gunzip(raw, pos)
-            value, used = self._reader(expected or "Object")(inner, 0, depth + 1)
+            inner = self._gunzip(raw, pos, b)
+            value, used = self._reader(expected or "Object")(inner, 0, depth + 1, b)
             if used != len(inner):
                 raise TrailingBytesError(
                     f"{len(inner) - used} trailing bytes after the object at offset {used}"
@@ -474,7 +508,7 @@ class TLCodec:
                 # a vector in an Object position nests like an object (it can hold itself)
                 if depth >= MAX_DEPTH:
                     raise _deep(pos)
-                return self._reader("Vector<Object>")(data, pos, depth + 1)
+                return self._reader("Vector<Object>")(data, pos, depth + 1, b)
         known = self._by_id.get(cid)
         if known is None:
             if cid == ID_VECTOR:
@@ -492,21 +526,23 @@ class TLCodec:
         )
 
     @staticmethod
-    def _gunzip(raw: bytes, pos: int) -> bytes:
+    def _gunzip(raw: bytes, pos: int, b: list[int]) -> bytes:
+        left = b[1]
         d = zlib.decompressobj(31)
         try:
-            out = d.decompress(raw, GZIP_LIMIT + 1)
+            out = d.decompress(raw, min(left, sys.maxsize - 1) + 1)
         except zlib.error:
             raise TLDecodeError(f"gzip_packed at offset {pos} holds bad compressed data") from None
-        if len(out) > GZIP_LIMIT:
+        if len(out) > left:
             raise LimitExceededError(
-                f"gzip_packed at offset {pos} unpacks to more than {GZIP_LIMIT} bytes"
+                f"gzip_packed at offset {pos} unpacks past the decode budget of {b[3]} bytes"
             )
         if not d.eof:
             raise TLDecodeError(f"gzip_packed at offset {pos} holds bad compressed data")
+        b[1] -= len(out)
         return out
 
-    def _read_bool(self, data: Any, pos: int, depth: int) -> tuple[bool, int]:
+    def _read_bool(self, data: Any, pos: int, depth: int, b: list[int]) -> tuple[bool, int]:
         if pos + 4 > len(data):
             raise _end(pos, 4, len(data))
         cid = _u32(data, pos)[0]
@@ -515,7 +551,7 @@ class TLCodec:
         if cid == ID_BOOL_FALSE:
             return False, pos + 4
         if cid == ID_GZIP:
-            return self._read_special(data, pos, depth, "Bool")
+            return self._read_special(data, pos, depth, "Bool", b)
         known = self._by_id.get(cid)
         if known is None and cid != ID_VECTOR:
             raise _unknown(cid, pos)
@@ -530,7 +566,7 @@ class TLCodec:
         elem_reader = None if fixed is not None else self._reader(elem)
         code = fixed[1] if fixed is not None else ""
 
-        def read_vector(data: Any, pos: int, depth: int) -> tuple[list[Any], int]:
+        def read_vector(data: Any, pos: int, depth: int, b: list[int]) -> tuple[list[Any], int]:
             n = len(data)
             if boxed:
                 if pos + 4 > n:
@@ -538,7 +574,7 @@ class TLCodec:
                 cid = _u32(data, pos)[0]
                 if cid != ID_VECTOR:
                     if cid == ID_GZIP:
-                        return self._read_special(data, pos, depth, ty)
+                        return self._read_special(data, pos, depth, ty, b)
                     known = self._by_id.get(cid)
                     if known is None and cid not in (ID_BOOL_TRUE, ID_BOOL_FALSE):
                         raise _unknown(cid, pos)
@@ -559,6 +595,12 @@ class TLCodec:
                 raise LimitExceededError(
                     f"vector of {count} elements at offset {pos} exceeds the {left} bytes left"
                 )
+            if count > b[0]:
+                raise LimitExceededError(
+                    f"vector of {count} elements at offset {pos} exceeds the decode budget of "
+                    f"{b[2]} elements"
+                )
+            b[0] -= count
             pos += 4
             if elem_reader is None:
                 items = list(struct.unpack_from(f"<{count}{code}", data, pos))
@@ -566,7 +608,7 @@ class TLCodec:
             items = []
             append = items.append
             for _ in range(count):
-                item, pos = elem_reader(data, pos, depth)
+                item, pos = elem_reader(data, pos, depth, b)
                 append(item)
             return items, pos
 
@@ -580,8 +622,17 @@ class TLCodec:
             "_end": _end,
             "_end_run": _end_run,
             "_u32": _u32,
+            "_over": _over_budget,
         }
-        lines = ["def _body(data, pos, depth):", "    n = len(data)", "    o = _new(_cls)"]
+        # The element budget is charged first, for the whole constructor (see `Budget`).
+        cost = 1 + sum(1 for f in ctor.fields if f[1] != "#")
+        lines = [
+            "def _body(data, pos, depth, b):",
+            f"    b[0] -= {cost}",
+            f"    if b[0] < 0: raise _over({ctor.name!r}, pos, b)",
+            "    n = len(data)",
+            "    o = _new(_cls)",
+        ]
         run: list[tuple[str, str]] = []  # pending unconditional fixed fields (target, code)
 
         def flush() -> None:
@@ -616,10 +667,10 @@ class TLCodec:
             ns[reader] = self._reader(ftype)
             if flag:
                 lines.append(f"    if f_{flag} & {1 << bit}:")
-                lines.append(f"        {var}, pos = {reader}(data, pos, depth)")
+                lines.append(f"        {var}, pos = {reader}(data, pos, depth, b)")
                 lines.append(f"    else: {var} = None")
             else:
-                lines.append(f"    {var}, pos = {reader}(data, pos, depth)")
+                lines.append(f"    {var}, pos = {reader}(data, pos, depth, b)")
             assigns.append(fname)
         flush()
         for fname in assigns:
@@ -633,29 +684,54 @@ class TLCodec:
         ctor.body_reader = body
         return body
 
-    def decode(self, data: Any, exact: bool = True) -> Any:
-        """Decodes one boxed value (an object, a Bool or a vector) from ``data``.
+    def decode(
+        self,
+        data: Any,
+        exact: bool = True,
+        *,
+        max_inflated: int = MAX_INFLATED,
+        max_elements: int = MAX_ELEMENTS,
+    ) -> Any:
+        """Decodes one boxed value (an object, a Bool or a vector) from ``data``, within the
+        decode budget (``LimitExceededError`` beyond it).
 
         With ``exact`` (the default), bytes left after the value raise ``TrailingBytesError``.
         """
-        value, pos = self.decode_prefix(data, 0)
+        data = _data_arg(data)
+        value, pos = self._decode(data, 0, max_inflated, max_elements)
         if exact and pos != len(data):
             raise TrailingBytesError(
                 f"{len(data) - pos} trailing bytes after the object at offset {pos}"
             )
         return value
 
-    def decode_prefix(self, data: Any, offset: int = 0) -> tuple[Any, int]:
-        """Decodes one boxed value starting at ``offset``; returns it and the offset after it."""
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TLDecodeError(
-                f"data must be bytes, bytearray or memoryview, not {_type_name(data)}"
-            )
-        if not isinstance(data, bytes):
-            data = bytes(data)
+    def decode_prefix(
+        self,
+        data: Any,
+        offset: int = 0,
+        *,
+        max_inflated: int = MAX_INFLATED,
+        max_elements: int = MAX_ELEMENTS,
+    ) -> tuple[Any, int]:
+        """Decodes one boxed value starting at ``offset``; returns it and the offset after it.
+        An ``offset`` outside the data, however large, is a ``TLDecodeError``."""
+        data = _data_arg(data)
+        if not isinstance(offset, int):
+            raise InvalidTypeError(f"offset must be int, not {_type_name(offset)}")
         if not 0 <= offset <= len(data):
             raise TLDecodeError(f"offset {offset} is outside the data")
-        return self._reader("Object")(data, offset, 0)
+        return self._decode(data, offset, max_inflated, max_elements)
+
+    def _decode(
+        self, data: bytes, offset: int, max_inflated: int, max_elements: int
+    ) -> tuple[Any, int]:
+        if max_inflated is MAX_INFLATED and max_elements is MAX_ELEMENTS:  # the common call
+            budget = [MAX_ELEMENTS, MAX_INFLATED, MAX_ELEMENTS, MAX_INFLATED]
+        else:
+            inflated = _budget_arg(max_inflated, "max_inflated")
+            elements = _budget_arg(max_elements, "max_elements")
+            budget = [elements, inflated, elements, inflated]
+        return self._reader("Object")(data, offset, 0, budget)
 
     # ---------------------------------------------------------------------------- encode
 

@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Read;
 use std::sync::OnceLock;
 
 use super::schema::{parse_schema, Field, Schema};
@@ -18,8 +17,29 @@ use crate::error::{Error, Result};
 /// Deepest nesting of objects (boxed, bare or gzip_packed, and vectors in `Object`
 /// positions) a decode or an encode accepts.
 pub const MAX_DEPTH: usize = 64;
-/// Largest size a `gzip_packed` payload may unpack to.
-pub const GZIP_LIMIT: usize = 16 * 1024 * 1024;
+// The decode budget of one message. The defaults are sized on Telegram's largest real
+// answers, with room to spare:
+// - bytes: `upload.getFile` parts are at most 1 MiB, and a long `updates.getDifference`,
+//   `messages.getHistory` (100 messages with media, entities and markup, plus their users and
+//   chats), `contacts.getContacts` or `langpack.getLangPack` inflates to a few MiB. 16 MiB
+//   (the former per-gzip_packed cap, now the total of all of a message's gzip_packed) keeps
+//   several times that.
+// - elements (as counted below, absent optional fields included): the largest answers build
+//   a few 10^5 (10,000 contacts, each a `user` of ~45 fields with its photo and status, is
+//   ~500,000; a difference of 1,000 messages with media and entities, ~200,000). 1,000,000
+//   keeps twice the largest. The costliest message within it is made of the smallest
+//   objects (a `peerUser` in a vector costs 3): ~330,000 Python objects, ~0.15 s of native
+//   decoding on an idle core and under 100 MB.
+/// Default of [`Limits::max_inflated`]: bytes all of one message's `gzip_packed` may unpack
+/// to, together.
+pub const MAX_INFLATED: usize = 16 * 1024 * 1024;
+/// Default of [`Limits::max_elements`]: elements one decode may build (each object costs one
+/// plus its constructor's fields, flag words excepted; each vector item costs one).
+pub const MAX_ELEMENTS: usize = 1_000_000;
+/// Compressed size from which a `gzip_packed` is unpacked through [`Builder::detached`] (the
+/// bindings release the GIL): below it, unpacking takes a few milliseconds at most, less
+/// than getting the GIL back may cost.
+pub const DETACH_COMPRESSED: usize = 4096;
 /// Most `#` flag words one constructor may have.
 pub const MAX_FLAG_WORDS: usize = 8;
 /// `boolTrue#997275b5`.
@@ -158,6 +178,10 @@ pub struct CCtor {
     pub id: u32,
     /// Full name.
     pub name: String,
+    /// What decoding one object of it costs from the element budget: one plus its fields
+    /// (flag words excepted), whether present or not, so the charge is known before the
+    /// body is read.
+    pub cost: usize,
     /// A method rather than a type constructor.
     pub is_function: bool,
     /// Result type index for type constructors.
@@ -328,6 +352,7 @@ impl Codec {
             ctors.push(CCtor {
                 id: c.id,
                 name: c.name.clone(),
+                cost: 1 + c.fields.iter().filter(|f| f.ty != "#").count(),
                 is_function: c.is_function,
                 type_idx: if c.is_function {
                     None
@@ -392,27 +417,58 @@ impl Codec {
         self.by_id.get(&id).copied()
     }
 
-    /// Decodes one boxed value at `offset`; returns it and the offset after it.
+    /// Decodes one boxed value at `offset` within the default [`Limits`]; returns it and the
+    /// offset after it.
     pub fn decode_prefix<B: Builder>(
         &self,
         b: &mut B,
         data: &[u8],
         offset: usize,
     ) -> std::result::Result<(B::Value, usize), B::Error> {
+        self.decode_prefix_within(b, data, offset, Limits::default())
+    }
+
+    /// [`Codec::decode_prefix`] within `limits`.
+    pub fn decode_prefix_within<B: Builder>(
+        &self,
+        b: &mut B,
+        data: &[u8],
+        offset: usize,
+        limits: Limits,
+    ) -> std::result::Result<(B::Value, usize), B::Error> {
         if offset > data.len() {
             return Err(decode_err(format!("offset {offset} is outside the data")).into());
         }
-        Decoder { codec: self, b }.value(data, offset, 0, &Ty::Any)
+        let mut d = Decoder {
+            codec: self,
+            b,
+            limits,
+            inflated_left: limits.max_inflated,
+            elements_left: limits.max_elements,
+        };
+        d.value(data, offset, 0, &Ty::Any)
     }
 
-    /// Decodes one boxed value; with `exact`, bytes after it are a `TrailingBytes` error.
+    /// Decodes one boxed value within the default [`Limits`]; with `exact`, bytes after it
+    /// are a `TrailingBytes` error.
     pub fn decode<B: Builder>(
         &self,
         b: &mut B,
         data: &[u8],
         exact: bool,
     ) -> std::result::Result<B::Value, B::Error> {
-        let (v, pos) = self.decode_prefix(b, data, 0)?;
+        self.decode_within(b, data, exact, Limits::default())
+    }
+
+    /// [`Codec::decode`] within `limits`.
+    pub fn decode_within<B: Builder>(
+        &self,
+        b: &mut B,
+        data: &[u8],
+        exact: bool,
+        limits: Limits,
+    ) -> std::result::Result<B::Value, B::Error> {
+        let (v, pos) = self.decode_prefix_within(b, data, 0, limits)?;
         if exact && pos != data.len() {
             return Err(trailing(data.len() - pos, pos).into());
         }
@@ -469,6 +525,33 @@ fn encode_err(message: String) -> Error {
     Error::TlEncode(message)
 }
 
+fn out_of_memory(what: String) -> Error {
+    Error::OutOfMemory(format!("out of memory for {what}"))
+}
+
+// ------------------------------------------------------------------------------ budget
+
+/// The decode budget of one message: what all of it may unpack and build, checked as the
+/// input is read (before anything is allocated for it), so a small hostile message cannot
+/// cost much time or memory. Exceeding it is a `LimitExceeded` error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes all the message's `gzip_packed` may unpack to, together.
+    pub max_inflated: usize,
+    /// Elements the decode may build: each object costs one plus its constructor's fields
+    /// (flag words excepted), each vector item one.
+    pub max_elements: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_inflated: MAX_INFLATED,
+            max_elements: MAX_ELEMENTS,
+        }
+    }
+}
+
 // ------------------------------------------------------------------------------ decode
 
 /// Receives decoded values and builds the caller's representation of them.
@@ -507,11 +590,20 @@ pub trait Builder {
     ) -> std::result::Result<(), Self::Error>;
     /// Finishes an object.
     fn finish(&mut self, obj: Self::Object) -> std::result::Result<Self::Value, Self::Error>;
+    /// Runs `work`, which touches no value of the builder (unpacking a `gzip_packed`): the
+    /// bindings let other threads run meanwhile. The default runs it as it is.
+    fn detached<R: Send>(&mut self, work: impl FnOnce() -> R + Send) -> R {
+        work()
+    }
 }
 
 struct Decoder<'a, B> {
     codec: &'a Codec,
     b: &'a mut B,
+    limits: Limits,
+    /// What is left of the budget.
+    inflated_left: usize,
+    elements_left: usize,
 }
 
 /// The little-endian word at `pos` (the callers checked the bounds; one check remains here
@@ -557,19 +649,165 @@ fn read_raw(data: &[u8], pos: usize) -> Result<(&[u8], usize)> {
     Ok((&data[start..start + len], pos + total))
 }
 
-fn gunzip(raw: &[u8], pos: usize) -> Result<Vec<u8>> {
+/// Where the deflate data of a gzip member starts (after its header), or `None` when the
+/// header is malformed or truncated; the checks are zlib's (`wbits=31`), as the pure twin
+/// uses it.
+fn gzip_header(raw: &[u8]) -> Option<usize> {
+    const FHCRC: u8 = 2;
+    const FEXTRA: u8 = 4;
+    const FNAME: u8 = 8;
+    const FCOMMENT: u8 = 16;
+    if raw.len() < 10 || raw[..3] != [0x1f, 0x8b, 8] || raw[3] & 0xe0 != 0 {
+        return None;
+    }
+    let flags = raw[3];
+    let mut p = 10;
+    if flags & FEXTRA != 0 {
+        let len = usize::from(u16::from_le_bytes([*raw.get(p)?, *raw.get(p + 1)?]));
+        p += 2 + len;
+        if p > raw.len() {
+            return None;
+        }
+    }
+    for field in [FNAME, FCOMMENT] {
+        if flags & field != 0 {
+            p += raw.get(p..)?.iter().position(|&c| c == 0)? + 1;
+        }
+    }
+    if flags & FHCRC != 0 {
+        let crc = u16::from_le_bytes([*raw.get(p)?, *raw.get(p + 1)?]);
+        if crc != crc32fast::hash(&raw[..p]) as u16 {
+            return None;
+        }
+        p += 2;
+    }
+    Some(p)
+}
+
+/// Why unpacking stopped.
+enum Inflate {
+    Bad,
+    /// The data end inside the deflate stream, after this many bytes of output.
+    Truncated(usize),
+    OverBudget,
+    OutOfMemory,
+}
+
+/// Inflates raw deflate data; returns the output and the input used, or `OverBudget` when
+/// the output reaches `room` bytes. A back-reference before the start of the output is bad
+/// data (as zlib says).
+fn inflate(deflate: &[u8], room: usize) -> std::result::Result<(Vec<u8>, usize), Inflate> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let mut out: Vec<u8> = Vec::new();
+    let mut state = DecompressorOxide::new();
+    let (mut used, mut filled) = (0, 0);
+    loop {
+        if filled == out.len() {
+            if out.len() == room {
+                return Err(Inflate::OverBudget);
+            }
+            let grown = (out.len().max(deflate.len()) * 2).max(4096).min(room);
+            out.try_reserve_exact(grown - out.len())
+                .map_err(|_| Inflate::OutOfMemory)?;
+            out.resize(grown, 0);
+        }
+        let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+        let (status, read, written) =
+            decompress(&mut state, &deflate[used..], &mut out, filled, flags);
+        used += read;
+        filled += written;
+        match status {
+            TINFLStatus::Done if filled < room => {
+                out.truncate(filled);
+                return Ok((out, used));
+            }
+            TINFLStatus::Done | TINFLStatus::HasMoreOutput => {}
+            // zlib, its output full at `room - 1` bytes, stops before anything written after
+            // that, and before it checks a match's distance: a bad one found right there is
+            // no error to it.
+            _ if filled == room => return Err(Inflate::OverBudget),
+            TINFLStatus::NeedsMoreInput | TINFLStatus::FailedCannotMakeProgress => {
+                return Err(Inflate::Truncated(filled))
+            }
+            _ if filled + 1 == room && writes_past(deflate, filled) => {
+                return Err(Inflate::OverBudget)
+            }
+            _ => return Err(Inflate::Bad),
+        }
+    }
+}
+
+/// Whether inflating `deflate` writes more than `n` bytes when distances before the start of
+/// the output are not checked (into a ring of the deflate window, as a streaming inflater
+/// does): the failure at `n` bytes was such a distance.
+fn writes_past(deflate: &[u8], n: usize) -> bool {
+    use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    const WINDOW: usize = 32 * 1024;
+    let mut ring = vec![0u8; WINDOW];
+    let mut state = DecompressorOxide::new();
+    let (mut used, mut total) = (0, 0usize);
+    loop {
+        let (status, read, written) =
+            decompress(&mut state, &deflate[used..], &mut ring, total % WINDOW, 0);
+        used += read;
+        total += written;
+        if total > n {
+            return true;
+        }
+        if status != TINFLStatus::HasMoreOutput {
+            return false;
+        }
+    }
+}
+
+/// The payload of the gzip member `raw` (of the `gzip_packed` at `pos`), when it unpacks to
+/// at most `left` bytes; `max` is the whole budget, for the message.
+///
+/// Which error a member both bad and too big gives is zlib's (the pure twin asks zlib for
+/// `left + 1` bytes): zlib stops where it would write byte `left + 2`, having read what
+/// comes before it (block headers, the end of the stream and the trailer), so what is
+/// reached before that point decides.
+fn gunzip(raw: &[u8], pos: usize, left: usize, max: usize) -> Result<Vec<u8>> {
     let bad = || {
         decode_err(format!(
             "gzip_packed at offset {pos} holds bad compressed data"
         ))
     };
-    let mut out = Vec::new();
-    let mut reader = flate2::read::GzDecoder::new(raw).take(GZIP_LIMIT as u64 + 1);
-    reader.read_to_end(&mut out).map_err(|_| bad())?;
-    if out.len() > GZIP_LIMIT {
-        return Err(Error::LimitExceeded(format!(
-            "gzip_packed at offset {pos} unpacks to more than {GZIP_LIMIT} bytes"
-        )));
+    let over = || {
+        Error::LimitExceeded(format!(
+            "gzip_packed at offset {pos} unpacks past the decode budget of {max} bytes"
+        ))
+    };
+    let start = gzip_header(raw).ok_or_else(bad)?;
+    let room = left.saturating_add(2);
+    let (out, used) = inflate(&raw[start..], room).map_err(|why| match why {
+        Inflate::Bad => bad(),
+        // zlib waits for more input then: no error, only what it wrote so far.
+        Inflate::Truncated(n) if n > left => over(),
+        Inflate::Truncated(_) => bad(),
+        Inflate::OverBudget => over(),
+        Inflate::OutOfMemory => out_of_memory(format!("gzip_packed at offset {pos}")),
+    })?;
+    // The trailer: CRC-32, then the length; zlib checks each as soon as it has its four
+    // bytes, and waits (no error) while they are missing.
+    let trailer = &raw[start + used..];
+    let word = |i: usize| {
+        let w = trailer.get(i..i + 4)?;
+        Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+    };
+    let expected = [crc32fast::hash(&out), out.len() as u32];
+    for (i, want) in expected.into_iter().enumerate() {
+        match word(4 * i) {
+            None if out.len() > left => return Err(over()),
+            None => return Err(bad()),
+            Some(got) if got != want => return Err(bad()),
+            Some(_) => {}
+        }
+    }
+    if out.len() > left {
+        return Err(over());
     }
     Ok(out)
 }
@@ -677,7 +915,13 @@ impl<B: Builder> Decoder<'_, B> {
                 return Err(deep(pos).into());
             }
             let (raw, end) = read_raw(data, pos + 4)?;
-            let inner = gunzip(raw, pos)?;
+            let (left, max) = (self.inflated_left, self.limits.max_inflated);
+            let inner = if raw.len() >= DETACH_COMPRESSED {
+                self.b.detached(|| gunzip(raw, pos, left, max))?
+            } else {
+                gunzip(raw, pos, left, max)?
+            };
+            self.inflated_left -= inner.len();
             let (v, used) = self.value(&inner, 0, depth + 1, expected.unwrap_or(&Ty::Any))?;
             if used != inner.len() {
                 return Err(trailing(inner.len() - used, used).into());
@@ -768,8 +1012,21 @@ impl<B: Builder> Decoder<'_, B> {
             ))
             .into());
         }
+        let count = count as usize;
+        if count > self.elements_left {
+            return Err(Error::LimitExceeded(format!(
+                "vector of {count} elements at offset {pos} exceeds the decode budget of {} \
+                 elements",
+                self.limits.max_elements
+            ))
+            .into());
+        }
+        self.elements_left -= count;
         pos += 4;
-        let mut items = Vec::with_capacity(count as usize);
+        let mut items = Vec::new();
+        items
+            .try_reserve_exact(count)
+            .map_err(|_| out_of_memory(format!("a vector of {count} elements")))?;
         for _ in 0..count {
             let (v, next) = self.value(data, pos, depth, elem)?;
             items.push(v);
@@ -787,6 +1044,14 @@ impl<B: Builder> Decoder<'_, B> {
     ) -> std::result::Result<(B::Value, usize), B::Error> {
         let codec = self.codec;
         let c = &codec.ctors[ctor];
+        if c.cost > self.elements_left {
+            return Err(Error::LimitExceeded(format!(
+                "{} at offset {pos} exceeds the decode budget of {} elements",
+                c.name, self.limits.max_elements
+            ))
+            .into());
+        }
+        self.elements_left -= c.cost;
         let mut obj = self.b.begin(ctor)?;
         let mut words = [0u32; MAX_FLAG_WORDS];
         let mut nats = 0;

@@ -10,5 +10,7 @@ pub mod codec;
 pub mod schema;
 pub mod value;
 
-pub use codec::{Builder, Codec, Foreign, Source, Text, Ty, GZIP_LIMIT, MAX_DEPTH};
+pub use codec::{
+    Builder, Codec, Foreign, Limits, Source, Text, Ty, MAX_DEPTH, MAX_ELEMENTS, MAX_INFLATED,
+};
 pub use schema::{declaration_crc, parse_schema, Constructor, Field, Schema};
