@@ -41,12 +41,16 @@ def intermediate(payload: bytes) -> bytes:
 
 
 async def send_and_wait_closed(host: str, port: int, data: bytes) -> None:
-    """Sends ``data`` on a fresh connection and waits until the DC closes it (or 10 s)."""
+    """Sends ``data`` on a fresh connection and waits until the DC closes it (or 10 s). A
+    DC that closes with our bytes still unread in its buffer makes the kernel reset the
+    connection: a close too."""
     reader, writer = await asyncio.open_connection(host, port)
-    writer.write(data)
-    await writer.drain()
     try:
+        writer.write(data)
+        await writer.drain()
         await asyncio.wait_for(reader.read(), 10)
+    except ConnectionResetError:
+        pass
     finally:
         writer.close()
 
@@ -141,5 +145,11 @@ def test_bombs_do_not_stall_a_logged_in_client_or_exhaust_the_dc(
 
     run(main(), timeout=120)
     # the encrypted bombs were decoded, and refused at the budget
-    refused = [r for r in caplog.records if "exceeds the decode budget" in r.getMessage()]
+    # (the session logs each skipped message; the dispatcher's rate-limited line is not
+    # counted)
+    refused = [
+        r
+        for r in caplog.records
+        if r.name == "oxigram.mtproto.session" and "exceeds the decode budget" in r.getMessage()
+    ]
     assert len(refused) == 4
