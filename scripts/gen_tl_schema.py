@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes python/oxigram/tl/api.tl: the whole API layer, in the package's own form.
+"""Writes python/oxigram/tl/api.tl: the whole API layer, in the package's own form, and
+python/oxigram/_pure/tl/shipped_schema.index: the pure backend's index of the shipped schema.
 
-Run by hand when the layer changes (then ``python scripts/gen_tl_stubs.py``):
+Run by hand when the layer or mtproto.tl changes (then ``python scripts/gen_tl_stubs.py``):
 
     python scripts/gen_tl_schema.py [path/to/main_api.tl]   # --check: compare only
 
@@ -11,6 +12,10 @@ spaces, the id as 8 lowercase hex digits. Each id is checked against the CRC32 o
 (protocol.md 1.4) before anything is written; the header records the source, its SHA-256 and
 the layer. ``tests/unit/test_tl_schema_files.py`` checks that the shipped file is exactly this
 script's output and agrees with the reference declaration for declaration.
+
+The index (``oxigram._pure.tl.index``) is written from the full parse of the shipped schema
+text, ``mtproto.tl``, a newline and ``api.tl``, as ``oxigram.tl`` loads it; the pure codec
+uses it only for exactly that text (its SHA-256 is in the index).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "tl" / "main_api.tl"
 OUTPUT = ROOT / "python" / "oxigram" / "tl" / "api.tl"
+SERVICE = OUTPUT.with_name("mtproto.tl")
+INDEX = ROOT / "python" / "oxigram" / "_pure" / "tl" / "shipped_schema.index"
 #: Where the reference comes from (its own first lines name the upstream files).
 SOURCE = [
     "main_api.tl of kurigram 2.2.26 (PyPI, compiler/api/source/),",
@@ -39,6 +46,21 @@ def _crc_rules() -> tuple[object, frozenset[tuple[str, int]], frozenset[int]]:
     finally:
         sys.path.pop(0)
     return declaration_crc, WHITELISTED_IDS, BUILTIN_IDS
+
+
+def render_index(api: str) -> str:
+    """The content of the pure backend's index for the shipped schema with ``api`` as its
+    ``api.tl``: the text is parsed and checked in full, with a codec built from it."""
+    sys.path.insert(0, str(ROOT / "python"))
+    try:
+        from oxigram._pure.tl import TLCodec, index
+    finally:
+        sys.path.pop(0)
+    text = SERVICE.read_text(encoding="utf-8") + "\n" + api  # as oxigram.tl loads it
+    # Checks every declaration, and every field type, in full: an index for the text
+    # would let the codec skip that.
+    TLCodec(text + "\n")
+    return index.render_index(text, "oxigram/tl/mtproto.tl, a newline, oxigram/tl/api.tl")
 
 
 def declarations(text: str) -> tuple[int, list[tuple[int, str, str]]]:
@@ -130,14 +152,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only compare, write nothing")
     args = parser.parse_args(argv)
     text = render(args.reference.read_text(encoding="utf-8"))
-    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else None
+    index = render_index(text)
+    outputs = [(OUTPUT, text), (INDEX, index)]
     if args.check:
-        print(f"{OUTPUT.name} is {'current' if current == text else 'stale'}")
-        return 0 if current == text else 1
-    OUTPUT.write_text(text, encoding="utf-8")
+        stale = [path for path, content in outputs if _read(path) != content]
+        for path, _ in outputs:
+            print(f"{path.name} is {'stale' if path in stale else 'current'}")
+        return 1 if stale else 0
+    for path, content in outputs:
+        path.write_text(content, encoding="utf-8")
     count = sum(1 for line in text.splitlines() if line.endswith(";"))
     print(f"{OUTPUT.relative_to(ROOT)}: {count} declarations")
+    print(f"{INDEX.relative_to(ROOT)}: the index of mtproto.tl and {OUTPUT.name}")
     return 0
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 if __name__ == "__main__":
