@@ -228,6 +228,23 @@ class Schema:
             self._spaces = spaces
         return self._spaces.get((is_function, ns)) or _Space()
 
+    def _class_name(self, is_function: bool, ns: str, pyname: str) -> str | None:
+        """The TL name of class ``pyname`` of namespace ``ns`` (what :meth:`_space` would
+        say), found without indexing every namespace: only a name whose first letter is
+        lower or upper case turns into ``pyname`` (the later one in the schema wins, as in
+        the index). ``None`` when neither is there: the caller asks the index."""
+        prefix = f"{ns}." if ns else ""
+        found = -1
+        for tl_name in {prefix + pyname[:1].lower() + pyname[1:], prefix + pyname}:
+            i = self._index.get(tl_name, -1)
+            if (
+                i > found
+                and self._heads[i][2] is is_function
+                and python_name(tl_name) == (ns, pyname)
+            ):
+                found = i
+        return self._heads[found][1] if found >= 0 else None
+
     def name_of_id(self, constructor_id: int) -> str | None:
         """The name of constructor or method ``constructor_id`` (unsigned), ``None`` when
         the schema has none (built on first use: only diagnostics need it)."""
@@ -311,10 +328,10 @@ class Namespace:
     def lookup(self, name: str) -> Any:
         """The class, namespace or ``TypeX`` alias called ``name`` here; ``AttributeError``
         if there is none."""
-        space = self._schema._space(self._is_function, self._ns)
-        tl_name = space.classes.get(name)
+        tl_name = self._schema._class_name(self._is_function, self._ns, name)
         if tl_name is not None:
             return self._schema[tl_name]
+        space = self._schema._space(self._is_function, self._ns)
         if name in space.subspaces:
             return Namespace(self._schema, self._is_function, name)
         members = space.aliases.get(name)
