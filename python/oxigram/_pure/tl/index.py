@@ -23,7 +23,7 @@ import hashlib
 from pathlib import Path
 
 from ...errors import TLSchemaError
-from .schema import CtorDesc, Span, parse_declaration, parse_schema_spans
+from .schema import CtorDesc, Span, parse_schema_spans, read_checked_declaration
 
 __all__ = ["INDEX_FILE", "Header", "SchemaIndex", "find_index", "render_index"]
 
@@ -54,10 +54,7 @@ class SchemaIndex:
         if desc is None:
             if not self._spans:
                 self._spans = _spans(self._span_columns, len(self.headers))
-            span = self._spans[index]
-            desc = parse_declaration(self._text, span, self.headers[index][2])
-            if desc is None or desc[0] != self.headers[index][0]:
-                raise TLSchemaError(f"the schema index is damaged at constructor {index}")
+            desc = read_checked_declaration(self._text, self._spans[index], self.headers[index])
             self._descs[index] = desc
         return desc
 
