@@ -12,7 +12,6 @@ classes are made on first use. :func:`load_schema` reads another layer's file th
 
 from __future__ import annotations
 
-import gzip as _gzip
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -118,7 +117,9 @@ def gzip_packed(data: bytes, *, threshold: int = GZIP_THRESHOLD) -> bytes:
     ``threshold`` bytes long and the packed form is smaller; otherwise returns ``data``."""
     if len(data) < threshold:
         return data
-    packed = _gzip.compress(data, mtime=0)
+    import gzip  # here, not at import: most programs never send a payload this large
+
+    packed = gzip.compress(data, mtime=0)
     out = bytearray(_GZIP_ID)
     n = len(packed)
     if n < 254:
