@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes python/oxigram/tl/api.tl: the whole API layer, in the package's own form, and
-python/oxigram/_pure/tl/shipped_schema.index: the pure backend's index of the shipped schema.
+python/oxigram/tl/shipped_schema.index: the index the shipped schema is read through.
 
 Run by hand when the layer or mtproto.tl changes (then ``python scripts/gen_tl_stubs.py``):
 
@@ -13,9 +13,9 @@ spaces, the id as 8 lowercase hex digits. Each id is checked against the CRC32 o
 the layer. ``tests/unit/test_tl_schema_files.py`` checks that the shipped file is exactly this
 script's output and agrees with the reference declaration for declaration.
 
-The index (``oxigram._pure.tl.index``) is written from the full parse of the shipped schema
-text, ``mtproto.tl``, a newline and ``api.tl``, as ``oxigram.tl`` loads it; the pure codec
-uses it only for exactly that text (its SHA-256 is in the index).
+The index (``oxigram._schema_index``) is written from the full parse of the shipped schema
+text, ``mtproto.tl``, a newline and ``api.tl``, as ``oxigram.tl`` loads it; it is used only
+for exactly that text (its SHA-256 is in the index).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "tl" / "main_api.tl"
 OUTPUT = ROOT / "python" / "oxigram" / "tl" / "api.tl"
 SERVICE = OUTPUT.with_name("mtproto.tl")
-INDEX = ROOT / "python" / "oxigram" / "_pure" / "tl" / "shipped_schema.index"
+INDEX = OUTPUT.with_name("shipped_schema.index")
 #: Where the reference comes from (its own first lines name the upstream files).
 SOURCE = [
     "main_api.tl of kurigram 2.2.26 (PyPI, compiler/api/source/),",
@@ -49,18 +49,42 @@ def _crc_rules() -> tuple[object, frozenset[tuple[str, int]], frozenset[int]]:
 
 
 def render_index(api: str) -> str:
-    """The content of the pure backend's index for the shipped schema with ``api`` as its
-    ``api.tl``: the text is parsed and checked in full, with a codec built from it."""
+    """The content of the index of the shipped schema with ``api`` as its ``api.tl``: the
+    text is parsed and checked in full first (declarations, ids, field types), so a faulty
+    schema is never indexed."""
     sys.path.insert(0, str(ROOT / "python"))
     try:
-        from oxigram._pure.tl import TLCodec, index
+        from oxigram import _schema_index as index
+        from oxigram._pure.tl import TLCodec
+        from oxigram._pure.tl.schema import parse_schema_spans
     finally:
         sys.path.pop(0)
     text = SERVICE.read_text(encoding="utf-8") + "\n" + api  # as oxigram.tl loads it
-    # Checks every declaration, and every field type, in full: an index for the text
-    # would let the codec skip that.
+    # A text the index does not name (one more newline) is parsed and checked in full.
     TLCodec(text + "\n")
-    return index.render_index(text, "oxigram/tl/mtproto.tl, a newline, oxigram/tl/api.tl")
+    layer, descs, spans = parse_schema_spans(text)
+    columns = {
+        "ids": " ".join(f"{d[0]:08x}" for d in descs),
+        "functions": "".join("f" if d[2] else "t" for d in descs),
+        "names": " ".join(d[1] for d in descs),
+        "results": " ".join(d[4] for d in descs),
+        "lines": " ".join(str(s[0]) for s in spans),
+        "starts": " ".join(str(s[1]) for s in spans),
+        "ends": " ".join(str(s[2]) for s in spans),
+    }
+    assert tuple(columns) == index.COLUMNS
+    lines = [
+        "# The index of the shipped schema (oxigram._schema_index): the header of each",
+        "# constructor and where its declaration is, so that importing oxigram.tl reads a",
+        "# declaration only when it is first used. Written by scripts/gen_tl_schema.py from",
+        "# oxigram/tl/mtproto.tl, a newline and oxigram/tl/api.tl; do not edit by hand.",
+        f"sha256 {index.digest(text)}",
+        f"layer {layer}",
+        f"count {len(descs)}",
+        *(f"{key} {value}" for key, value in columns.items()),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def declarations(text: str) -> tuple[int, list[tuple[int, str, str]]]:

@@ -1,10 +1,11 @@
 """The shipped schema is read lazily, with the same outcome as reading it in full.
 
-The pure codec takes the shipped schema's headers from ``shipped_schema.index`` (written by
-scripts/gen_tl_schema.py) and reads a declaration only when it is first used; the object
-model finds a class by name without indexing every namespace. Both only skip work: these
-tests check that what they give is what the full reading gives, that the index is current,
-and that any other text is still parsed and checked in full, with the same errors.
+``oxigram.tl.Schema`` and the pure codec take the shipped schema's headers from
+``tl/shipped_schema.index`` (written by scripts/gen_tl_schema.py) and read a declaration only
+when it is first used; the schema compiles its codec on the first encode or decode; a class is
+found by name without indexing every namespace. All of it only skips work: these tests check
+that what it gives is what the full reading gives, that the index is current, and that any
+other text is still parsed and checked in full, with the same errors.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from oxigram import _schema_index as index
 from oxigram import tl
-from oxigram._pure.tl import TLCodec, index
-from oxigram._pure.tl.schema import parse_declaration, parse_schema, parse_schema_spans
+from oxigram._pure.tl import TLCodec
+from oxigram._pure.tl.schema import parse_schema, parse_schema_spans
 from oxigram.errors import TLSchemaError
 from oxigram.tl._model import Namespace, Schema, python_name, shipped_text
 
@@ -34,8 +36,8 @@ def _generator() -> Any:
 
 
 def test_the_index_is_current() -> None:
-    """shipped_schema.index is exactly what scripts/gen_tl_schema.py writes for the shipped
-    mtproto.tl and api.tl (run it after changing either)."""
+    """tl/shipped_schema.index is exactly what scripts/gen_tl_schema.py writes for the
+    shipped mtproto.tl and api.tl (run it after changing either)."""
     api = (ROOT / "python" / "oxigram" / "tl" / "api.tl").read_text(encoding="utf-8")
     assert index.INDEX_FILE.read_text(encoding="utf-8") == _generator().render_index(api), (
         "run: python scripts/gen_tl_schema.py"
@@ -46,7 +48,7 @@ def test_the_index_is_current() -> None:
 def _fields_read(codec: Any) -> int:
     """How many declarations the pure codec has read (all, when it parsed its text)."""
     if isinstance(codec._schema, index.SchemaIndex):
-        return sum(d is not None for d in codec._schema._descs)
+        return codec._schema.read()
     return len(codec._schema)
 
 
@@ -122,7 +124,7 @@ def test_each_span_reads_back_its_declaration() -> None:
     assert [d[1] for d in descs] == ["a", "b", "c"]
     assert [s[0] for s in spans] == [3, 5, 10]
     for desc, span in zip(descs, spans, strict=True):
-        assert parse_declaration(text, span, desc[2]) == desc
+        assert index.read_declaration(text, span, (desc[0], desc[1], desc[2], desc[4])) == desc
 
 
 def _crc(decl: str) -> int:
@@ -140,6 +142,54 @@ def test_the_first_fault_in_the_file_is_the_one_reported() -> None:
         parse_schema("a = B;\nc = D; e\nf = G")
     with pytest.raises(TLSchemaError, match=r"^line 3: declaration without ';'"):
         parse_schema("a = B;\nc = D;\nf = G")
+
+
+def test_the_schema_compiles_its_codec_on_first_use() -> None:
+    """``Schema`` of the shipped text: classes made before the codec are the ones the codec
+    decodes into, and get the codec's own encoder once it is compiled."""
+    for module in ("oxigram._pure.tl", "oxigram._native"):
+        codec = pytest.importorskip(module)
+        schema = Schema(shipped_text(), codec=codec)
+        assert "_codec" not in schema.__dict__
+        answer = schema.types.messages.BotCallbackAnswer
+        query = schema.functions.messages.SetBotCallbackAnswer
+        assert "_codec" not in schema.__dict__
+        data = bytes(answer(cache_time=3, message="x", alert=True))  # compiles the codec
+        assert "_codec" in schema.__dict__
+        assert answer.__bytes__ is schema._bytes and query._tl_encode is schema._encode
+        decoded = schema.loads(data)
+        assert type(decoded) is answer and decoded == answer(cache_time=3, message="x", alert=True)
+        # made after the codec: the codec's encoder from the start
+        assert schema.types.PeerUser.__bytes__ is schema._bytes
+        assert bytes(query(query_id=1, cache_time=0)) == tl.dumps(
+            tl.functions.messages.SetBotCallbackAnswer(query_id=1, cache_time=0)
+        )
+
+
+def test_every_indexed_declaration_is_the_native_codec_s() -> None:
+    native = pytest.importorskip("oxigram._native")
+    text = shipped_text()
+    lazy = index.find_index(text)
+    assert lazy is not None
+    compiled = native.TLCodec(text)
+    assert compiled.layer == lazy.layer and compiled.headers() == lazy.headers
+    for i in range(len(lazy.headers)):
+        assert compiled.constructor(i) == lazy.declaration(i)
+
+
+def test_a_damaged_index_is_an_error_that_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    content = index.INDEX_FILE.read_text(encoding="utf-8")
+    damaged = tmp_path / "shipped_schema.index"
+    damaged.write_text(content.replace("\ncount ", "\ncount 1"), encoding="utf-8")
+    monkeypatch.setattr(index, "INDEX_FILE", damaged)
+    index._index_fields.cache_clear()
+    try:
+        with pytest.raises(TLSchemaError, match=r"is damaged .*run scripts/gen_tl_schema\.py"):
+            index.find_index(shipped_text())
+    finally:
+        index._index_fields.cache_clear()
 
 
 def _full_index_lookup(space: Namespace, name: str) -> str | None:

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+from ..._schema_index import Header, SchemaIndex, find_index
 from ...errors import (
     LimitExceededError,
     TLDecodeError,
@@ -25,7 +26,6 @@ from ...errors import (
     UnknownConstructorError,
     WrongTypeError,
 )
-from .index import Header, SchemaIndex, find_index
 from .schema import CtorDesc, FieldDesc, SchemaDesc, parse_schema
 
 __all__ = ["GZIP_LIMIT", "MAX_DEPTH", "TLCodec"]
@@ -301,7 +301,7 @@ class TLCodec:
     def __init__(self, text: str) -> None:
         # The shipped schema's text is read lazily through its index (checked when the
         # index was written); any other text is parsed and checked here, in full.
-        index = find_index(text) if isinstance(text, str) else None
+        index = find_index(text)
         if index is not None:
             self._layer = index.layer
             self._schema: SchemaIndex | list[CtorDesc] = index

@@ -11,6 +11,7 @@ import re
 import zlib
 from collections.abc import Iterator
 
+from ..._schema_index import CtorDesc, FieldDesc, Span
 from ...errors import TLSchemaError
 
 __all__ = [
@@ -21,21 +22,12 @@ __all__ = [
     "SchemaDesc",
     "Span",
     "declaration_crc",
-    "parse_declaration",
     "parse_schema",
     "parse_schema_spans",
-    "read_checked_declaration",
 ]
 
-# (field name, type, flag word name or "", flag bit or -1)
-FieldDesc = tuple[str, str, str, int]
-# (constructor id, name, is_function, fields, result type)
-CtorDesc = tuple[int, str, bool, list[FieldDesc], str]
 # (layer or -1, constructors in file order)
 SchemaDesc = tuple[int, list[CtorDesc]]
-# Where a declaration is in the schema text: (first line number, offset of that line, offset
-# after its last line).
-Span = tuple[int, int, int]
 
 #: Published ids that do not follow the CRC32 rule (Telethon and tdesktop whitelist them).
 WHITELISTED_IDS: frozenset[tuple[str, int]] = frozenset(
@@ -230,7 +222,7 @@ def parse_schema(text: str) -> SchemaDesc:
 
 def parse_schema_spans(text: str) -> tuple[int, list[CtorDesc], list[Span]]:
     """:func:`parse_schema`, and where each constructor's declaration is in ``text``
-    (what the index of a schema records: :mod:`.index`)."""
+    (what the index of the shipped schema records: ``oxigram._schema_index``)."""
     if not isinstance(text, str):
         raise TLSchemaError(f"schema text must be str, not {type(text).__name__}")
     statements = _Statements(text)
@@ -255,38 +247,6 @@ def parse_schema_spans(text: str) -> tuple[int, list[CtorDesc], list[Span]]:
         out.append(ctor)
         spans.append(span)
     return statements.layer, out, spans
-
-
-def parse_declaration(text: str, span: Span, is_function: bool) -> CtorDesc | None:
-    """The constructor declared at ``span`` of ``text`` (as :func:`parse_schema_spans`
-    found it), read again on its own: the same tuple and the same errors."""
-    lineno, start, end = span
-    return _parse_declaration(lineno, _code(text[start:end]), is_function)
-
-
-def read_checked_declaration(text: str, span: Span, header: tuple[int, str, bool, str]) -> CtorDesc:
-    """The constructor with ``header`` (id, name, is_function, result) declared at ``span``
-    of ``text``, which :func:`parse_schema_spans` has already parsed and checked: only its
-    fields are read, without the checks (a quarter of the time). An index of the shipped
-    schema reads its declarations this way; its tests compare every one with the full parse.
-    """
-    tokens = _code(text[span[1] : span[2]]).split()
-    fields: list[FieldDesc] = []
-    for tok in tokens[1 : tokens.index("=")]:
-        if tok[0] != "{":  # a generic parameter is not a field
-            m = _FIELD.fullmatch(tok)
-            if m is None:
-                raise _err(span[0], f"{header[1]}: unsupported argument '{tok}'")
-            fname, word, bit, ftype = m.groups()
-            fields.append((fname, ftype, word or "", -1 if word is None else int(bit)))
-    return (header[0], header[1], header[2], fields, header[3])
-
-
-def _code(lines: str) -> str:
-    """The declaration (without its ``;``) that starts on the first of ``lines`` and ends
-    on the last: comments dropped, the lines' code joined by spaces."""
-    codes = (line.partition("//")[0].strip() for line in lines.splitlines())
-    return " ".join(code for code in codes if code).partition(";")[0]
 
 
 class _Statements:
