@@ -1,8 +1,10 @@
 """TL, Telegram's Type Language: schema loading, the object model and the codec.
 
 The schema is data: ``mtproto.tl`` (the service schema) and ``api.tl`` (the whole of API
-layer 229) ship with the package and are parsed at import time by the selected backend;
-classes are made on first use. :func:`load_schema` reads another layer's file the same way.
+layer 229) ship with the package, with an index of them (``shipped_schema.index``) that import
+reads instead of parsing the layer: classes are made on first use from their declarations, and
+the selected backend's codec is compiled on the first encode or decode. :func:`load_schema`
+reads another layer's file, parsed and checked in full when it is loaded.
 
     >>> from oxigram import tl
     >>> obj = tl.from_dict({"_": "messages.setBotCallbackAnswer", "query_id": 1, "cache_time": 0})
