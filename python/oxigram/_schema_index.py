@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import struct
 from pathlib import Path
 
 from .errors import TLSchemaError
@@ -159,14 +160,15 @@ def find_index(text: object) -> SchemaIndex | None:
     if not isinstance(text, str) or not fields or fields.get("sha256") != digest(text):
         return None
     try:
-        ids = [int(x, 16) for x in fields["ids"].split()]
+        hex_ids = fields["ids"].replace(" ", "")
+        ids = list(struct.unpack(f">{len(hex_ids) // 8}I", bytes.fromhex(hex_ids)))
         functions = [c == "f" for c in fields["functions"]]
         names = fields["names"].split()
         results = fields["results"].split()
         count = int(fields["count"])
         layer = int(fields["layer"])
         span_columns = {k: fields[k] for k in _SPAN_COLUMNS}
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, struct.error) as exc:
         raise _damaged(f"{exc!r}") from None
     if not len(ids) == len(functions) == len(names) == len(results) == count:
         raise _damaged("its columns differ in length")
