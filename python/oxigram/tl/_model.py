@@ -150,6 +150,7 @@ class Schema:
         #: Classes made before the codec was compiled, by constructor index: the codec adopts
         #: them (its factory hands them over) and they get its encoder then (_adopt).
         self._early: dict[int, type[TLObject]] = {}
+        self._first_encode = _first_encoder(self)
         index = find_index(text)
         if index is None:
             compiled = self._compile()  # parse and check now: errors belong to the caller
@@ -241,9 +242,8 @@ class Schema:
             attrs["_tl_encode"] = self._encode
             attrs["__bytes__"] = self._bytes
         else:  # until the codec is compiled (then _bind gives the class the codec's own)
-            first = _first_encoder(self)
-            attrs["_tl_encode"] = staticmethod(first)
-            attrs["__bytes__"] = first
+            attrs["_tl_encode"] = staticmethod(self._first_encode)
+            attrs["__bytes__"] = self._first_encode
         defaults = {
             fname: False if ftype == "true" else None for fname, ftype, flag, _ in fields if flag
         }
