@@ -60,6 +60,7 @@ class RsaPrivateKey:
 
 # ------------------------------------------------------------------------------ generation
 
+
 def _odd_primes_below(n: int) -> tuple[int, ...]:
     """The odd primes below ``n``, by the sieve of Eratosthenes (it runs at import, where
     trial division of each number took a few milliseconds)."""
