@@ -68,9 +68,9 @@ def render_index(api: str) -> str:
         "functions": "".join("f" if d[2] else "t" for d in descs),
         "names": " ".join(d[1] for d in descs),
         "results": " ".join(d[4] for d in descs),
-        "lines": " ".join(str(s[0]) for s in spans),
-        "starts": " ".join(str(s[1]) for s in spans),
-        "ends": " ".join(str(s[2]) for s in spans),
+        "lines": " ".join(f"{s[0]:08x}" for s in spans),
+        "starts": " ".join(f"{s[1]:08x}" for s in spans),
+        "ends": " ".join(f"{s[2]:08x}" for s in spans),
     }
     assert tuple(columns) == index.COLUMNS
     lines = [

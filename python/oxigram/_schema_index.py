@@ -17,8 +17,9 @@ A leaf module (the standard library and :mod:`oxigram.errors` only), like ``erro
 backends and ``tl`` both use it.
 
 The file is line-oriented text: ``#`` comments, then ``key value`` lines; the columns hold one
-space-separated entry per constructor (``functions`` one character each), which reads in
-about a millisecond.
+space-separated entry per constructor (``functions`` one character each; the span columns 8
+hex digits each, so that one entry is read by slicing); the headers read in under a
+millisecond.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ Header = tuple[int, str, bool, str]
 Span = tuple[int, int, int]
 
 _SPAN_COLUMNS = ("lines", "starts", "ends")
+#: The span columns' entries are 8 hex digits and a space each.
+_WIDTH = 9
 #: The columns of the file, in order.
 COLUMNS = ("ids", "functions", "names", "results", *_SPAN_COLUMNS)
 
@@ -106,8 +109,8 @@ class SchemaIndex:
         self.layer = layer
         self.headers = headers
         self._text = text
-        self._span_columns = span_columns  # read into _spans with the first declaration
-        self._spans: list[Span] = []
+        # Fixed-width entries: constructor i's span is read by slicing, nothing up front.
+        self._lines, self._starts, self._ends = (span_columns[k] for k in _SPAN_COLUMNS)
         self._descs: list[CtorDesc | None] = [None] * len(headers)
 
     def declaration(self, index: int) -> CtorDesc:
@@ -116,11 +119,14 @@ class SchemaIndex:
             raise TLSchemaError(f"no constructor {index} in a schema of {len(self._descs)}")
         desc = self._descs[index]
         if desc is None:
-            if not self._spans:
-                self._spans = _spans(self._span_columns, len(self.headers))
-            desc = read_declaration(self._text, self._spans[index], self.headers[index])
+            desc = read_declaration(self._text, self.span(index), self.headers[index])
             self._descs[index] = desc
         return desc
+
+    def span(self, index: int) -> Span:
+        """Where constructor ``index`` is declared in the text."""
+        at = slice(_WIDTH * index, _WIDTH * index + _WIDTH - 1)
+        return (int(self._lines[at], 16), int(self._starts[at], 16), int(self._ends[at], 16))
 
     def read(self) -> int:
         """How many declarations have been read so far (the tests' measure of laziness)."""
@@ -129,13 +135,6 @@ class SchemaIndex:
 
 def _damaged(what: str) -> TLSchemaError:
     return TLSchemaError(f"{INDEX_FILE.name} is damaged ({what}): run scripts/gen_tl_schema.py")
-
-
-def _spans(columns: dict[str, str], count: int) -> list[Span]:
-    lines, starts, ends = (list(map(int, columns[k].split())) for k in _SPAN_COLUMNS)
-    if not len(lines) == len(starts) == len(ends) == count:
-        raise _damaged("its columns differ in length")
-    return list(zip(lines, starts, ends, strict=True))
 
 
 @functools.cache
@@ -170,7 +169,9 @@ def find_index(text: object) -> SchemaIndex | None:
         span_columns = {k: fields[k] for k in _SPAN_COLUMNS}
     except (KeyError, ValueError, struct.error) as exc:
         raise _damaged(f"{exc!r}") from None
-    if not len(ids) == len(functions) == len(names) == len(results) == count:
+    lengths = {len(ids), len(functions), len(names), len(results), count}
+    lengths.update((len(span_columns[k]) + 1) // _WIDTH for k in _SPAN_COLUMNS)
+    if len(lengths) != 1:
         raise _damaged("its columns differ in length")
     headers = list(zip(ids, names, functions, results, strict=True))
     return SchemaIndex(text, layer, headers, span_columns)
