@@ -221,18 +221,32 @@ class Schema:
         """Makes the class of constructor ``index`` (once: see :meth:`_class_of`)."""
         cid, name, is_function, fields, result = self._declaration(index)
         ns, pyname = python_name(name)
-        names = tuple(f[0] for f in fields if f[1] != "#")
-        required = tuple(f[0] for f in fields if not f[2] and f[1] != "#")
+        # One pass over the fields (classes are made at import too): a # field is no
+        # attribute, a flagged one is optional (a true-flag defaults to False, others to None).
+        field_types: dict[str, str] = {}
+        required: list[str] = []
+        optional: list[str] = []
+        defaults: dict[str, Any] = {}
+        for fname, ftype, flag, _ in fields:
+            if ftype == "#":
+                continue
+            field_types[fname] = ftype
+            if flag:
+                optional.append(fname)
+                defaults[fname] = False if ftype == "true" else None
+            else:
+                required.append(fname)
+        names = tuple(field_types)
         attrs: dict[str, Any] = {
             "_tl_name": name,
             "_tl_id": cid,
             "_tl_type": result,
             "_tl_is_function": is_function,
             "_tl_fields": names,
-            "_tl_field_types": {f[0]: f[1] for f in fields if f[1] != "#"},
-            "_tl_true": frozenset(f[0] for f in fields if f[1] == "true"),
-            "_tl_optional": frozenset(f[0] for f in fields if f[2]),
-            "_tl_required": required,
+            "_tl_field_types": field_types,
+            "_tl_true": frozenset(f for f, v in defaults.items() if v is False),
+            "_tl_optional": frozenset(optional),
+            "_tl_required": tuple(required),
             "_tl_field_set": frozenset(names),
             "_tl_required_set": frozenset(required),
             "_tl_schema": self,
@@ -244,9 +258,6 @@ class Schema:
         else:  # until the codec is compiled (then _bind gives the class the codec's own)
             attrs["_tl_encode"] = staticmethod(self._first_encode)
             attrs["__bytes__"] = self._first_encode
-        defaults = {
-            fname: False if ftype == "true" else None for fname, ftype, flag, _ in fields if flag
-        }
         attrs.update(defaults)
         attrs["_tl_defaults"] = defaults
         where = "functions" if is_function else "types"
