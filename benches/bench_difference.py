@@ -4,14 +4,14 @@ side with Telethon and kurigram, all four decoding the same bytes.
 Run: ``pytest benches/bench_difference.py --benchmark-enable --benchmark-columns=min,median``.
 Issue 15's target: native at least 10x Telethon and at least 10x kurigram.
 
-The payload (``_difference.py``): 100 messages in private chats, groups and channels, with
-entities of eight kinds, 34 photos and 33 documents (several sizes and thumbnails each),
-inline keyboards on 45, replies, forwards, views and reactions; six other updates, 41 users
-and 8 chats; ~1,700 objects in 73 KB. Implementations as in ``bench_tl.py``: ``Schema.loads``
-over the native or pure codec, Telethon's ``BinaryReader.tgread_object()``, kurigram's
-``TLObject.read(BytesIO(data))``. Each benchmark checks what it decoded (messages, media,
-keyboards, users, chats, state: see ``_difference.summary``); with ``--benchmark-disable``
-each runs once, as a test.
+The payload (``oxigram.bench.difference``, the row ``oxigram bench`` prints too): 100
+messages in private chats, groups and channels, with entities of eight kinds, 34 photos and 33
+documents (several sizes and thumbnails each), inline keyboards on 45, replies, forwards, views
+and reactions; six other updates, 41 users and 8 chats; ~1,700 objects in 73 KB.
+Implementations as in ``bench_tl.py``: ``Schema.loads`` over the native or pure codec,
+Telethon's ``BinaryReader.tgread_object()``, kurigram's ``TLObject.read(BytesIO(data))``. Each
+benchmark checks what it decoded (messages, media, keyboards, users, chats, state: see
+``difference.summary``); with ``--benchmark-disable`` each runs once, as a test.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from typing import Any
 
 import pytest
 
-from _difference import (
+from oxigram.bench import tl_objects as tlo
+from oxigram.bench.difference import (
     N_MESSAGES,
     difference_bytes,
     expected_summary,
     summary,
 )
-from oxigram.bench import tl_objects as tlo
 
 IMPLS = ["oxigram-native", "oxigram-pure", "telethon", "kurigram"]
 MODULES = {"oxigram-native": "oxigram._native", "telethon": "telethon", "kurigram": "pyrogram"}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from oxigram import benchtable, cli
-from oxigram.bench import command
+from oxigram.bench import command, difference, micro
 from terminal import Terminal
 
 
@@ -30,6 +30,7 @@ def test_bench_prints_a_checked_table(capsys: pytest.CaptureFixture[str], tmp_pa
     assert {"IGE encrypt 1 MiB", "encrypt_message 208 B", "srp_answer", "powmod 2048-bit"} <= names
     assert {"IGE decrypt 256 B", "TL encode setBotCallbackAnswer"} <= names
     assert {"TL decode 100 callback updates", "factorize pq"} <= names
+    assert micro.DIFFERENCE_ROW in names
     ratios = re.findall(r"\| (\d+\.\d\d) ", out)
     assert ratios and all(float(r) > 0 for r in ratios)
     data = json.loads((tmp_path / "r.json").read_text())
@@ -116,3 +117,27 @@ def test_a_wrong_implementation_is_refused() -> None:
     row = benchtable.Row("bad", {"native": lambda: b"x"}, lambda out: out == b"y")
     with pytest.raises(AssertionError, match="native gives a wrong answer for bad"):
         benchtable.measure([row], budget=0.001)
+
+
+def test_the_difference_row_decodes_one_checked_payload_in_every_column() -> None:
+    """The updates.difference row of ``oxigram bench`` is ``benches/bench_difference.py``'s
+    case: the same bytes, decoded by native and pure, and by Telethon and kurigram when they
+    are installed, each result checked against the objects the payload was built from."""
+    row = next(r for r in micro.tl_rows() if r.name == micro.DIFFERENCE_ROW)
+    expected = {"native", "pure"}
+    for column, module in (("Telethon", "telethon"), ("kurigram", "pyrogram")):
+        if importlib.util.find_spec(module) is not None:
+            expected.add(column)
+    assert set(row.impls) == expected
+    for column, decode in row.impls.items():
+        obj = decode()
+        assert len(obj.new_messages) == difference.N_MESSAGES, column
+        assert row.check(obj), column
+    # a decode that lost anything is refused, so it cannot enter the table
+    wrong = row.impls["pure"]()
+    wrong.new_messages.pop()
+    assert not row.check(wrong)
+    benchtable.measure([row], budget=0.001)
+    table = benchtable.format_table([row])
+    assert f"| {micro.DIFFERENCE_ROW} |" in table
+    assert all(row.seconds[c] > 0 for c in expected)

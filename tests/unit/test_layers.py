@@ -20,6 +20,7 @@ ROOT = PACKAGE_DIR.parent.parent
 # The diagram, bottom to top (ARCHITECTURE.md draws the same):
 #
 #   errors                     the leaf: every exception class; imports nothing of ours
+#   _schema_index              the index of the shipped schema text (read by _pure and tl)
 #   _native (Rust), _pure      the two implementations
 #   _backend                   picks one; the only importer of _native and _pure
 #   crypto | tl                the public faces of the backend (siblings)
@@ -37,6 +38,7 @@ ROOT = PACKAGE_DIR.parent.parent
 #: package's ``__init__`` only; a module that is in no entry fails the test until placed.
 LAYER_OF: dict[str, str] = {
     "oxigram.errors": "errors",
+    "oxigram._schema_index": "schema_index",
     "oxigram._native": "native",
     "oxigram._pure": "pure",
     "oxigram._backend": "backend",
@@ -60,12 +62,13 @@ _LIBRARY = {"errors", "backend", "crypto", "tl", "mtproto", "network", "client",
 #: Layer -> the other layers it may import.
 ALLOWED: dict[str, frozenset[str]] = {
     "errors": frozenset(),
+    "schema_index": frozenset({"errors"}),
     # The Rust module imports oxigram.errors at run time (not checked here: no Python source).
     "native": frozenset({"errors"}),
-    "pure": frozenset({"errors"}),
+    "pure": frozenset({"errors", "schema_index"}),
     "backend": frozenset({"errors", "native", "pure"}),
     "crypto": frozenset({"errors", "backend"}),
-    "tl": frozenset({"errors", "backend"}),
+    "tl": frozenset({"errors", "backend", "schema_index"}),
     "mtproto": frozenset({"errors", "backend", "crypto", "tl"}),
     "network": frozenset({"errors", "backend", "crypto", "tl", "mtproto"}),
     "client": frozenset({"errors", "backend", "crypto", "tl", "mtproto", "network"}),

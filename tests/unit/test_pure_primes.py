@@ -16,6 +16,13 @@ def test_u64_primality_matches_trial_division() -> None:
     assert not primes.is_prime_u64(3825123056546413051)  # ... to every base up to 23
 
 
+def test_the_small_primes_sieved_at_import_are_the_odd_primes_below_2000() -> None:
+    expected = tuple(n for n in range(3, 2000, 2) if primes.is_prime_u64(n))
+    assert expected == primes._SMALL_PRIMES
+    assert primes._odd_primes_below(2) == primes._odd_primes_below(3) == ()
+    assert primes._odd_primes_below(12) == (3, 5, 7, 11)
+
+
 def test_telegram_prime_passes_the_full_uncached_check() -> None:
     assert primes.is_safe_prime_2048(primes.TELEGRAM_DH_PRIME)
 

@@ -171,3 +171,15 @@ def test_error_messages_name_the_problem(key: RsaPublicKey) -> None:
         public_key_from_pem(pem("PUBLIC KEY", spki_der(pkcs1_der(key.n, key.e), algorithm=ec)))
     with pytest.raises(InvalidTypeError, match="str or bytes"):
         public_key_from_pem(None)  # type: ignore[arg-type]
+
+
+def test_the_small_primes_sieved_at_import_are_the_odd_primes_below_2000() -> None:
+    """Key generation's trial divisors: the sieve gives what trial division gave."""
+    from oxigram.mtproto import rsa_keys
+
+    expected = tuple(
+        n for n in range(3, 2000, 2) if all(n % d for d in range(3, int(n**0.5) + 1, 2))
+    )
+    assert expected == rsa_keys._SMALL_PRIMES
+    assert rsa_keys._odd_primes_below(12) == (3, 5, 7, 11)
+    assert rsa_keys._odd_primes_below(3) == ()

@@ -65,8 +65,19 @@ def is_prime_u64(n: int) -> bool:
     return all(miller_rabin(n, base) for base in _U64_BASES)
 
 
+def _odd_primes_below(n: int) -> tuple[int, ...]:
+    """The odd primes below ``n``, by the sieve of Eratosthenes (a sieve, not
+    :func:`is_prime_u64`: it runs at import)."""
+    sieve = bytearray([1]) * n
+    sieve[:2] = b"\0\0"
+    for k in range(2, int(n**0.5) + 1):
+        if sieve[k]:
+            sieve[k * k :: k] = bytes(len(range(k * k, n, k)))
+    return tuple(k for k in range(3, n, 2) if sieve[k])
+
+
 # Odd primes below 2000, for trial division before the expensive tests.
-_SMALL_PRIMES = tuple(k for k in range(3, 2000, 2) if is_prime_u64(k))
+_SMALL_PRIMES = _odd_primes_below(2000)
 
 
 def _derived_base(n: int, seed: bytes, round_no: int) -> int:

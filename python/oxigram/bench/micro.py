@@ -13,9 +13,10 @@ from typing import Any
 
 from .. import __version__, benchtable
 from ..benchtable import Row
+from . import difference
 from . import tl_objects as tlo
 
-__all__ = ["all_rows", "ige_throughput", "table_json", "tl_rows"]
+__all__ = ["DIFFERENCE_ROW", "all_rows", "ige_throughput", "table_json", "tl_rows"]
 
 #: Column name in the table -> implementation name in :mod:`.tl_objects`.
 _TL_IMPLS = {
@@ -34,8 +35,14 @@ def _available(impl: str) -> bool:
     return True
 
 
+#: The name of the row of :mod:`.difference` (``benches/bench_difference.py``'s case).
+DIFFERENCE_ROW = "TL decode updates.difference (100 messages)"
+
+
 def tl_rows() -> Iterator[Row]:
-    """Encode the callback requests, decode the answer and a 100-update batch."""
+    """Encode the callback requests, decode the answer, a 100-update batch and a realistic
+    ``updates.difference`` (:mod:`.difference`: every column checked against the objects the
+    payload was built from)."""
     impls = {col: impl for col, impl in _TL_IMPLS.items() if _available(impl)}
     for which, label in (("set", "setBotCallbackAnswer"), ("get", "getBotCallbackAnswer+SRP")):
         yield Row(
@@ -50,6 +57,16 @@ def tl_rows() -> Iterator[Row]:
         yield Row(
             name, {col: partial(tlo.decoder(impl), data) for col, impl in impls.items()}, check
         )
+    data = difference.difference_bytes()
+    yield Row(
+        DIFFERENCE_ROW,
+        {col: partial(tlo.decoder(impl), data) for col, impl in impls.items()},
+        _is_the_difference,
+    )
+
+
+def _is_the_difference(obj: Any) -> bool:
+    return difference.summary(obj) == difference.expected_summary()
 
 
 def all_rows() -> list[Row]:

@@ -1,8 +1,10 @@
 """TL, Telegram's Type Language: schema loading, the object model and the codec.
 
 The schema is data: ``mtproto.tl`` (the service schema) and ``api.tl`` (the whole of API
-layer 229) ship with the package and are parsed at import time by the selected backend;
-classes are made on first use. :func:`load_schema` reads another layer's file the same way.
+layer 229) ship with the package, with an index of them (``shipped_schema.index``) that import
+reads instead of parsing the layer: classes are made on first use from their declarations, and
+the selected backend's codec is compiled on the first encode or decode. :func:`load_schema`
+reads another layer's file, parsed and checked in full when it is loaded.
 
     >>> from oxigram import tl
     >>> obj = tl.from_dict({"_": "messages.setBotCallbackAnswer", "query_id": 1, "cache_time": 0})
@@ -12,7 +14,6 @@ classes are made on first use. :func:`load_schema` reads another layer's file th
 
 from __future__ import annotations
 
-import gzip as _gzip
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -149,7 +150,9 @@ def gzip_packed(data: bytes, *, threshold: int = GZIP_THRESHOLD) -> bytes:
     ``threshold`` bytes long and the packed form is smaller; otherwise returns ``data``."""
     if len(data) < threshold:
         return data
-    packed = _gzip.compress(data, mtime=0)
+    import gzip  # here, not at import: most programs never send a payload this large
+
+    packed = gzip.compress(data, mtime=0)
     out = bytearray(_GZIP_ID)
     n = len(packed)
     if n < 254:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import operator
 import sys
+import threading
 import types as _pytypes
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from .. import _backend
+from .._schema_index import find_index
 from ..errors import TLEncodeError
 
 __all__ = [
@@ -38,6 +40,8 @@ DECODE_MAX_INFLATED = 16 * 1024 * 1024
 DECODE_MAX_ELEMENTS = 1_000_000
 
 _TEXT_DIR = Path(__file__).resolve().parent
+#: Held while a schema compiles its codec or makes a class without one (see Schema._codec).
+_COMPILING = threading.RLock()
 
 
 def python_name(tl_name: str) -> tuple[str, str]:
@@ -148,52 +152,129 @@ class Schema:
     codec when it first decodes their id. A full layer has ~2,500 constructors, and a program
     meets a few dozen; each class is made once, so identity and equality are as if all had
     been made up front.
+
+    The shipped schema's text is read through its index (:mod:`oxigram._schema_index`,
+    checked when it was written): the names at once, a declaration when its class is made,
+    and the codec is compiled on the first encode or decode (``_codec``), so that importing
+    the whole layer costs a few milliseconds. Any other text is parsed, checked and compiled
+    here, and its errors raised here.
     """
 
     def __init__(self, text: str, *, module: str = "oxigram.tl", codec: Any = None) -> None:
-        self._codec = (codec if codec is not None else _backend.selected.tl).TLCodec(text)
-        self.layer: int = self._codec.layer
+        self._text = text
+        self._codec_module = codec
         self._module = module
-        # (id, name, is_function, result) per constructor; the fields are read when the
-        # class is made.
-        self._heads: list[tuple[int, str, bool, str]] = self._codec.headers()
+        #: Classes made before the codec was compiled, by constructor index: the codec adopts
+        #: them (its factory hands them over) and they get its encoder then (_adopt).
+        self._early: dict[int, type[TLObject]] = {}
+        self._first_encode = _first_encoder(self)
+        index = find_index(text)
+        if index is None:
+            compiled = self._compile()  # parse and check now: errors belong to the caller
+            self.layer: int = compiled.layer
+            # (id, name, is_function, result) per constructor; the fields are read when the
+            # class is made.
+            self._heads: list[tuple[int, str, bool, str]] = compiled.headers()
+            self._declaration: Callable[[int], Any] = compiled.constructor
+            self._bind(compiled)
+        else:
+            self.layer = index.layer
+            self._heads = index.headers
+            self._declaration = index.declaration
         self._index: dict[str, int] = {h[1]: i for i, h in enumerate(self._heads)}
         self._by_name: dict[str, type[TLObject]] = _ClassCache(self)
         self._spaces: dict[tuple[bool, str], _Space] | None = None
         self._by_id: dict[int, str] | None = None
-        self._bytes = self._codec.bytes_method()
-        self._codec.bind(self._make_class)
         #: ``types.messages.BotCallbackAnswer``, ``types.TypeInputPeer`` (made on access).
         self.types = Namespace(self, False, "")
         #: ``functions.messages.SetBotCallbackAnswer`` (made on access).
         self.functions = Namespace(self, True, "")
 
+    def _compile(self) -> Any:
+        module = self._codec_module if self._codec_module is not None else _backend.selected.tl
+        return module.TLCodec(self._text)
+
+    @functools.cached_property
+    def _codec(self) -> Any:
+        """The codec (native or pure ``TLCodec``), compiled on first use for a schema read
+        through its index; an instance attribute from then on."""
+        with _COMPILING:
+            compiled = self.__dict__.get("_codec")
+            if compiled is None:  # not made by another thread meanwhile
+                compiled = self._compile()
+                self._bind(compiled)
+        return compiled
+
+    def _bind(self, compiled: Any) -> None:
+        """Makes ``compiled`` this schema's codec, with the classes made so far."""
+        self._encode = compiled.encode
+        self._bytes = compiled.bytes_method()
+        self.__dict__["_codec"] = compiled  # before bind: the classes made from now use it
+        compiled.bind(self._adopt)
+        for cls in self._early.values():
+            cls._tl_encode = self._encode
+            cls.__bytes__ = self._bytes  # type: ignore[method-assign]
+
+    def _adopt(self, index: int) -> type[TLObject]:
+        """The class factory given to the codec: a class made before it, or a new one."""
+        early = self._early.get(index)
+        return early if early is not None else self._make_class(index)
+
+    def _class_of(self, index: int) -> type[TLObject]:
+        """The class of constructor ``index``, made once (by the codec when there is one)."""
+        compiled = self.__dict__.get("_codec")
+        if compiled is None:
+            with _COMPILING:
+                compiled = self.__dict__.get("_codec")
+                if compiled is None:
+                    cls = self._early.get(index)
+                    if cls is None:
+                        cls = self._early[index] = self._make_class(index)
+                    return cls
+        made: type[TLObject] = compiled.class_of(index)
+        return made
+
     def _make_class(self, index: int) -> type[TLObject]:
-        """The class factory given to the codec: called once per constructor."""
-        cid, name, is_function, fields, result = self._codec.constructor(index)
+        """Makes the class of constructor ``index`` (once: see :meth:`_class_of`)."""
+        cid, name, is_function, fields, result = self._declaration(index)
         ns, pyname = python_name(name)
-        names = tuple(f[0] for f in fields if f[1] != "#")
-        required = tuple(f[0] for f in fields if not f[2] and f[1] != "#")
+        # One pass over the fields (classes are made at import too): a # field is no
+        # attribute, a flagged one is optional (a true-flag defaults to False, others to None).
+        field_types: dict[str, str] = {}
+        required: list[str] = []
+        optional: list[str] = []
+        defaults: dict[str, Any] = {}
+        for fname, ftype, flag, _ in fields:
+            if ftype == "#":
+                continue
+            field_types[fname] = ftype
+            if flag:
+                optional.append(fname)
+                defaults[fname] = False if ftype == "true" else None
+            else:
+                required.append(fname)
+        names = tuple(field_types)
         attrs: dict[str, Any] = {
             "_tl_name": name,
             "_tl_id": cid,
             "_tl_type": result,
             "_tl_is_function": is_function,
             "_tl_fields": names,
-            "_tl_field_types": {f[0]: f[1] for f in fields if f[1] != "#"},
-            "_tl_true": frozenset(f[0] for f in fields if f[1] == "true"),
-            "_tl_optional": frozenset(f[0] for f in fields if f[2]),
-            "_tl_required": required,
+            "_tl_field_types": field_types,
+            "_tl_true": frozenset(f for f, v in defaults.items() if v is False),
+            "_tl_optional": frozenset(optional),
+            "_tl_required": tuple(required),
             "_tl_field_set": frozenset(names),
             "_tl_required_set": frozenset(required),
             "_tl_schema": self,
             "_tl_declaration": (cid, name, is_function, tuple(map(tuple, fields)), result),
-            "_tl_encode": self._codec.encode,
-            "__bytes__": self._bytes,
         }
-        defaults = {
-            fname: False if ftype == "true" else None for fname, ftype, flag, _ in fields if flag
-        }
+        if "_codec" in self.__dict__:
+            attrs["_tl_encode"] = self._encode
+            attrs["__bytes__"] = self._bytes
+        else:  # until the codec is compiled (then _bind gives the class the codec's own)
+            attrs["_tl_encode"] = staticmethod(self._first_encode)
+            attrs["__bytes__"] = self._first_encode
         attrs.update(defaults)
         attrs["_tl_defaults"] = defaults
         where = "functions" if is_function else "types"
@@ -244,6 +325,23 @@ class Schema:
                     alias.aliases.setdefault("Type" + t_name, []).append(i)
             self._spaces = spaces
         return self._spaces.get((is_function, ns)) or _Space()
+
+    def _class_name(self, is_function: bool, ns: str, pyname: str) -> str | None:
+        """The TL name of class ``pyname`` of namespace ``ns`` (what :meth:`_space` would
+        say), found without indexing every namespace: only a name whose first letter is
+        lower or upper case turns into ``pyname`` (the later one in the schema wins, as in
+        the index). ``None`` when neither is there: the caller asks the index."""
+        prefix = f"{ns}." if ns else ""
+        found = -1
+        for tl_name in {prefix + pyname[:1].lower() + pyname[1:], prefix + pyname}:
+            i = self._index.get(tl_name, -1)
+            if (
+                i > found
+                and self._heads[i][2] is is_function
+                and python_name(tl_name) == (ns, pyname)
+            ):
+                found = i
+        return self._heads[found][1] if found >= 0 else None
 
     def name_of_id(self, constructor_id: int) -> str | None:
         """The name of constructor or method ``constructor_id`` (unsigned), ``None`` when
@@ -306,6 +404,16 @@ class Schema:
         return v
 
 
+def _first_encoder(schema: Schema) -> Callable[[Any], bytes]:
+    """What a class made before its schema's codec has as its encoder and ``__bytes__``:
+    encodes with the codec, compiling it (a plain function, so that it binds as a method)."""
+
+    def encode(obj: Any) -> bytes:
+        return schema._codec.encode(obj)  # type: ignore[no-any-return]
+
+    return encode
+
+
 class _ClassCache(dict[str, "type[TLObject]"]):
     """name -> class of one schema; a miss asks the codec, which makes the class once."""
 
@@ -315,7 +423,7 @@ class _ClassCache(dict[str, "type[TLObject]"]):
 
     def __missing__(self, name: str) -> type[TLObject]:
         schema = self._schema
-        cls: type[TLObject] = schema._codec.class_of(schema._index[name])
+        cls = schema._class_of(schema._index[name])
         self[name] = cls
         return cls
 
@@ -347,16 +455,16 @@ class Namespace:
     def lookup(self, name: str) -> Any:
         """The class, namespace or ``TypeX`` alias called ``name`` here; ``AttributeError``
         if there is none."""
-        space = self._schema._space(self._is_function, self._ns)
-        tl_name = space.classes.get(name)
+        tl_name = self._schema._class_name(self._is_function, self._ns, name)
         if tl_name is not None:
             return self._schema[tl_name]
+        space = self._schema._space(self._is_function, self._ns)
         if name in space.subspaces:
             return Namespace(self._schema, self._is_function, name)
         members = space.aliases.get(name)
         if members is not None:
             return functools.reduce(  # A | B | ...
-                operator.or_, (self._schema._codec.class_of(i) for i in members)
+                operator.or_, (self._schema._class_of(i) for i in members)
             )
         raise AttributeError(name)
 

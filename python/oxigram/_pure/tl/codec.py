@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+from ..._schema_index import Header, SchemaIndex, find_index
 from ...errors import (
     InvalidInputError,
     InvalidTypeError,
@@ -28,7 +29,7 @@ from ...errors import (
     UnknownConstructorError,
     WrongTypeError,
 )
-from .schema import CtorDesc, SchemaDesc, parse_schema
+from .schema import CtorDesc, FieldDesc, SchemaDesc, parse_schema
 
 __all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "MAX_INFLATED", "TLCodec"]
 
@@ -288,12 +289,14 @@ def _budget_arg(value: Any, name: str) -> int:
 
 
 class _Ctor:
-    """A constructor and its compiled functions."""
+    """A constructor and its compiled functions. Its fields are read from the schema when
+    first needed (``fields``): a codec of the whole layer meets few of its constructors."""
 
     __slots__ = (
+        "_fields",
+        "_schema",
         "body_reader",
         "body_writer",
-        "fields",
         "id",
         "id_bytes",
         "index",
@@ -302,12 +305,22 @@ class _Ctor:
         "result",
     )
 
-    def __init__(self, index: int, desc: CtorDesc) -> None:
+    def __init__(self, index: int, header: Header, schema: SchemaIndex | None) -> None:
         self.index = index
-        self.id, self.name, self.is_function, self.fields, self.result = desc
+        self.id, self.name, self.is_function, self.result = header
         self.id_bytes = _pack_u32(self.id)
+        self._schema = schema
+        self._fields: list[FieldDesc] | None = None
         self.body_reader: Reader | None = None
         self.body_writer: Callable[[Any, bytearray, int], None] | None = None
+
+    @property
+    def fields(self) -> list[FieldDesc]:
+        found = self._fields
+        if found is None:
+            assert self._schema is not None  # set when the fields were not given
+            found = self._fields = self._schema.declaration(self.index)[3]
+        return found
 
 
 class TLCodec:
@@ -320,9 +333,21 @@ class TLCodec:
     """
 
     def __init__(self, text: str) -> None:
-        self._layer, descs = parse_schema(text)
-        self._descs = descs
-        self._ctors = [_Ctor(i, d) for i, d in enumerate(descs)]
+        # The shipped schema's text is read lazily through its index (checked when the
+        # index was written); any other text is parsed and checked here, in full.
+        index = find_index(text)
+        if index is not None:
+            self._layer = index.layer
+            self._schema: SchemaIndex | list[CtorDesc] = index
+            self._ctors = [_Ctor(i, h, index) for i, h in enumerate(index.headers)]
+        else:
+            self._layer, descs = parse_schema(text)
+            self._schema = descs
+            self._ctors = []
+            for i, d in enumerate(descs):
+                ctor = _Ctor(i, (d[0], d[1], d[2], d[4]), None)
+                ctor._fields = d[3]
+                self._ctors.append(ctor)
         self._by_id: dict[int, _Ctor] = {c.id: c for c in self._ctors}
         self._by_name: dict[str, _Ctor] = {c.name: c for c in self._ctors}
         self._by_type: dict[str, dict[int, _Ctor]] = {}
@@ -335,6 +360,12 @@ class TLCodec:
         self._readers: dict[str, Reader] = {}
         self._writers: dict[str, Writer | NestedWriter] = {}
         self._any_table: dict[int, _Ctor] = dict(self._by_id)
+        if index is None:
+            self._check_fields()
+
+    def _check_fields(self) -> None:
+        """Every constructor's flag words and field types (an index's were checked when
+        it was written)."""
         known: set[str] = set()  # types already found valid outside generic constructors
         for c in self._ctors:
             if sum(1 for f in c.fields if f[1] == "#") > MAX_FLAG_WORDS:
@@ -360,18 +391,20 @@ class TLCodec:
 
     def constructors(self) -> list[CtorDesc]:
         """The parsed constructors: ``(id, name, is_function, fields, result)``."""
-        return list(self._descs)
+        return [self.constructor(i) for i in range(len(self._ctors))]
 
     def headers(self) -> list[tuple[int, str, bool, str]]:
         """``(id, name, is_function, result)`` of each constructor, in :meth:`constructors`
         order: an index of the schema without the fields."""
-        return [(d[0], d[1], d[2], d[4]) for d in self._descs]
+        return [(c.id, c.name, c.is_function, c.result) for c in self._ctors]
 
     def constructor(self, index: int) -> CtorDesc:
         """Constructor ``index``, as in :meth:`constructors`."""
-        if not 0 <= index < len(self._descs):
-            raise TLSchemaError(f"no constructor {index} in a schema of {len(self._descs)}")
-        return self._descs[index]
+        if not 0 <= index < len(self._ctors):
+            raise TLSchemaError(f"no constructor {index} in a schema of {len(self._ctors)}")
+        if isinstance(self._schema, SchemaIndex):
+            return self._schema.declaration(index)
+        return self._schema[index]
 
     def bind(self, factory: Callable[[int], type]) -> None:
         """Gives the codec its class factory (once): ``factory(i)`` makes the class of

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 
+from ..._schema_index import CtorDesc, FieldDesc, Span
 from ...errors import TLSchemaError
 
 __all__ = [
@@ -18,14 +20,12 @@ __all__ = [
     "CtorDesc",
     "FieldDesc",
     "SchemaDesc",
+    "Span",
     "declaration_crc",
     "parse_schema",
+    "parse_schema_spans",
 ]
 
-# (field name, type, flag word name or "", flag bit or -1)
-FieldDesc = tuple[str, str, str, int]
-# (constructor id, name, is_function, fields, result type)
-CtorDesc = tuple[int, str, bool, list[FieldDesc], str]
 # (layer or -1, constructors in file order)
 SchemaDesc = tuple[int, list[CtorDesc]]
 
@@ -216,40 +216,22 @@ def parse_schema(text: str) -> SchemaDesc:
     may span lines until its ``;``. Raises :class:`~oxigram.errors.TLSchemaError` naming the
     line on syntax errors, CRC mismatches and duplicate ids or names.
     """
+    layer, out, _ = parse_schema_spans(text)
+    return layer, out
+
+
+def parse_schema_spans(text: str) -> tuple[int, list[CtorDesc], list[Span]]:
+    """:func:`parse_schema`, and where each constructor's declaration is in ``text``
+    (what the index of the shipped schema records: ``oxigram._schema_index``)."""
     if not isinstance(text, str):
         raise TLSchemaError(f"schema text must be str, not {type(text).__name__}")
-    layer = -1
-    is_function = False
+    statements = _Statements(text)
     out: list[CtorDesc] = []
+    spans: list[Span] = []
     by_id: dict[int, CtorDesc] = {}
     by_name: dict[str, int] = {}
-    pending: list[str] = []
-    start = 0
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        code, sep, comment = raw.partition("//")
-        if sep:
-            words = comment.split()
-            if len(words) == 2 and words[0] == "LAYER" and words[1].isdigit():
-                layer = int(words[1])
-        code = code.strip()
-        if not code:
-            continue
-        if not pending:
-            if code == "---functions---":
-                is_function = True
-                continue
-            if code == "---types---":
-                is_function = False
-                continue
-            start = lineno
-        pending.append(code)
-        joined = " ".join(pending)
-        if ";" not in joined:
-            continue
-        pending = []
-        decl, _, rest = joined.partition(";")
-        if rest.strip():
-            raise _err(start, "text after ';'")
+    for span, is_function, decl in statements:
+        start = span[0]
         ctor = _parse_declaration(start, decl, is_function)
         if ctor is None:
             continue
@@ -263,6 +245,52 @@ def parse_schema(text: str) -> SchemaDesc:
         by_id[ctor[0]] = ctor
         by_name[ctor[1]] = ctor[0]
         out.append(ctor)
-    if pending:
-        raise _err(start, "declaration without ';'")
-    return layer, out
+        spans.append(span)
+    return statements.layer, out, spans
+
+
+class _Statements:
+    """The declarations of ``text``, in order, found as the iteration reaches them (so a
+    fault in a declaration is reported before a fault further on, as a reader reading the
+    file would): where each is, whether it is in the functions section, and its code
+    without the ``;``. ``layer`` is the ``// LAYER N`` seen so far (or -1)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.layer = -1
+
+    def __iter__(self) -> Iterator[tuple[Span, bool, str]]:
+        is_function = False
+        pending: list[str] = []
+        start = begin = 0
+        offset = 0
+        for lineno, raw in enumerate(self.text.splitlines(keepends=True), 1):
+            line_start = offset
+            offset += len(raw)
+            code, sep, comment = raw.partition("//")
+            if sep:
+                words = comment.split()
+                if len(words) == 2 and words[0] == "LAYER" and words[1].isdigit():
+                    self.layer = int(words[1])
+            code = code.strip()
+            if not code:
+                continue
+            if not pending:
+                if code == "---functions---":
+                    is_function = True
+                    continue
+                if code == "---types---":
+                    is_function = False
+                    continue
+                start, begin = lineno, line_start
+            pending.append(code)
+            joined = " ".join(pending)
+            if ";" not in joined:
+                continue
+            pending = []
+            decl, _, rest = joined.partition(";")
+            if rest.strip():
+                raise _err(start, "text after ';'")
+            yield (start, begin, offset), is_function, decl
+        if pending:
+            raise _err(start, "declaration without ';'")

@@ -25,8 +25,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from oxigram.bench.tl_objects import oxigram_schema
-from oxigram.tl import Schema
+from ..tl import Schema
+from .tl_objects import oxigram_schema
 
 __all__ = [
     "N_CHANNELS",
