@@ -54,6 +54,9 @@ MAX_IN_FLIGHT = 4096
 MAX_WRITE_BUFFER = 8 * 1024 * 1024
 #: Packets dropped as replays before the connection is closed.
 MAX_REPLAYS = 64
+#: Encrypted packets from this size on are decrypted in a thread (``_decrypt_off_loop``),
+#: the size from which the native backend releases the GIL too.
+DECRYPT_OFF_LOOP = 64 * 1024
 
 
 class _Resume:
@@ -383,15 +386,26 @@ class Connection:
             payload = packet.payload
             if payload[:8] == _ZERO_KEY:
                 # The DH step runs in a thread; what follows waits for it, in order.
-                self._busy = True
-                self.io.pause_reading()
-                self.engine.spawn(self._handshake_then_drain(payload))
+                self._off_loop(self._handshake(payload))
+                return
+            if len(payload) >= DECRYPT_OFF_LOOP:
+                # So does decrypting a large packet: the pure backend's AES takes most of a
+                # second per MiB, which would stall every other connection (and the native
+                # one releases the GIL there anyway).
+                self._off_loop(self._decrypt_off_loop(payload))
                 return
             self._encrypted(payload)
 
-    async def _handshake_then_drain(self, payload: bytes) -> None:
+    def _off_loop(self, step: Coroutine[Any, Any, None]) -> None:
+        """Runs ``step`` (which waits on a thread) with reading paused; the frames after it
+        are handled once it is done, in order."""
+        self._busy = True
+        self.io.pause_reading()
+        self.engine.spawn(self._then_drain(step))
+
+    async def _then_drain(self, step: Coroutine[Any, Any, None]) -> None:
         try:
-            await self._handshake(payload)
+            await step
             self._busy = False
             if not self.closed:
                 self.io.resume_reading()
@@ -431,16 +445,36 @@ class Connection:
 
     # ------------------------------------------------------------------------ encrypted
 
-    def _encrypted(self, payload: bytes) -> None:
+    def _record(self, payload: bytes) -> AuthKeyRecord | None:
         record = self.engine.keys.records.get(bytes(payload[:8]))
         if record is None:
             self.fail(404, "unknown auth key")
+        return record
+
+    async def _decrypt_off_loop(self, payload: bytes) -> None:
+        record = self._record(payload)
+        if record is None:
+            return
+        try:
+            plain = await asyncio.to_thread(decrypt, record.key, payload, sender="client")
+        except OxigramError as exc:
+            self.fail(404, f"undecryptable packet: {exc}")
+            return
+        if not self.closed:
+            self._decrypted(record, plain)
+
+    def _encrypted(self, payload: bytes) -> None:
+        record = self._record(payload)
+        if record is None:
             return
         try:
             plain = decrypt(record.key, payload, sender="client")
         except OxigramError as exc:
             self.fail(404, f"undecryptable packet: {exc}")
             return
+        self._decrypted(record, plain)
+
+    def _decrypted(self, record: AuthKeyRecord, plain: Any) -> None:
         if not self._proven:
             self._proven = True
             self.engine.proven(self)
