@@ -341,29 +341,17 @@ class Client:
             self.storage.close()
 
     def _new_sender(self, host: str, port: int, auth: AuthState | None) -> Sender:
-        d = self.updates_dispatcher
-        assert d is not None
-        return Sender(
-            host,
-            port,
-            rsa_keys=self.rsa_keys,
-            dc_id=self.dc_id,
-            test_mode=self.test_mode,
-            auth=auth,
-            schema=self.schema,
-            wrap_first=self._wrap_first,
-            config=self.config,
-            on_update=self._on_update,
-            on_new_session=d.request_difference,
-            on_auth=self._on_auth,
-            on_undecodable=self._on_undecodable,
-            updates=self.receive_updates,
-        )
+        """The home DC's sender: the same as any DC's, taking the account's updates unless
+        ``receive_updates=False``."""
+        return self.new_dc_sender(self.dc_id, host, port, auth, updates=self.receive_updates)
 
-    def new_dc_sender(self, dc_id: int, host: str, port: int, auth: AuthState | None) -> Sender:
-        """A sender to DC ``dc_id``, not home now (``DcSenders``): its updates reach the
-        handlers only if it becomes home (a migration), its keys go to the session as
-        that DC's until then."""
+    def new_dc_sender(
+        self, dc_id: int, host: str, port: int, auth: AuthState | None, *, updates: bool = False
+    ) -> Sender:
+        """A sender to DC ``dc_id``: its updates reach the handlers, and its keys go to the
+        session as home's, only while ``dc_id`` is home (another DC's sender, for
+        ``DcSenders``, becomes home by a migration; ``updates=False`` until then:
+        ``_move_home`` turns it on)."""
 
         def on_update(obj: Any) -> None:
             if self.dc_id == dc_id:
@@ -392,7 +380,7 @@ class Client:
             on_new_session=on_new_session,
             on_auth=lambda auth: self._on_dc_auth(dc_id, auth),
             on_undecodable=on_undecodable,
-            updates=False,  # only home carries the stream (_move_home turns it on)
+            updates=updates,
         )
 
     def _on_dc_auth(self, dc_id: int, auth: AuthState | None) -> None:

@@ -15,7 +15,6 @@ import itertools
 import time
 import weakref
 from collections import OrderedDict, deque
-from itertools import count
 from typing import Any, Protocol
 
 from ..mtproto.session import Session
@@ -45,7 +44,7 @@ EVICTION_SCAN = 64
 SessionKey = tuple[bytes, int]
 
 #: Orders requests DC-wide (``ServerSession.last_request``): cheaper than a clock, no ties.
-_request_order = count(1)
+_request_order = itertools.count(1)
 
 
 class AnswerCache:
@@ -334,9 +333,7 @@ class SessionTable:
         """Sends ``updates`` to every live session logged in as ``user_id`` and subscribed to
         updates; returns how many."""
         sent = 0
-        for ss in list(self._logged_in(user_id)):
-            if ss is skip or not ss.subscribed or ss.record.user_id != user_id or not ss.live:
-                continue
+        for ss in self.subscribers(user_id, skip=skip):
             if ss.send(updates):
                 sent += 1
         return sent
